@@ -1,0 +1,1 @@
+"""Command-line front door: one module per subcommand, composed in ``bot.cli.main``."""

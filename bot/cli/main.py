@@ -1,0 +1,73 @@
+"""Composes the ``autopilot`` subcommands and maps outcomes to exit codes 0/1/2."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+from bot.errors import UsageError
+
+#: Subcommand modules, in the order ``--help`` lists them. Each exposes
+#: ``register(subparsers)`` which adds its parser and sets ``func=handler``;
+#: the handler takes the parsed namespace and returns an exit code.
+SUBCOMMANDS: tuple[str, ...] = (
+    "triage",
+    "fix",
+    "score",
+    "queue",
+    "serve",
+)
+
+EPILOG = """\
+exit codes:
+  0  success (for triage: whatever was found)
+  1  findings or a failure you asked about
+  2  usage or configuration error
+
+environment (serve):
+  AUTOPILOT_WEBHOOK_SECRET, AUTOPILOT_APP_ID, AUTOPILOT_PRIVATE_KEY(_PATH),
+  AUTOPILOT_STORE (sqlite:///path.db | postgresql://...),
+  AUTOPILOT_QUEUE (local | redis://...), GITHUB_API_URL
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autopilot",
+        description=(
+            "CI Autopilot keeps a repository's CI green: it triages failed CI logs, "
+            "applies safe mechanical fixes, scores its confidence and routes each fix "
+            "to auto-merge, a pull request or a human review queue."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"autopilot {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        module = importlib.import_module(f"bot.cli.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"autopilot {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,1 @@
+"""Pure core: parsing, deciding and rendering with no network, disk or clock."""

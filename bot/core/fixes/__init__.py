@@ -1,0 +1,1 @@
+"""Mechanical fixes: the catalog and the pure decisions around it."""

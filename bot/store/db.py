@@ -1,0 +1,127 @@
+"""A small DB-API wrapper that runs the same SQL on SQLite and PostgreSQL.
+
+SQL in this project is written once with ``?`` placeholders and portable syntax
+(``INSERT ... ON CONFLICT``, ``RETURNING``); ``{serial_pk}`` and ``{blob}`` in DDL
+expand per dialect. Connections are guarded by a lock so async code may call in
+through ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from bot.errors import UsageError
+
+DEFAULT_STORE_URL = "sqlite:///autopilot.db"
+
+_DDL_TOKENS = {
+    "sqlite": {"serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT", "blob": "BLOB"},
+    "postgresql": {"serial_pk": "BIGSERIAL PRIMARY KEY", "blob": "BYTEA"},
+}
+_PLACEHOLDER = re.compile(r"\?")
+
+Row = dict[str, Any]
+
+
+class Database:
+    """One connection to SQLite (WAL) or PostgreSQL, with portable helpers."""
+
+    def __init__(self, url: str = DEFAULT_STORE_URL) -> None:
+        self.url = url
+        parsed = urlparse(url)
+        self._lock = threading.RLock()
+        self._depth = 0
+        if parsed.scheme == "sqlite":
+            self.dialect = "sqlite"
+            path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else parsed.path
+            if path in ("", ":memory:"):
+                path = ":memory:"
+            else:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=5000")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.row_factory = sqlite3.Row
+            self._conn: Any = conn
+        elif parsed.scheme in ("postgresql", "postgres"):
+            import psycopg
+            from psycopg.rows import dict_row
+
+            self.dialect = "postgresql"
+            try:
+                self._conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
+            except psycopg.OperationalError as exc:
+                raise UsageError(f"cannot connect to the store {redact(url)}: {exc}") from exc
+        else:
+            raise UsageError(
+                f"unsupported AUTOPILOT_STORE {redact(url)!r}: "
+                "use sqlite:///path.db or postgresql://user@host/db"
+            )
+
+    # -- SQL helpers -----------------------------------------------------------------
+    def _sql(self, sql: str) -> str:
+        return sql if self.dialect == "sqlite" else _PLACEHOLDER.sub("%s", sql)
+
+    def ensure_schema(self, statements: Sequence[str]) -> None:
+        """Run idempotent DDL (``CREATE ... IF NOT EXISTS``) with dialect tokens expanded."""
+        with self.transaction():
+            for ddl in statements:
+                self.execute(ddl.format(**_DDL_TOKENS[self.dialect]))
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self._lock:
+            cur = self._conn.execute(self._sql(sql), tuple(params))
+            return int(cur.rowcount or 0)
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self._lock:
+            cur = self._conn.execute(self._sql(sql), tuple(params))
+            return [dict(row) for row in cur.fetchall()]
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        with self._lock:
+            cur = self._conn.execute(self._sql(sql), tuple(params))
+            row = cur.fetchone()
+            return dict(row) if row is not None else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """A write transaction; nested calls join the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
+            self._conn.execute(begin)
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def redact(url: str) -> str:
+    """Hide a password in a connection URL before it reaches a log or an error."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
