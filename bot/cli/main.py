@@ -14,11 +14,8 @@ from bot.errors import UsageError
 #: ``register(subparsers)`` which adds its parser and sets ``func=handler``;
 #: the handler takes the parsed namespace and returns an exit code.
 SUBCOMMANDS: tuple[str, ...] = (
-    "triage",
-    "fix",
     "score",
     "queue",
-    "serve",
 )
 
 EPILOG = """\

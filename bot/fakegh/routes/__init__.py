@@ -1,0 +1,27 @@
+"""The fake's REST routes, one module per area of the API; ``ROUTERS`` composes them."""
+
+from bot.fakegh.routes import (
+    actions,
+    apps,
+    checks,
+    contents,
+    git,
+    issues,
+    pulls,
+    reactions,
+    repos,
+    workflows,
+)
+
+ROUTERS = (
+    apps.router,
+    repos.router,
+    git.router,
+    contents.router,
+    issues.router,
+    reactions.router,
+    pulls.router,
+    checks.router,
+    actions.router,
+    workflows.router,
+)
