@@ -16,6 +16,9 @@ from bot.errors import UsageError
 SUBCOMMANDS: tuple[str, ...] = (
     "score",
     "queue",
+    "serve",
+    "worker",
+    "action",
 )
 
 EPILOG = """\

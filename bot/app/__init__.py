@@ -1,0 +1,1 @@
+"""The App's server side: webhook endpoint, workers, dispatch, dashboard, metrics, logs."""

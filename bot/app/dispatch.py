@@ -1,0 +1,63 @@
+"""Isolated dispatch: every handler a router matches runs, whatever the others do."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from gidgethub import sansio
+from gidgethub.routing import Router
+
+from bot.config.settings import Settings
+from bot.core.events import Event
+from bot.github.client import GitHubClient
+from bot.store.deliveries import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchResult:
+    handlers: tuple[str, ...]
+    failures: tuple[tuple[str, str], ...]
+
+
+def handler_name(handler: Any) -> str:
+    return f"{handler.__module__}.{handler.__name__}"
+
+
+async def dispatch(
+    router: Router,
+    event: Event,
+    gh: GitHubClient,
+    *,
+    store: Store,
+    config: Settings,
+    attempt: int = 1,
+) -> DispatchResult:
+    """Run each matching handler in its own ``try``; record the ones that raise.
+
+    ``Router.dispatch`` would stop at the first exception and silence the other concerns.
+    """
+    matched = router.fetch(
+        sansio.Event(event.data, event=event.event, delivery_id=event.delivery_id)
+    )
+    handlers = sorted(matched, key=handler_name)  # a stable order for logs and tests
+    failures: list[tuple[str, str]] = []
+    for handler in handlers:
+        name = handler_name(handler)
+        context = {"delivery": event.delivery_id, "event": event.label, "handler": name}
+        started = time.perf_counter()
+        try:
+            await handler(event, gh, store=store, config=config)
+        except Exception as exc:  # isolation is the point: any failure is recorded, not raised
+            error = f"{type(exc).__name__}: {exc}"
+            failures.append((name, error))
+            log.exception("handler failed", extra={**context, "error": error})
+            await store.add_failure(event.delivery_id, name, error, attempt)
+        else:
+            duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            log.info("handler done", extra={**context, "duration_ms": duration_ms})
+    return DispatchResult(tuple(handler_name(h) for h in handlers), tuple(failures))

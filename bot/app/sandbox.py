@@ -1,0 +1,256 @@
+"""Sandbox mode: the App against the built-in fake GitHub, with a demo played through itself."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import secrets
+import sys
+import tempfile
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+import aiohttp
+from aiohttp import web
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from bot.app.logging_json import configure_logging
+from bot.app.server import SERVICES, start_server, wait_for_signal
+from bot.config.settings import Settings
+from bot.store.db import DEFAULT_STORE_URL
+from bot.store.deliveries import Status, Store
+
+if TYPE_CHECKING:
+    from bot.fakegh import Demo
+
+DEMO_APP_ID = 4242
+DEMO_INSTALLATION = 4243
+FINAL = frozenset({Status.DONE, Status.IGNORED, Status.FAILED})
+
+
+def _key_pair() -> tuple[str, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
+
+
+def _example(event: str, action: str | None) -> dict[str, Any]:
+    from bot.fakegh.webhooks import find_example
+
+    return find_example(event, action).payload
+
+
+def demo_deliveries(demo: Demo, api_url: str) -> list[tuple[str, dict[str, Any]]]:
+    """``ping``, ``installation.created`` and the demo's failed ``workflow_run``, GitHub-shaped."""
+    repo = demo.repo
+    repository = {
+        **_example("workflow_run", "completed")["repository"],
+        "id": repo.id,
+        "name": repo.name,
+        "full_name": repo.full_name,
+    }
+    repository["owner"] = {**repository["owner"], "login": repo.owner.login}
+    installation = _example("installation", "created")
+    installation["installation"] = {
+        **installation["installation"],
+        "id": DEMO_INSTALLATION,
+        "app_id": DEMO_APP_ID,
+    }
+    installation["installation"]["account"] = {
+        **installation["installation"]["account"],
+        "login": repo.owner.login,
+        "type": "Organization",
+    }
+    installation["repositories"] = [
+        {
+            "id": repo.id,
+            "node_id": f"R_{repo.id}",
+            "name": repo.name,
+            "full_name": repo.full_name,
+            "private": repo.private,
+        }
+    ]
+    run = _example("workflow_run", "completed")
+    run.update(repository=repository, installation={"id": DEMO_INSTALLATION, "node_id": "I_demo"})
+    repo_api = f"{api_url}/repos/{repo.full_name}"
+    pull = {
+        "id": demo.pull.id,
+        "number": demo.pull.number,
+        "url": f"{repo_api}/pulls/{demo.pull.number}",
+        "head": {
+            "ref": demo.pull.head_ref,
+            "sha": demo.pull.head_sha,
+            "repo": {"id": repo.id, "url": repo_api, "name": repo.name},
+        },
+        "base": {
+            "ref": demo.pull.base_ref,
+            "sha": demo.pull.base_sha,
+            "repo": {"id": repo.id, "url": repo_api, "name": repo.name},
+        },
+    }
+    run["workflow_run"] = {
+        **run["workflow_run"],
+        "id": demo.run.id,
+        "name": demo.run.name,
+        "head_sha": demo.run.head_sha,
+        "head_branch": demo.run.head_branch,
+        "status": "completed",
+        "conclusion": "failure",
+        "run_attempt": 1,
+        "pull_requests": [pull],
+        "repository": repository,
+        "head_repository": repository,
+    }
+    ping = _example("ping", None)
+    return [("ping", ping), ("installation", installation), ("workflow_run", run)]
+
+
+async def _serve(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner, f"http://{host}:{runner.addresses[0][1]}"
+
+
+async def play(
+    url: str, secret: str, deliveries: Sequence[tuple[str, dict[str, Any]]]
+) -> list[str]:
+    """POST each delivery to ``url``/webhook, signed like GitHub does; the delivery ids."""
+    from bot.fakegh.webhooks import build_delivery
+
+    ids = []
+    async with aiohttp.ClientSession() as session:
+        for event, payload in deliveries:
+            delivery = build_delivery(event, payload, secret=secret)
+            async with session.post(
+                f"{url}/webhook", data=delivery.body, headers=delivery.headers
+            ) as response:
+                if response.status != 202:
+                    text = await response.text()
+                    raise RuntimeError(f"demo {event} got {response.status}: {text}")
+            ids.append(delivery.id)
+    return ids
+
+
+async def _wait_finished(store: Store, ids: Sequence[str], timeout: float = 20.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        found = [await store.delivery(i) for i in ids]
+        if all(d is not None and d.status in FINAL for d in found):
+            return
+        await asyncio.sleep(0.05)
+
+
+async def run_sandbox(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    once: bool = False,
+    log_level: str = "INFO",
+    out: TextIO | None = None,
+) -> int:
+    """Start the fake and the App, play the demo, print what happened; serve on unless ``once``."""
+    from bot.fakegh import FakeGitHub, load_spec
+
+    out = out or sys.stdout
+    secret = secrets.token_urlsafe(32)
+    private_key, public_key = _key_pair()
+    configure_logging(log_level, secrets=(secret, private_key))
+    spec = load_spec(required=False)
+    fake = FakeGitHub(spec=spec)
+    fake.add_app(DEMO_APP_ID, public_key)
+    demo = fake.seed_demo()
+    fake.add_installation(DEMO_INSTALLATION, demo.repo.owner.login, repos=[demo.repo.full_name])
+    fake_runner, fake_url = await _serve(fake.app, "127.0.0.1", 0)
+    fake.url = fake_url
+    with tempfile.TemporaryDirectory(prefix="autopilot-sandbox-") as tmp:
+        store_url = settings.store_url
+        if store_url == DEFAULT_STORE_URL:  # keep the demo out of a real autopilot.db
+            store_url = f"sqlite:///{tmp}/sandbox.db"
+        sandbox = dataclasses.replace(
+            settings,
+            webhook_secret=secret,
+            app_id=str(DEMO_APP_ID),
+            private_key=private_key,
+            api_url=fake_url,
+            store_url=store_url,
+            queue_url="local",
+        )
+        runner, url = await start_server(sandbox, host=host, port=0 if once else port)
+        try:
+            store = runner.app[SERVICES].runtime.store
+            ids = await play(url, secret, demo_deliveries(demo, fake_url))
+            await _wait_finished(store, ids)
+            async with aiohttp.ClientSession() as session, session.get(f"{url}/healthz") as r:
+                health = await r.json()
+            failed = await _print_summary(out, fake, demo, store, ids, url, fake_url, health)
+            if once:
+                return 1 if failed or fake.violations else 0
+            print(f"\nserving the sandbox on {url} (dashboard {url}/); Ctrl-C stops", file=out)
+            await wait_for_signal()
+            return 0
+        finally:
+            await runner.cleanup()
+            await fake_runner.cleanup()
+
+
+async def _print_summary(
+    out: TextIO,
+    fake: Any,
+    demo: Demo,
+    store: Store,
+    ids: Sequence[str],
+    url: str,
+    fake_url: str,
+    health: dict[str, Any],
+) -> bool:
+    validation = "validating every request against @octokit/openapi"
+    if fake.spec is None:
+        validation = "WITHOUT validation: @octokit/openapi is missing (run scripts/bootstrap.sh)"
+    print("CI Autopilot sandbox", file=out)
+    print(f"  fake GitHub  {fake_url}  ({validation})", file=out)
+    print(f"  App server   {url}  (dashboard /, /healthz, /metrics)", file=out)
+    print(
+        f"  demo         App {DEMO_APP_ID}, installation {DEMO_INSTALLATION} on "
+        f"{demo.repo.full_name} (PR #{demo.pull.number}, failed run {demo.run.id}); "
+        "webhook secret generated",
+        file=out,
+    )
+    print("\ndeliveries played through POST /webhook:", file=out)
+    failed = False
+    for delivery_id in ids:
+        d = await store.delivery(delivery_id)
+        if d is None:
+            continue
+        failed |= d.status is Status.FAILED
+        label = d.event + (f".{d.action}" if d.action else "")
+        print(f"  {label:<28} {d.status.value:<8} {d.note or ''}".rstrip(), file=out)
+    print("\ncalls the bot made to the fake GitHub:", file=out)
+    for call in fake.calls:
+        print(f"  {call.method:<6} {call.path:<48} {call.status}  {call.operation_id}", file=out)
+    if fake.violations:
+        print("\nrequests GitHub's description rejects:", file=out)
+        for violation in fake.violations:
+            print(f"  {violation}", file=out)
+    installation = await store.installation(DEMO_INSTALLATION)
+    if installation is not None:
+        repos = ", ".join(installation.repositories)
+        print(
+            f"\nstored installation {installation.installation_id}: {installation.status}, "
+            f"account {installation.account}, repositories {repos}",
+            file=out,
+        )
+    print(f"\nGET /healthz -> {json.dumps(health)}", file=out)
+    return failed

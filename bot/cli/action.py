@@ -1,0 +1,111 @@
+"""``autopilot action``: the GitHub Action's entry point, same Event and routers as the App."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import os
+import tempfile
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from bot.app.dispatch import DispatchResult, dispatch
+from bot.app.logging_json import configure_logging
+from bot.app.runtime import open_runtime
+from bot.config.settings import MODES, Settings, load_settings
+from bot.core.events import Event, decode_payload
+from bot.errors import InputError, UsageError
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "action",
+        help="run inside GitHub Actions on the workflow's event",
+        description=(
+            "Read GITHUB_EVENT_NAME and GITHUB_EVENT_PATH, dispatch the event through the "
+            "same concerns as the App with GITHUB_TOKEN, and write a job summary."
+        ),
+    )
+    parser.add_argument("--mode", choices=MODES, default=None, help="auto (default) or dry-run")
+    parser.add_argument("--config", default=None, help="config file (.github/autopilot.yml)")
+    parser.add_argument("--log-level", default="INFO")
+    parser.set_defaults(func=run)
+
+
+def _required(environ: Mapping[str, str], name: str) -> str:
+    value = environ.get(name)
+    if not value:
+        raise UsageError(f"{name} is not set: `autopilot action` runs inside GitHub Actions")
+    return value
+
+
+def render_summary(event: Event, result: DispatchResult, mode: str) -> str:
+    """The job summary (Markdown); handler errors are shown, never tokens."""
+    lines = [
+        "## CI Autopilot",
+        "",
+        f"Event `{event.label}` on `{event.repository or 'unknown repository'}`, mode `{mode}`.",
+        "",
+    ]
+    if not result.handlers:
+        lines.append("No concern handles this event: nothing to do.")
+    failed = dict(result.failures)
+    for name in result.handlers:
+        short = name.rsplit(".", 2)[-2:]
+        mark = f"failed: {failed[name]}" if name in failed else "done"
+        lines.append(f"- `{'.'.join(short)}`: {mark}")
+    return "\n".join(lines) + "\n"
+
+
+def _append(path: str | None, text: str) -> None:
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+def run(args: argparse.Namespace) -> int:
+    environ = os.environ
+    token = environ.get("GITHUB_TOKEN") or environ.get("INPUT_GITHUB-TOKEN") or ""
+    if token:
+        print(f"::add-mask::{token}", flush=True)  # before anything else can print it
+    event_name = _required(environ, "GITHUB_EVENT_NAME")
+    event_path = _required(environ, "GITHUB_EVENT_PATH")
+    if not token:
+        raise UsageError("GITHUB_TOKEN is not set: pass `github-token` to the action")
+    settings = load_settings(environ)
+    configure_logging(args.log_level, secrets=(*settings.secrets(), token))
+    try:
+        payload = decode_payload(Path(event_path).read_bytes())
+    except OSError as exc:
+        raise InputError(f"cannot read GITHUB_EVENT_PATH {event_path}: {exc}") from exc
+    run_id = environ.get("GITHUB_RUN_ID")
+    delivery = f"actions-{run_id}-{environ.get('GITHUB_RUN_ATTEMPT', '1')}" if run_id else None
+    event = Event.from_payload(event_name, delivery or f"actions-{uuid.uuid4()}", payload)
+    mode = args.mode or environ.get("INPUT_MODE") or settings.mode
+    result = asyncio.run(_dispatch(event, settings, token=token, mode=mode))
+    _append(environ.get("GITHUB_STEP_SUMMARY"), render_summary(event, result, mode))
+    status = "failed" if result.failures else "ok"
+    outputs = f"handlers={len(result.handlers)}\nfailures={len(result.failures)}\nstatus={status}\n"
+    _append(environ.get("GITHUB_OUTPUT"), outputs)
+    for name, error in result.failures:
+        print(f"::error title=autopilot: {name.rsplit('.', 1)[-1]} failed::{error}")
+    return 1 if result.failures else 0
+
+
+async def _dispatch(event: Event, settings: Settings, *, token: str, mode: str) -> DispatchResult:
+    # The Action keeps no state between runs: a throw-away SQLite store serves the handlers.
+    with tempfile.TemporaryDirectory(prefix="autopilot-") as tmp:
+        settings = dataclasses.replace(
+            settings,
+            store_url=f"sqlite:///{tmp}/action.db",
+            mode=mode,
+            app_id=None,
+            private_key=None,
+        )
+        async with open_runtime(settings, token=token) as runtime:
+            return await dispatch(
+                runtime.processor.router, event, runtime.gh, store=runtime.store, config=settings
+            )

@@ -1,0 +1,12 @@
+"""One module per concern, each exporting ``router``; ``compose_router`` joins them once."""
+
+from __future__ import annotations
+
+from gidgethub.routing import Router
+
+
+def compose_router() -> Router:
+    """The App's and the Action's router: every concern, in one place."""
+    from bot.concerns import installation, ping
+
+    return Router(installation.router, ping.router)

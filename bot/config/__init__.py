@@ -1,0 +1,1 @@
+"""Runtime configuration of the App and the Action, read from the environment."""

@@ -1,0 +1,1 @@
+"""The GitHub client: one gidgethub-based object that owns auth, retries and rate limits."""

@@ -1,0 +1,109 @@
+"""``autopilot action`` on a real example payload, with a token client against the fake GitHub."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gidgethub.routing import Router
+
+import bot.app.runtime as runtime
+import bot.cli.main as cli
+from bot.config.settings import Settings
+from bot.core.events import Event
+from bot.fakegh import FakeGitHub
+from bot.fakegh.webhooks import find_example
+from bot.github.client import GitHubClient
+from bot.store.deliveries import Store
+
+TOKEN = "ghs_actiontoken0123456789"
+
+
+@pytest.fixture
+def actions_env(
+    fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Path]:
+    """The environment GitHub Actions gives a step, for a failed ``workflow_run``."""
+    demo = fake_github.seed_demo()
+    fake_github.add_token(TOKEN)
+    payload = find_example("workflow_run", "completed").payload
+    payload["repository"].update(full_name=demo.repo.full_name, name=demo.repo.name)
+    files = {name: tmp_path / name for name in ("event.json", "summary.md", "output.txt")}
+    files["event.json"].write_text(json.dumps(payload))
+    env = {
+        "GITHUB_EVENT_NAME": "workflow_run",
+        "GITHUB_EVENT_PATH": str(files["event.json"]),
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_API_URL": fake_github.url,
+        "GITHUB_RUN_ID": "99",
+        "GITHUB_STEP_SUMMARY": str(files["summary.md"]),
+        "GITHUB_OUTPUT": str(files["output.txt"]),
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(cli, "SUBCOMMANDS", ("action",))
+    return files
+
+
+def _probe_router(calls: list[str]) -> Router:
+    router = Router()
+
+    @router.register("workflow_run", action="completed")
+    async def read_repo(event: Event, gh: GitHubClient, *, store: Store, config: Settings) -> None:
+        repo = await gh.getitem("/repos/{+name}", {"name": event.repository})
+        calls.append(f"{repo['full_name']} {config.mode} {event.delivery_id}")
+
+    @router.register("workflow_run")
+    async def broken(event: Event, gh: GitHubClient, *, store: Store, config: Settings) -> None:
+        raise ValueError("this concern is broken")
+
+    return router
+
+
+async def test_action_dispatches_with_the_token_and_writes_a_summary(
+    actions_env: dict[str, Path],
+    fake_github: FakeGitHub,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(runtime, "compose_router", lambda: _probe_router(calls))
+    # The action runs its own event loop; the fake keeps serving on this one.
+    code = await asyncio.to_thread(cli.main, ["action", "--mode", "dry-run"])
+    assert code == 1  # one concern failed
+    assert calls == ["octo-org/demo dry-run actions-99-1"]
+    [call] = fake_github.calls_to("repos/get")
+    assert call.auth is not None and call.status == 200
+    out = capfd.readouterr().out
+    assert out.splitlines()[0] == f"::add-mask::{TOKEN}"
+    assert TOKEN not in out.replace(f"::add-mask::{TOKEN}", "")
+    assert "::error title=autopilot: broken failed::ValueError: this concern is broken" in out
+    summary = actions_env["summary.md"].read_text()
+    assert summary.startswith(
+        "## CI Autopilot\n\nEvent `workflow_run.completed` on `octo-org/demo`"
+    )
+    assert "- `test_action.read_repo`: done" in summary
+    assert "- `test_action.broken`: failed: ValueError: this concern is broken" in summary
+    outputs = actions_env["output.txt"].read_text()
+    assert outputs == "handlers=2\nfailures=1\nstatus=failed\n"
+
+
+async def test_action_with_the_real_concerns_exits_0(actions_env: dict[str, Path]) -> None:
+    code = await asyncio.to_thread(cli.main, ["action"])
+    assert code == 0
+    assert "status=ok" in actions_env["output.txt"].read_text()
+
+
+async def test_action_outside_actions_is_exit_2(
+    actions_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.delenv("GITHUB_EVENT_PATH")
+    assert await asyncio.to_thread(cli.main, ["action"]) == 2
+    assert "GITHUB_EVENT_PATH is not set" in capsys.readouterr().err
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(actions_env["event.json"]))
+    actions_env["event.json"].write_text("{broken")
+    assert await asyncio.to_thread(cli.main, ["action"]) == 2
+    assert "malformed JSON" in capsys.readouterr().err

@@ -1,0 +1,137 @@
+"""``autopilot serve`` and ``autopilot worker`` from the command line, including sandbox mode."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bot.cli.main as cli
+import bot.cli.serve as serve
+from bot.config.settings import Settings
+
+CLEAN_ENV = (
+    "AUTOPILOT_WEBHOOK_SECRET",
+    "AUTOPILOT_APP_ID",
+    "AUTOPILOT_PRIVATE_KEY",
+    "AUTOPILOT_PRIVATE_KEY_PATH",
+    "AUTOPILOT_STORE",
+    "AUTOPILOT_QUEUE",
+    "GITHUB_API_URL",
+)
+
+
+@pytest.fixture(autouse=True)
+def only_app_commands(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """These tests are about the App's subcommands, in a clean environment."""
+    monkeypatch.setattr(cli, "SUBCOMMANDS", ("serve", "worker", "action"))
+    for name in CLEAN_ENV:
+        monkeypatch.delenv(name, raising=False)
+    yield
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path / "app.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
+
+
+def test_serve_refuses_to_start_without_a_secret(
+    monkeypatch: pytest.MonkeyPatch, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AUTOPILOT_APP_ID", "4242")
+    monkeypatch.setenv("AUTOPILOT_PRIVATE_KEY_PATH", str(key_file))
+    assert cli.main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert "refusing to start without AUTOPILOT_WEBHOOK_SECRET" in err and "--insecure-dev" in err
+
+
+def test_insecure_dev_starts_without_a_secret(
+    monkeypatch: pytest.MonkeyPatch, key_file: Path
+) -> None:
+    monkeypatch.setenv("AUTOPILOT_APP_ID", "4242")
+    monkeypatch.setenv("AUTOPILOT_PRIVATE_KEY_PATH", str(key_file))
+    started: list[tuple[Settings, dict[str, Any]]] = []
+
+    async def fake_serve_forever(settings: Settings, **kwargs: Any) -> None:
+        started.append((settings, kwargs))
+
+    monkeypatch.setattr(serve, "serve_forever", fake_serve_forever)
+    assert cli.main(["serve", "--insecure-dev", "--port", "9999"]) == 0
+    [(settings, kwargs)] = started
+    assert settings.webhook_secret is None and settings.app_id == "4242"
+    assert kwargs == {"host": "127.0.0.1", "port": 9999, "run_workers": True}
+    assert "PRIVATE KEY" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"AUTOPILOT_APP_ID": "4242"}, "App credentials are incomplete"),
+        ({"AUTOPILOT_QUEUE": "kafka://x"}, "AUTOPILOT_QUEUE must be"),
+        ({"GITHUB_API_URL": "ftp://x"}, "GITHUB_API_URL must be"),
+        ({"AUTOPILOT_STORE": "mysql://x"}, "unsupported AUTOPILOT_STORE"),
+    ],
+)
+def test_bad_configuration_is_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    message: str,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    argv = ["serve", "--once", "--port", "0"]
+    assert cli.main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_worker_needs_redis(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["worker"]) == 2
+    assert "AUTOPILOT_QUEUE=redis://" in capsys.readouterr().err
+
+
+def test_sandbox_once_plays_the_demo_and_shows_the_calls(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTOPILOT_STORE", f"sqlite:///{tmp_path / 'sandbox.db'}")
+    assert cli.main(["serve", "--sandbox", "--once", "--port", "0"]) == 0
+    captured = capsys.readouterr()
+    out = captured.out
+    assert "validating every request against @octokit/openapi" in out
+    assert "installation.created         done" in out
+    assert "POST   /app/installations/4243/access_tokens" in out
+    assert "GET    /installation/repositories" in out
+    assert "stored installation 4243: active, account octo-org, repositories octo-org/demo" in out
+    health = json.loads(out.split("GET /healthz -> ", 1)[1].splitlines()[0])
+    assert health["status"] == "ok" and health["queue_depth"] == 0
+    lines = [json.loads(line) for line in captured.err.splitlines() if line.startswith("{")]
+    assert {"ts", "level", "msg"} <= set(lines[0])
+    assert any(line.get("delivery") and line.get("event") == "ping" for line in lines)
+
+
+def test_sandbox_demo_deliveries_keep_githubs_shapes(github_spec: Any) -> None:
+    from bot.app.sandbox import demo_deliveries
+    from bot.fakegh import FakeGitHub
+    from bot.fakegh.webhooks import find_example, payload_errors
+
+    fake = FakeGitHub(github_spec)
+    for event, payload in demo_deliveries(fake.seed_demo(), "http://127.0.0.1:1"):
+        action = payload.get("action")
+        # Some upstream examples break their own schema; the demo must add nothing to that.
+        upstream = set(payload_errors(event, action, find_example(event, action).payload))
+        assert set(payload_errors(event, action, payload)) <= upstream, event
