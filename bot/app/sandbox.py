@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from bot.app.logging_json import configure_logging
 from bot.app.server import SERVICES, start_server, wait_for_signal
 from bot.config.settings import Settings
+from bot.errors import UsageError
 from bot.store.db import DEFAULT_STORE_URL
 from bot.store.deliveries import Status, Store
 
@@ -191,7 +192,11 @@ async def run_sandbox(
         runner, url = await start_server(sandbox, host=host, port=0 if once else port)
         try:
             store = runner.app[SERVICES].runtime.store
-            ids = await play(url, secret, demo_deliveries(demo, fake_url))
+            try:
+                deliveries = demo_deliveries(demo, fake_url)
+            except FileNotFoundError as exc:  # the pinned example payloads are not installed
+                raise UsageError(str(exc)) from exc
+            ids = await play(url, secret, deliveries)
             await _wait_finished(store, ids)
             async with aiohttp.ClientSession() as session, session.get(f"{url}/healthz") as r:
                 health = await r.json()

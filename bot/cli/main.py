@@ -14,6 +14,8 @@ from bot.errors import UsageError
 #: ``register(subparsers)`` which adds its parser and sets ``func=handler``;
 #: the handler takes the parsed namespace and returns an exit code.
 SUBCOMMANDS: tuple[str, ...] = (
+    "triage",
+    "fix",
     "score",
     "queue",
     "serve",
@@ -34,7 +36,7 @@ environment (serve):
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autopilot",
         description=(
@@ -47,16 +49,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"autopilot {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMANDS:
+    for name in only or SUBCOMMANDS:
         module = importlib.import_module(f"bot.cli.{name}")
         module.register(subparsers)
     return parser
 
 
+def _chosen_command(argv: Sequence[str]) -> tuple[str, ...]:
+    """The subcommand named on the command line, so only its module is imported.
+
+    Start-up time matters for ``fix`` and ``triage`` in hooks and CI; ``--help`` and
+    unknown commands still load every subcommand.
+    """
+    for arg in argv:
+        if not arg.startswith("-"):
+            return (arg,) if arg in SUBCOMMANDS else ()
+        if arg in ("-h", "--help", "--version"):
+            return ()
+    return ()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_chosen_command(args_list))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     if getattr(args, "func", None) is None:

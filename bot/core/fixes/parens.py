@@ -1,87 +1,38 @@
-"""A libcst codemod that ruff lacks: drop redundant parentheses around a statement's operand."""
+"""A codemod that ruff lacks: drop redundant parentheses around a statement's operand."""
 
 from __future__ import annotations
 
 import re
 
-import libcst as cst
-
 # Cheap filter so libcst parses only files that may hold a one-line redundant pair.
 _CANDIDATE = re.compile(
-    r"^[ \t]*(?:if|elif|while|return|assert|del|for\b.*?\bin)[ \t]*\(.*\)[ \t]*:?[ \t]*(?:#.*)?$",
+    r"^[ \t]*(?:(?:(?:el)?if|while|for\b.*?\bin)[ \t]*(\(.*\))[ \t]*:"
+    r"|(?:return|assert|del)[ \t]*(\(.*\)))[ \t]*(?:#.*)?$",
     re.MULTILINE,
 )
-# Parentheses that are part of the expression's syntax, or that readers expect to see.
-_KEEP = (cst.Tuple, cst.Yield, cst.GeneratorExp, cst.NamedExpr, cst.StarredElement)
-_SPACE = cst.SimpleWhitespace(" ")
+_OPEN, _CLOSE = "([{", ")]}"
 
 
-def _bare(expr: cst.BaseExpression, module: cst.Module) -> cst.BaseExpression | None:
-    """The expression without its parentheses, when they are redundant on one line."""
-    lpar = getattr(expr, "lpar", ())
-    if not lpar or isinstance(expr, _KEEP) or "\n" in module.code_for_node(expr):
-        return None
-    return expr.with_changes(lpar=[], rpar=[])
-
-
-class _RedundantParens(cst.CSTTransformer):
-    def __init__(self, module: cst.Module) -> None:
-        super().__init__()
-        self.module = module
-
-    def leave_If(self, original: cst.If, updated: cst.If) -> cst.If:
-        bare = _bare(updated.test, self.module)
-        return (
-            updated
-            if bare is None
-            else updated.with_changes(test=bare, whitespace_before_test=_SPACE)
-        )
-
-    def leave_While(self, original: cst.While, updated: cst.While) -> cst.While:
-        bare = _bare(updated.test, self.module)
-        return (
-            updated
-            if bare is None
-            else updated.with_changes(test=bare, whitespace_after_while=_SPACE)
-        )
-
-    def leave_Assert(self, original: cst.Assert, updated: cst.Assert) -> cst.Assert:
-        bare = _bare(updated.test, self.module)
-        return (
-            updated
-            if bare is None
-            else updated.with_changes(test=bare, whitespace_after_assert=_SPACE)
-        )
-
-    def leave_Return(self, original: cst.Return, updated: cst.Return) -> cst.Return:
-        bare = None if updated.value is None else _bare(updated.value, self.module)
-        return (
-            updated
-            if bare is None
-            else updated.with_changes(value=bare, whitespace_after_return=_SPACE)
-        )
-
-    def leave_Del(self, original: cst.Del, updated: cst.Del) -> cst.Del:
-        bare = _bare(updated.target, self.module)
-        return (
-            updated
-            if bare is None
-            else updated.with_changes(target=bare, whitespace_after_del=_SPACE)
-        )
-
-    def leave_For(self, original: cst.For, updated: cst.For) -> cst.For:
-        bare = _bare(updated.iter, self.module)
-        return (
-            updated if bare is None else updated.with_changes(iter=bare, whitespace_after_in=_SPACE)
-        )
+def _wraps_whole(group: str) -> bool:
+    """True when the first parenthesis closes at the end and holds no top-level comma."""
+    if group == "()" or group.startswith(("(yield", "(await")) or " for " in group or ":=" in group:
+        return False
+    depth = 0
+    for index, char in enumerate(group):
+        depth += (char in _OPEN) - (char in _CLOSE)
+        if char == "," and depth == 1:
+            return False
+        if depth == 0:
+            return index == len(group) - 1
+    return False
 
 
 def remove_redundant_parens(source: str) -> str:
     """``if (x):`` to ``if x:`` (and return/assert/del/while/for), leaving other code as is."""
-    if not _CANDIDATE.search(source):
+    groups = (match.group(1) or match.group(2) for match in _CANDIDATE.finditer(source))
+    if not any(_wraps_whole(group) for group in groups):
         return source
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError:
-        return source
-    return module.visit(_RedundantParens(module)).code
+    # libcst is slow to import and to parse; most files never get this far.
+    from bot.core.fixes.codemod import strip_parens
+
+    return strip_parens(source)

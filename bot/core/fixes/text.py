@@ -20,6 +20,8 @@ def first_line_ending(text: str) -> str:
 
 def fix_mixed_line_endings(text: str) -> str:
     """Convert every line ending to the file's first one."""
+    if "\r" not in text:
+        return text
     ending = first_line_ending(text)
     return _LINE_END.sub(ending, text)
 

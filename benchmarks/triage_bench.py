@@ -1,0 +1,162 @@
+"""Triage throughput and memory on big realistic logs, side by side with ``grep -cE``.
+
+Generates (once) a GitHub Actions style job log of the requested size into benchmarks/data/:
+mostly passing noise (pip output, ``pytest -v`` PASSED lines, application logging with
+words such as ``error_handling`` and ``0 errors``) with a few real failures from the triage
+corpus spliced in. Then runs, in turn, ``autopilot triage`` and ``grep -ciE`` with the
+scanner's own trigger words over the same file, several times each, and prints the medians:
+MB/s, peak RSS (of the child process, from wait4) and the ratio of the two.
+
+Usage: .venv/bin/python benchmarks/triage_bench.py [--size-mb 100] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data"
+CORPUS = ROOT / "testdata" / "triage"
+FAILURES = (
+    "assertion_simple",
+    "multi_test_categories",
+    "lint_ruff_concise_three",
+    "type_mypy_return",
+)
+#: The scanner's own trigger set (see ``bot/core/triage/recognisers``), as one grep pattern.
+GREP_PATTERN = (
+    r"error|fail|traceback|timeout|rerun|reformat|no space left|no solution found|=====|_____"
+    r"|:[0-9]+:[0-9]+[: ]"
+)
+WORDS = (
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "parser",
+    "render",
+    "config",
+    "client",
+    "server",
+    "cache",
+    "store",
+    "queue",
+)
+
+
+def _noise_line(rng: random.Random, n: int) -> str:
+    pick = rng.random()
+    word = rng.choice(WORDS)
+    if pick < 0.55:
+        name = "error_handling" if n % 97 == 0 else f"{word}_{n % 1000}"
+        return f"tests/test_{word}.py::test_{name} PASSED{' ' * 20}[{n % 100:3d}%]"
+    if pick < 0.70:
+        return (
+            f"Requirement already satisfied: {word}>=1.{n % 9} in "
+            "/opt/hostedtoolcache/Python/3.12.3/x64/lib/python3.12/site-packages (from app==1.0)"
+        )
+    if pick < 0.80:
+        return f"  Downloading {word}-{n % 7}.2.{n % 3}-py3-none-any.whl (1{n % 90} kB)"
+    if pick < 0.995:
+        return f"{word}.worker INFO request id={n:08x} took {n % 997} ms status=200"
+    if pick < 0.998:
+        return f"{word}: checked {n % 50} files, 0 errors"
+    return f"  warnings.warn(DeprecationWarning('{word} is deprecated'))  # -W error::Deprecation"
+
+
+def generate(path: Path, size_mb: int, seed: int = 7) -> None:
+    """Write a log of about ``size_mb`` MB with the corpus failures spliced in a few times."""
+    rng = random.Random(seed)
+    target = size_mb * 1_000_000
+    failures = [(CORPUS / f"{name}.log").read_text() for name in FAILURES]
+    splice_every = target // (len(failures) * 2 + 1)
+    written, n, next_splice, spliced = 0, 0, splice_every, 0
+    stamp = "2025-03-04T09:{:02d}:{:02d}.{:07d}Z "
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as out:
+        while written < target:
+            batch = []
+            for _ in range(10_000):
+                n += 1
+                ts = stamp.format(n // 600_000 % 60, n // 10_000 % 60, n % 10_000_000)
+                batch.append(ts + _noise_line(rng, n) + "\n")
+            if written >= next_splice:
+                text = failures[spliced % len(failures)]
+                batch.append("".join(ts + line + "\n" for line in text.splitlines()))
+                spliced += 1
+                next_splice += splice_every
+            chunk = "".join(batch)
+            out.write(chunk)
+            written += len(chunk)
+
+
+def measure(argv: list[str]) -> tuple[float, int, bytes]:
+    """Wall time, peak RSS in bytes, and stdout of one child process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert child.stdout is not None
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss * 1024, output  # ru_maxrss is in KiB on Linux
+
+
+def bench(path: Path, runs: int) -> dict[str, float]:
+    size = path.stat().st_size
+    triage = [sys.executable, "-m", "bot", "triage", str(path)]
+    grep = ["grep", "-ciE", GREP_PATTERN, str(path)]
+    times: dict[str, list[float]] = {"triage": [], "grep": []}
+    rss: dict[str, list[int]] = {"triage": [], "grep": []}
+    found = b""
+    for _ in range(runs):
+        for name, argv in (("triage", triage), ("grep", grep)):
+            elapsed, peak, output = measure(argv)
+            times[name].append(elapsed)
+            rss[name].append(peak)
+            if name == "triage":
+                found = output
+    triage_s, grep_s = statistics.median(times["triage"]), statistics.median(times["grep"])
+    return {
+        "size_mb": size / 1e6,
+        "triage_mb_s": size / 1e6 / triage_s,
+        "triage_rss_mb": statistics.median(rss["triage"]) / 1e6,
+        "grep_mb_s": size / 1e6 / grep_s,
+        "grep_rss_mb": statistics.median(rss["grep"]) / 1e6,
+        "ratio": triage_s / grep_s,
+        "failures": float(found.count(b'"category"')),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, action="append", help="log size(s), default 100")
+    parser.add_argument("--runs", type=int, default=3, help="runs per tool (median reported)")
+    args = parser.parse_args()
+    print(
+        "| log | runs | triage MB/s | triage peak RSS | grep -ciE MB/s | grep RSS | "
+        "triage/grep time | failures |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for size_mb in args.size_mb or [100]:
+        path = DATA / f"triage_{size_mb}mb.log"
+        if not path.exists() or abs(path.stat().st_size - size_mb * 1e6) > 1e6:
+            generate(path, size_mb)
+        r = bench(path, args.runs)
+        print(
+            f"| {r['size_mb']:.0f} MB | {args.runs} | {r['triage_mb_s']:.0f} | "
+            f"{r['triage_rss_mb']:.0f} MB | {r['grep_mb_s']:.0f} | {r['grep_rss_mb']:.0f} MB | "
+            f"{r['ratio']:.1f}x | {r['failures']:.0f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""``autopilot fix``: apply the catalog's mechanical fixes to a tree, or print them as a diff."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.core.fixes.catalog import CATALOG
+from bot.errors import UsageError
+from bot.fixer.engine import FixerError
+from bot.fixer.report import FixReport
+from bot.fixer.run import FixOptions, fix_tree
+
+EPILOG = """\
+examples:
+  autopilot fix .                          apply every safe fix in place
+  autopilot fix src --diff                 print a unified diff; touch nothing
+  autopilot fix . --select import-sorting,unused-imports --json
+  autopilot fix . --validate "python -m pytest -q"
+  autopilot fix . --select none-comparison --unsafe
+
+The repository's own ruff settings apply (line length, quote style, excludes, ignored
+rules; black's line length when there is no ruff config). Files ignored by git, symlinks,
+binaries and files outside PATH are never touched. A second run changes nothing.
+
+With --validate CMD the command runs before and after fixing (in PATH, no prompts, with a
+timeout); if it passed before and fails after, the fixes responsible are found by
+bisection over files and fix families, backed out and reported. What stays passes CMD.
+
+exit codes:
+  0  fixed (or nothing to fix); with --diff: nothing would change
+  1  with --diff: there are changes (the diff is printed)
+  2  usage error (bad PATH, unknown or unsafe fix id without --unsafe)
+"""
+
+
+def _catalog_help() -> str:
+    lines = [f"  {e.id:<22} {e.safety.value:<6} {e.title}" for e in CATALOG]
+    return "fixes (id, safety, what):\n" + "\n".join(lines) + "\n\n"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "fix",
+        help="apply safe mechanical fixes (imports, formatting, whitespace, pyupgrade...)",
+        description="Apply the catalog's safe mechanical fixes to the files under PATH.",
+        epilog=_catalog_help() + EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("path", metavar="PATH", type=Path, help="directory or file to fix")
+    parser.add_argument(
+        "--diff", action="store_true", help="print a unified diff instead of writing files"
+    )
+    parser.add_argument(
+        "--select", metavar="IDS", help="comma-separated fix ids (default: every safe fix)"
+    )
+    parser.add_argument(
+        "--unsafe", action="store_true", help="allow unsafe fix ids named in --select"
+    )
+    parser.add_argument("--json", action="store_true", help="print the fixes per file as JSON")
+    parser.add_argument(
+        "--validate", metavar="CMD", help="command that must keep passing (e.g. the tests)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=900.0, metavar="S", help="per CMD run (default 900)"
+    )
+    parser.add_argument("--log", type=Path, metavar="FILE", help="append a JSONL execution log")
+    parser.set_defaults(func=handler)
+
+
+def _text(report: FixReport) -> str:
+    lines = [f"{path}: {', '.join(report.applied.get(path, ()))}" for path in sorted(report.after)]
+    verb = "fixed" if report.written else "would fix"
+    lines.append(f"{verb} {len(report.after)} file(s)")
+    lines += [f"backed out {b.fix} in {b.path}: {b.reason}" for b in report.backed_out]
+    if report.validation is not None and report.validation.note:
+        lines.append(f"validation: {report.validation.note}")
+    return "\n".join(lines) + "\n"
+
+
+def handler(args: argparse.Namespace) -> int:
+    select = None
+    if args.select is not None:
+        select = tuple(part.strip() for part in args.select.split(",") if part.strip())
+        if not select:
+            raise UsageError("--select needs at least one fix id")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    options = FixOptions(
+        select=select,
+        unsafe=args.unsafe,
+        diff=args.diff,
+        validate=args.validate,
+        timeout=args.timeout,
+        log=args.log,
+    )
+    try:
+        report = fix_tree(args.path, options)
+    except FixerError as exc:
+        print(f"autopilot fix: error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        payload = report.to_json()
+        if args.diff:
+            payload["diff"] = report.patch()
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+    elif args.diff:
+        sys.stdout.write(report.patch())
+    else:
+        sys.stdout.write(_text(report))
+    return 1 if args.diff and report.changed else 0

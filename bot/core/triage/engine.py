@@ -1,0 +1,198 @@
+"""The triage engine: runs the recognisers over the interesting lines, merges and ranks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+from bot.core.fixes.catalog import is_auto_fixable
+from bot.core.triage.fingerprint import fingerprint, normalise_message
+from bot.core.triage.logs import clean_line
+from bot.core.triage.model import Category, Failure, Finding
+from bot.core.triage.paths import PathResolver, is_absolute, normalise
+from bot.core.triage.recognisers import RECOGNISERS, LogState, Recogniser
+from bot.core.triage.scan import Scanner, blocks
+
+#: Findings kept per triage; a log with more is pathological and the rest adds nothing.
+MAX_FINDINGS = 20_000
+MAX_MESSAGE = 500
+_LINES_PER_CHUNK = 8192
+
+
+def _scanner(kinds: Iterable[type[Recogniser]]) -> Scanner:
+    literals: set[bytes] = set()
+    patterns: list[bytes] = []
+    for kind in kinds:
+        literals.update(kind.triggers)
+        patterns.extend(p for p in kind.patterns if p not in patterns)
+    return Scanner(literals, patterns)
+
+
+@dataclass
+class _Entry:
+    finding: Finding
+    file: str | None
+    order: tuple[int, int]
+
+
+class TriageEngine:
+    """Feed it one or more inputs (each an iterable of byte chunks), then ask for the result."""
+
+    def __init__(
+        self, *, root: str | None = None, recognisers: Iterable[type[Recogniser]] = RECOGNISERS
+    ) -> None:
+        self._root = root
+        self._kinds = tuple(recognisers)
+        self._scanner = _scanner(self._kinds)
+        self._found: list[tuple[tuple[int, int], Finding]] = []
+        self._roots: list[str] = []
+        self._inputs = 0
+
+    def _keep(self, findings: Iterable[Finding]) -> None:
+        for finding in findings:
+            if len(self._found) < MAX_FINDINGS:
+                self._found.append(((self._inputs, finding.lineno), finding))
+
+    def add_input(self, chunks: Iterable[bytes]) -> None:
+        """Triage one log (one file, one job of a run) given as byte chunks."""
+        state = LogState()
+        active = [kind(state) for kind in self._kinds]
+        self._scanner.reset()
+        previous = -1
+
+        def follow() -> bool:
+            return any(recogniser.wants_more for recogniser in active)
+
+        for block in blocks(chunks):
+            for lineno, raw in self._scanner.scan(block, follow):
+                if lineno != previous + 1:
+                    for recogniser in active:
+                        self._keep(recogniser.gap())
+                previous = lineno
+                line = clean_line(raw)
+                for recogniser in active:
+                    found = recogniser.feed(lineno, line)
+                    if found:
+                        self._keep(found)
+        for recogniser in active:
+            self._keep(recogniser.finish())
+        self._roots.extend(state.roots)
+        self._inputs += 1
+
+    def result(self) -> list[Failure]:
+        """Merged failures, most important first (ties in order of appearance)."""
+        found = [(order, f) for order, f in self._found if not f.weak]
+        if not found:
+            found = self._found
+        resolver = PathResolver(self._root, self._roots)
+        for _, finding in found:
+            if finding.path and not is_absolute(normalise(finding.path)):
+                resolver.remember(finding.path)
+        entries = [_Entry(f, resolver.resolve(f.path), order) for order, f in sorted(found)]
+        failures = [_failure(entry) for entry in _merge(entries)]
+        failures.sort(key=lambda failure: failure.rank)
+        return failures
+
+
+def _merge(entries: list[_Entry]) -> list[_Entry]:
+    """Report each failure once: same test, same place, or same message without a place."""
+    kept: list[_Entry] = []
+    by_test: dict[str, _Entry] = {}
+    by_place: dict[tuple[Category, str, int, str | None], _Entry] = {}
+    by_message: dict[tuple[Category, str], _Entry] = {}
+    for entry in entries:
+        f = entry.finding
+        # Distinct lint rules on one line are distinct findings; anything else at one place
+        # (a syntax error seen by ruff, mypy and pytest) is one failure.
+        rule = f.rule if f.category is Category.LINT else None
+        place = (f.category, entry.file, f.line, rule) if entry.file and f.line else None
+        message_key = (f.category, normalise_message(f.message))
+        if f.test and f.test in by_test:
+            _fill(by_test[f.test], entry)
+            continue
+        if place and place in by_place:
+            same = by_place[place]
+            if f.test and not same.finding.test:
+                same.finding = replace(same.finding, test=f.test)
+                by_test[f.test] = same
+            continue
+        if place is None and message_key in by_message and not f.test:
+            continue
+        kept.append(entry)
+        if f.test:
+            by_test[f.test] = entry
+        if place:
+            by_place[place] = entry
+        by_message.setdefault(message_key, entry)
+    return [e for e in kept if not _absorbed(e, kept)]
+
+
+def _fill(target: _Entry, other: _Entry) -> None:
+    if target.file is None and other.file is not None:
+        target.file = other.file
+    if target.finding.line is None and other.finding.line is not None and target.file == other.file:
+        target.finding = replace(target.finding, line=other.finding.line)
+
+
+def _absorbed(entry: _Entry, kept: list[_Entry]) -> bool:
+    """A located finding without a test that a test's report already covers, or a place-less
+    finding that a located one with the same message covers."""
+    f = entry.finding
+    if f.test:
+        return False
+    for other in kept:
+        o = other.finding
+        if other is entry or o.category != f.category:
+            continue
+        if entry.file and o.test and other.file == entry.file and o.line in (None, f.line):
+            return True
+        if entry.file is None and other.file is not None and o.message == f.message:
+            return True
+    return False
+
+
+def _failure(entry: _Entry) -> Failure:
+    f = entry.finding
+    message = " ".join(f.message.split())[:MAX_MESSAGE]
+    category = f.category
+    return Failure(
+        category=category,
+        file=entry.file,
+        line=f.line if entry.file else None,
+        message=message,
+        test=f.test,
+        fingerprint=fingerprint(str(category), entry.file, f.test, f.rule, message),
+        auto_fixable=is_auto_fixable(str(category), f.rule),
+        rule=f.rule,
+        tool=f.tool,
+        lineno=f.lineno,
+    )
+
+
+def _encode(lines: Iterable[str]) -> Iterator[bytes]:
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line if line.endswith("\n") else line + "\n")
+        if len(batch) >= _LINES_PER_CHUNK:
+            yield "".join(batch).encode("utf-8", "replace")
+            batch = []
+    if batch:
+        yield "".join(batch).encode("utf-8", "replace")
+
+
+def triage_chunks(inputs: Iterable[Iterable[bytes]], *, root: str | None = None) -> list[Failure]:
+    """Triage several logs, each given as byte chunks, into one ranked list."""
+    engine = TriageEngine(root=root)
+    for chunks in inputs:
+        engine.add_input(chunks)
+    return engine.result()
+
+
+def triage_lines(lines: Iterable[str], *, root: str | None = None) -> list[Failure]:
+    """Triage one log given as lines (with or without line endings)."""
+    return triage_chunks([_encode(lines)], root=root)
+
+
+def triage_text(text: str, *, root: str | None = None) -> list[Failure]:
+    """Triage one log given as a string."""
+    return triage_lines(text.splitlines(), root=root)

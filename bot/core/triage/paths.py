@@ -1,0 +1,102 @@
+"""Turns the paths tools print into paths relative to the repository root, or None."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_RUNNER = re.compile(
+    r"^(?:/home/runner/work/[^/]+/[^/]+/|/Users/runner/work/[^/]+/[^/]+/"
+    r"|[A-Za-z]:/a/[^/]+/[^/]+/|/__w/[^/]+/[^/]+/|/github/workspace/)"
+)
+_TEMP = re.compile(
+    r"^(?:/tmp|/var/tmp|/private/tmp|(?:/private)?/var/folders/[^/]+/[^/]+/T"
+    r"|[A-Za-z]:/Users/[^/]+/AppData/Local/Temp)/[^/]+/"
+)
+_SITE = re.compile(r"/(?:site|dist)-packages/")
+#: Markers of a file that belongs to Python, a virtualenv or the runner, not to the repository.
+_OUTSIDE = (
+    "site-packages/",
+    "dist-packages/",
+    "/lib/python",
+    "/lib64/python",
+    "/usr/lib/",
+    "/usr/local/lib/",
+    ".pyenv/",
+    "hostedtoolcache/",
+    "/.venv/",
+    "/venv/",
+    "/.tox/",
+    "/.nox/",
+)
+#: Top-level folders that usually sit right under a repository root.
+_ANCHORS = ("/tests/", "/test/", "/src/", "/testing/")
+_MAX_SEEN = 4096
+
+
+def normalise(raw: str) -> str:
+    """Forward slashes, no quotes, no leading ``./``."""
+    path = raw.strip().strip("'\"").replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def is_absolute(path: str) -> bool:
+    return path.startswith("/") or (len(path) > 2 and path[1] == ":" and path[2] == "/")
+
+
+def in_repository(raw: str) -> bool:
+    """Heuristic: does this frame's file belong to the project rather than Python or a venv?"""
+    path = normalise(raw)
+    if not path or path.startswith("<") or path == "???":
+        return False
+    return not any(marker in path for marker in _OUTSIDE)
+
+
+class PathResolver:
+    """Resolves printed paths against the known root, learned roots and paths seen relative."""
+
+    def __init__(self, root: str | None = None, learned: Iterable[str] = ()) -> None:
+        roots = [root] if root else []
+        roots.extend(learned)
+        self._roots = sorted(
+            {normalise(r).rstrip("/") + "/" for r in roots if r}, key=len, reverse=True
+        )
+        self._seen: set[str] = set()
+
+    def remember(self, raw: str) -> None:
+        """Note a relative path a tool printed: absolute paths ending with it share its root."""
+        path = normalise(raw)
+        if path and not is_absolute(path) and len(self._seen) < _MAX_SEEN:
+            self._seen.add(path)
+
+    def resolve(self, raw: str | None) -> str | None:
+        """The repository-relative form of ``raw``, or None when it lies outside."""
+        if not raw:
+            return None
+        path = normalise(raw)
+        if not path or path.startswith("<"):
+            return None
+        if not is_absolute(path):
+            return None if path.startswith("../") else path
+        for root in self._roots:
+            if path.startswith(root):
+                return path[len(root) :]
+        runner = _RUNNER.match(path)
+        if runner:
+            return path[runner.end() :]
+        site = _SITE.search(path)
+        if site:
+            return path[site.end() :]
+        for seen in self._seen:
+            if path.endswith("/" + seen):
+                return seen
+        temp = _TEMP.match(path)
+        if temp:
+            return path[temp.end() :]
+        for anchor in _ANCHORS:
+            at = path.find(anchor)
+            if at != -1:
+                return path[at + 1 :]
+        return None

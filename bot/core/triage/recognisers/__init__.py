@@ -1,0 +1,33 @@
+"""The recognisers the engine runs, one small module per tool family."""
+
+from __future__ import annotations
+
+from bot.core.triage.recognisers.annotations import AnnotationRecogniser
+from bot.core.triage.recognisers.base import LogState, Recogniser
+from bot.core.triage.recognisers.format import FormatRecogniser
+from bot.core.triage.recognisers.generic import GenericRecogniser
+from bot.core.triage.recognisers.lint import LintRecogniser
+from bot.core.triage.recognisers.mypy import TypeCheckRecogniser
+from bot.core.triage.recognisers.pip import InstallRecogniser
+from bot.core.triage.recognisers.pytest import PytestRecogniser
+from bot.core.triage.recognisers.runner import RunnerRecogniser
+from bot.core.triage.recognisers.timeout import TimeoutRecogniser
+from bot.core.triage.recognisers.traceback import TracebackRecogniser
+from bot.core.triage.recognisers.unittest import UnittestRecogniser
+
+#: Every recogniser, in the order each line is offered to them.
+RECOGNISERS: tuple[type[Recogniser], ...] = (
+    PytestRecogniser,
+    TimeoutRecogniser,
+    UnittestRecogniser,
+    TracebackRecogniser,
+    LintRecogniser,
+    TypeCheckRecogniser,
+    FormatRecogniser,
+    InstallRecogniser,
+    RunnerRecogniser,
+    AnnotationRecogniser,
+    GenericRecogniser,
+)
+
+__all__ = ["RECOGNISERS", "LogState", "Recogniser"]

@@ -1,0 +1,59 @@
+"""The recogniser protocol and the small state that recognisers of one log share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from bot.core.triage.model import Finding
+
+NONE: Sequence[Finding] = ()
+
+
+@dataclass
+class LogState:
+    """Facts one recogniser learns that change how another reads the same log."""
+
+    #: Inside a pytest session: pytest reports its own tracebacks, so the generic one is quiet.
+    in_pytest: bool = False
+    #: Directories a tool said it ran from (pytest's ``rootdir:``), for relative paths.
+    roots: list[str] = field(default_factory=list)
+    #: The unittest test whose traceback comes next (``FAIL: test_x (pkg.mod.Case.test_x)``).
+    unittest_test: str | None = None
+    #: The package index was unreachable: resolution errors that follow are infrastructure.
+    index_unreachable: bool = False
+
+
+class Recogniser:
+    """Reads cleaned log lines and reports findings; one small subclass per tool.
+
+    ``triggers`` are lowercase byte literals and ``patterns`` byte regexes: the scanner
+    only hands over lines that hold one (and the three lines before), so every line a
+    recogniser needs to *start* recognising a failure must contain a trigger; after that,
+    ``wants_more`` makes the scanner hand over the following lines until it turns false.
+    """
+
+    name: ClassVar[str] = "recogniser"
+    triggers: ClassVar[tuple[bytes, ...]] = ()
+    patterns: ClassVar[tuple[bytes, ...]] = ()
+
+    def __init__(self, state: LogState) -> None:
+        self.state = state
+
+    @property
+    def wants_more(self) -> bool:
+        """In the middle of something: the scanner should hand over the next line too."""
+        return False
+
+    def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        """Read one cleaned line; return the findings it completes."""
+        raise NotImplementedError
+
+    def gap(self) -> Sequence[Finding]:
+        """Lines were skipped here: flush whatever needed contiguous lines."""
+        return NONE
+
+    def finish(self) -> Sequence[Finding]:
+        """End of the input: flush what is pending."""
+        return self.gap()

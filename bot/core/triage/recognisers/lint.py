@@ -1,0 +1,68 @@
+"""Linters: ruff (concise and full output), flake8 and pylint ``path:line:col: CODE message``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+from bot.core.triage.classify import category_for_lint
+from bot.core.triage.model import Finding
+from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
+
+_CODE = r"(?P<code>[A-Z]{1,4}\d{2,4}|invalid-syntax|SyntaxError)"
+_CONCISE = re.compile(
+    r"^(?P<path>[^\s:][^:]*?):(?P<line>\d+):(?P<col>\d+): "
+    + _CODE
+    + r"(?::| \[\*\])? ?(?P<msg>.*)$"
+)
+_FULL_HEADER = re.compile(r"^" + _CODE + r"(?: \[\*\])?:? (?P<msg>.+)$")
+_ARROW = re.compile(r"^\s*--> (?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+)\s*$")
+_PYLINT = re.compile(r"^[CRWEFI]\d{4}$")
+
+
+def _tool(code: str) -> str:
+    return "pylint" if _PYLINT.match(code) else "ruff/flake8"
+
+
+class LintRecogniser(Recogniser):
+    """One finding per reported violation; syntax errors are reported as such."""
+
+    name: ClassVar[str] = "lint"
+    patterns: ClassVar[tuple[bytes, ...]] = (rb":\d+:\d+[: \r\n]",)
+
+    def __init__(self, state: LogState) -> None:
+        super().__init__(state)
+        self._header: tuple[str, str, int] | None = None
+
+    @property
+    def wants_more(self) -> bool:
+        return self._header is not None
+
+    def gap(self) -> Sequence[Finding]:
+        self._header = None
+        return NONE
+
+    def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        header, self._header = self._header, None
+        if header is not None:
+            arrow = _ARROW.match(line)
+            if arrow:
+                code, msg, at = header
+                return (self._finding(code, msg, at, arrow["path"], int(arrow["line"])),)
+        if not line or line[0] == " ":
+            return NONE
+        match = _CONCISE.match(line)
+        if match:
+            code = match["code"]
+            return (self._finding(code, match["msg"], lineno, match["path"], int(match["line"])),)
+        full = _FULL_HEADER.match(line)
+        if full:
+            self._header = (full["code"], full["msg"], lineno)
+        return NONE
+
+    @staticmethod
+    def _finding(code: str, msg: str, lineno: int, path: str, line: int) -> Finding:
+        rule = "invalid-syntax" if code == "SyntaxError" else code
+        message = f"{code} {msg}".strip()
+        return Finding(category_for_lint(rule), message, _tool(code), lineno, path, line, rule=rule)

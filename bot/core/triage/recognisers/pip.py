@@ -1,0 +1,127 @@
+"""pip and uv: resolution and install errors, and an unreachable package index."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+from bot.core.triage.model import Category, Finding
+from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
+
+_NETWORK = (
+    "NewConnectionError",
+    "ConnectTimeoutError",
+    "ReadTimeoutError",
+    "Max retries exceeded",
+    "Temporary failure in name resolution",
+    "Name or service not known",
+    "Connection refused",
+    "Connection reset",
+    "Network is unreachable",
+    "tcp connect error",
+    "dns error",
+    "error sending request",
+    "operation timed out",
+    "SSLError",
+    "ProxyError",
+)
+_NO_VERSION = re.compile(
+    r"^ERROR: (?:Could not find a version that satisfies the requirement|"
+    r"No matching distribution found for) (?P<req>\S+)(?: \(from (?P<src>.*)\))?"
+)
+_REQ_FILE = re.compile(r"-r (?P<file>\S+) \(line (?P<line>\d+)\)")
+_PIP_ERRORS = (
+    "ERROR: Cannot install",
+    "ERROR: ResolutionImpossible",
+    "ERROR: Failed building wheel for",
+    "ERROR: Failed to build",
+    "ERROR: Could not build wheels for",
+    "ERROR: Could not install packages due to",
+    "ERROR: Invalid requirement",
+    "ERROR: Could not open requirements file",
+    "ERROR: Package '",
+    "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES",
+    "ERROR: Could not find a version",
+    "ERROR: No matching distribution",
+)
+_UV_ERRORS = (
+    "No solution found when resolving",
+    "Failed to fetch",
+    "Request failed after",
+    "Failed to download",
+    "Failed to build",
+    "Failed to prepare distributions",
+    "Failed to resolve dependencies",
+    "Distribution not found",
+)
+#: uv prints ``error:`` without a terminal and a multiplication sign (U+00D7) with one.
+_CROSS = "\u00d7 "
+_UV_LEAD = ("error: ", _CROSS, "  " + _CROSS)
+_UV_CAUSE = ("  cause: ", "Caused by: ", "╰─▶ ", "├─▶ ", "  ╰─▶", "  ├─▶", "      ")
+
+
+class InstallRecogniser(Recogniser):
+    """One finding per failed requirement; network trouble turns it into infrastructure."""
+
+    name: ClassVar[str] = "pip"
+    triggers: ClassVar[tuple[bytes, ...]] = (b"error", b"no solution found")
+
+    def __init__(self, state: LogState) -> None:
+        super().__init__(state)
+        self._reported: set[str] = set()
+        self._uv: tuple[int, str, list[str]] | None = None
+
+    def _category(self, text: str) -> Category:
+        if self.state.index_unreachable or any(marker in text for marker in _NETWORK):
+            return Category.INFRASTRUCTURE
+        return Category.DEPENDENCY
+
+    @property
+    def wants_more(self) -> bool:
+        return self._uv is not None
+
+    def gap(self) -> Sequence[Finding]:
+        pending, self._uv = self._uv, None
+        if pending is None:
+            return NONE
+        lineno, message, causes = pending
+        category = self._category(" ".join([message, *causes]))
+        detail = next((c for c in reversed(causes) if c), "")
+        text = f"{message}: {detail}" if detail and detail not in message else message
+        return (Finding(category, text, "uv", lineno),)
+
+    def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if self._uv is not None:
+            if line.startswith(_UV_CAUSE) and len(self._uv[2]) < 16:
+                self._uv[2].append(line.strip(" │╰├─▶").removeprefix("cause: ").strip())
+                return NONE
+            if not line.strip() and not self._uv[2]:
+                return NONE
+            return self.gap()
+        if line.startswith("WARNING: Retrying (") and any(m in line for m in _NETWORK):
+            self.state.index_unreachable = True
+            return NONE
+        if line.startswith("ERROR: ") and line.startswith(_PIP_ERRORS):
+            return self._pip(lineno, line)
+        if line.startswith(_UV_LEAD) and any(marker in line for marker in _UV_ERRORS):
+            message = line.strip().removeprefix(_CROSS).removeprefix("error: ").rstrip(":")
+            self._uv = (lineno, message, [])
+        return NONE
+
+    def _pip(self, lineno: int, line: str) -> Sequence[Finding]:
+        match = _NO_VERSION.match(line)
+        key = match["req"] if match else line
+        if key in self._reported or (
+            line.startswith("ERROR: ResolutionImpossible") and "conflict" in self._reported
+        ):
+            return NONE
+        self._reported.add(key)
+        if line.startswith("ERROR: Cannot install"):
+            self._reported.add("conflict")
+        path = number = None
+        source = _REQ_FILE.search(match["src"] or "") if match else None
+        if source:
+            path, number = source["file"], int(source["line"])
+        message = line.removeprefix("ERROR: ")
+        return (Finding(self._category(line), message, "pip", lineno, path, number),)

@@ -1,0 +1,265 @@
+"""pytest reports: failure and error sections, the short summary, xdist and rerun lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from bot.core.triage.classify import EXCEPTION_LINE, category_for_exception
+from bot.core.triage.model import Category, Finding
+from bot.core.triage.paths import in_repository
+from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
+from bot.core.triage.recognisers.traceback import FRAME, IMPLICIT_CHAIN
+
+_SECTION = re.compile(r"^=+ (?P<name>[A-Za-z][\w ()-]*?) =+$")
+_FINAL = re.compile(r"^=+ (?P<body>.*\bin \d+(?:\.\d+)?s\b.*?) =+$")
+_HEADER = re.compile(r"^_{3,} (?P<title>.+?) _{3,}$")
+_LOCATION = re.compile(r"^(?P<path>[^\s:<][^:]*?\.py):(?P<line>\d+):(?: (?P<tail>.*))?$")
+_SUMMARY = re.compile(r"^(?P<kind>FAILED|ERROR) (?P<nodeid>\S+)(?: - (?P<msg>.*))?$")
+_PROGRESS = re.compile(
+    r"^(?:\[gw\d+\] \[\s*\d+%\] (?P<s1>FAILED|ERROR|RERUN) (?P<n1>\S+::\S+)"
+    r"|(?P<n2>\S+::\S+) (?P<s2>FAILED|ERROR|RERUN)\b)"
+)
+_RERUN_SUMMARY = re.compile(r"^RERUN (?P<nodeid>\S+::\S+)")
+_RERUN_COUNT = re.compile(r"\b(\d+) rerun")
+_MAX_BLOCKS = 4096
+_FOLLOWED = frozenset({"FAILURES", "ERRORS", "short test summary info", "rerun test summary info"})
+
+
+@dataclass
+class _Block:
+    title: str
+    lineno: int
+    locations: list[tuple[str, int, str]] = field(default_factory=list)
+    e_lines: list[str] = field(default_factory=list)
+    source: tuple[str, int] | None = None
+    captured: bool = False
+
+    def exception(self) -> tuple[str, str]:
+        for text in reversed(self.e_lines):
+            match = EXCEPTION_LINE.match(text)
+            if match:
+                return match["name"], text
+        tail = self.locations[-1][2] if self.locations else ""
+        last = EXCEPTION_LINE.match(tail)
+        if last and last["message"]:  # --tb=line: ``path:3: KeyError: 'k'``
+            return last["name"], tail
+        name = last["name"] if last else "AssertionError"
+        message = next((t for t in self.e_lines if t and not t.startswith("+")), name)
+        return name, message
+
+    def where(self) -> tuple[str | None, int | None]:
+        if self.source is not None and in_repository(self.source[0]):
+            return self.source
+        for path, line, _ in reversed(self.locations):
+            if in_repository(path):
+                return path, line
+        return None, None
+
+
+def nodeid_file(nodeid: str) -> str | None:
+    """The file part of a pytest node id (``tests/test_x.py::test_y`` -> ``tests/test_x.py``)."""
+    path = nodeid.split("::", 1)[0]
+    return path if path.endswith(".py") else None
+
+
+def _title_for(nodeid: str, kind: str) -> list[str]:
+    parts = nodeid.split("::")
+    if len(parts) == 1:
+        return [f"ERROR collecting {nodeid}"]
+    name = ".".join(parts[1:])
+    return [name, f"ERROR at setup of {name}", f"ERROR at teardown of {name}"]
+
+
+def category_of_message(message: str) -> Category:
+    """Category from a one-line summary such as ``KeyError: 3`` or ``assert 3 == 4``."""
+    match = EXCEPTION_LINE.match(message)
+    if match:
+        return category_for_exception(match["name"], match["message"] or "")
+    if message.startswith("assert"):
+        return Category.ASSERTION
+    return Category.UNKNOWN
+
+
+class PytestRecogniser(Recogniser):
+    """Pairs each failure section with its summary line, so a failing test is reported once."""
+
+    name: ClassVar[str] = "pytest"
+    triggers: ClassVar[tuple[bytes, ...]] = (b"=====", b"_____", b"rerun", b"fail", b"error")
+
+    def __init__(self, state: LogState) -> None:
+        super().__init__(state)
+        self._reset()
+
+    @property
+    def wants_more(self) -> bool:
+        return self._header_lines > 0 or self._section in _FOLLOWED
+
+    def _reset(self) -> None:
+        self._header_lines = 0
+        self._section = ""
+        self._block: _Block | None = None
+        self._blocks: dict[str, list[_Block]] = {}
+        self._untitled: list[_Block] = []  # --tb=line failures: a location line each
+        self._count = 0
+        self._failed: set[str] = set()
+        self._reruns: dict[str, int] = {}
+        self._rerun_total = 0
+        self._rerun_line = 0
+
+    def _close_block(self) -> None:
+        block, self._block = self._block, None
+        if block is not None and self._count < _MAX_BLOCKS:
+            self._blocks.setdefault(block.title, []).append(block)
+            self._count += 1
+
+    def _finding(self, block: _Block | None, nodeid: str | None, msg: str, lineno: int) -> Finding:
+        path, line = block.where() if block else (None, None)
+        if block is not None:
+            name, message = block.exception()
+            exc = EXCEPTION_LINE.match(message)
+            detail = (exc["message"] or "") if exc else message
+            category = category_for_exception(name, detail)
+            lineno = block.lineno
+        else:
+            message, category = msg, category_of_message(msg)
+        if path is None and nodeid:
+            path = nodeid_file(nodeid)
+        test = nodeid if nodeid and "::" in nodeid else None
+        if test is None and block is not None and not block.title.startswith("ERROR collecting"):
+            test = block.title.removeprefix("ERROR at setup of ").removeprefix(
+                "ERROR at teardown of "
+            )
+        return Finding(category, message or msg, "pytest", lineno, path, line, test)
+
+    def _summary(self, lineno: int, kind: str, nodeid: str, msg: str) -> Sequence[Finding]:
+        self._failed.add(nodeid)
+        block = None
+        for title in _title_for(nodeid, kind):
+            queue = self._blocks.get(title)
+            if queue:
+                block = queue.pop(0)
+                break
+        if block is None and kind == "FAILED" and self._untitled:
+            block = self._untitled.pop(0)
+        return (self._finding(block, nodeid, msg, lineno),)
+
+    def _end_session(self) -> list[Finding]:
+        self._close_block()
+        blocks = [b for queue in self._blocks.values() for b in queue] + self._untitled
+        found = [self._finding(b, None, "", b.lineno) for b in blocks]
+        flaky = [n for n in self._reruns if n not in self._failed]
+        for nodeid in flaky:
+            found.append(
+                Finding(
+                    Category.FLAKY,
+                    f"{nodeid} failed, then passed on rerun",
+                    "pytest",
+                    self._reruns[nodeid],
+                    nodeid_file(nodeid),
+                    None,
+                    nodeid,
+                )
+            )
+        if self._rerun_total and not self._reruns and not self._failed:
+            message = f"{self._rerun_total} test(s) failed, then passed on rerun"
+            found.append(Finding(Category.FLAKY, message, "pytest", self._rerun_line))
+        self._reset()
+        self.state.in_pytest = False
+        return found
+
+    def finish(self) -> Sequence[Finding]:
+        return self._end_session()
+
+    def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if self._header_lines:
+            self._header_lines -= 1
+        first = line[:1]
+        if first == "=":
+            return self._rule(lineno, line)
+        if line.startswith("rootdir: "):
+            self.state.roots.append(line[9:].split(",", 1)[0].strip())
+            return NONE
+        if self._section in ("FAILURES", "ERRORS"):
+            self._in_report(lineno, line)
+            return NONE
+        if self._section.startswith("short test summary") or self._section.startswith("rerun"):
+            return self._in_summary(lineno, line)
+        if "RERUN" in line or "FAILED" in line or "ERROR" in line:
+            self._progress(lineno, line)
+        return NONE
+
+    def _rule(self, lineno: int, line: str) -> Sequence[Finding]:
+        final = _FINAL.match(line)
+        if final:
+            count = _RERUN_COUNT.search(final["body"])
+            if count:
+                self._rerun_total, self._rerun_line = int(count[1]), lineno
+            return self._end_session()
+        section = _SECTION.match(line)
+        if section:
+            self._close_block()
+            self._section = section["name"]
+            if self._section in ("FAILURES", "ERRORS", "test session starts"):
+                self.state.in_pytest = True
+            if self._section == "test session starts":
+                self._header_lines = 6  # rootdir: comes a few lines down
+        return NONE
+
+    def _progress(self, lineno: int, line: str) -> None:
+        match = _PROGRESS.match(line)
+        if match:
+            status = match["s1"] or match["s2"]
+            nodeid = match["n1"] or match["n2"]
+            if status == "RERUN":
+                self._reruns.setdefault(nodeid, lineno)
+
+    def _in_summary(self, lineno: int, line: str) -> Sequence[Finding]:
+        match = _SUMMARY.match(line)
+        if match:
+            return self._summary(lineno, match["kind"], match["nodeid"], match["msg"] or "")
+        rerun = _RERUN_SUMMARY.match(line)
+        if rerun:
+            self._reruns.setdefault(rerun["nodeid"], lineno)
+        return NONE
+
+    def _in_report(self, lineno: int, line: str) -> None:
+        header = _HEADER.match(line)
+        if header:
+            self._close_block()
+            self._block = _Block(header["title"], lineno)
+            return
+        block = self._block
+        if block is None:
+            location = _LOCATION.match(line)
+            if location and EXCEPTION_LINE.match(location["tail"] or ""):
+                where = (location["path"], int(location["line"]), location["tail"] or "")
+                if len(self._untitled) < _MAX_BLOCKS:
+                    self._untitled.append(_Block("", lineno, [where]))
+            return
+        if block.captured:
+            return
+        if line.startswith("E "):
+            text = line[1:].strip()
+            frame = FRAME.match(text)
+            if frame:
+                block.source = (frame["path"], int(frame["line"]))
+            elif len(block.e_lines) < 64:
+                block.e_lines.append(text)
+            return
+        if (line.startswith("-") and "Captured" in line) or line.startswith(IMPLICIT_CHAIN):
+            block.captured = True  # captured output, or fallout of the first exception
+            return
+        location = _LOCATION.match(line)
+        if location and len(block.locations) < 256:
+            block.locations.append(
+                (location["path"], int(location["line"]), location["tail"] or "")
+            )
+            return
+        frame = FRAME.match(line)
+        if frame:
+            block.locations.append((frame["path"], int(frame["line"]), ""))
+        elif EXCEPTION_LINE.match(line) and len(block.e_lines) < 64:
+            block.e_lines.append(line)  # --tb=native ends with the bare exception line

@@ -1,0 +1,72 @@
+"""Runner and infrastructure failures: shutdown, cancellation, disk full, job time limit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+from bot.core.triage.model import Category, Finding
+from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
+
+_CANCELED = "The operation was canceled"
+#: Exact phrases the runner, the OS or common network clients print.
+_PHRASES: tuple[tuple[str, Category], ...] = (
+    ("The runner has received a shutdown signal", Category.INFRASTRUCTURE),
+    (_CANCELED, Category.INFRASTRUCTURE),
+    ("lost communication with the server", Category.INFRASTRUCTURE),
+    ("The hosted runner encountered an error", Category.INFRASTRUCTURE),
+    ("No space left on device", Category.INFRASTRUCTURE),
+    ("Disk quota exceeded", Category.INFRASTRUCTURE),
+    ("Could not resolve host", Category.INFRASTRUCTURE),
+    ("Temporary failure in name resolution", Category.INFRASTRUCTURE),
+    ("exceeded the maximum execution time", Category.TIMEOUT),
+    ("The action has timed out", Category.TIMEOUT),
+    ("has timed out after", Category.TIMEOUT),
+)
+_EXIT = re.compile(r"Process completed with exit code (?P<code>\d+)")
+#: Exit codes that say how a step died: ``timeout`` kills with 124, SIGKILL (OOM) gives 137.
+_EXIT_CATEGORY = {124: Category.TIMEOUT, 137: Category.INFRASTRUCTURE}
+
+
+class RunnerRecogniser(Recogniser):
+    """Each distinct runner message once; a bare exit code only when nothing else explains it."""
+
+    name: ClassVar[str] = "runner"
+    #: The runner's own messages come as ``##[error]...`` lines, so "error" finds most of them.
+    triggers: ClassVar[tuple[bytes, ...]] = (b"error", b"fail", b"no space left")
+
+    def __init__(self, state: LogState) -> None:
+        super().__init__(state)
+        self._seen: set[str] = set()
+        self._canceled: Finding | None = None
+
+    def finish(self) -> Sequence[Finding]:
+        """Report a cancellation only when no shutdown, lost runner or time limit explains it."""
+        canceled, self._canceled = self._canceled, None
+        if canceled is None or len(self._seen) > 1:
+            return NONE
+        return (canceled,)
+
+    def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if self.state.in_pytest or line.startswith((" ", "E ")):
+            return NONE
+        for phrase, category in _PHRASES:
+            if phrase in line:
+                if phrase in self._seen:
+                    return NONE
+                self._seen.add(phrase)
+                message = line.removeprefix("##[error]").removeprefix("Error: ").strip()
+                finding = Finding(category, message, "runner", lineno)
+                if phrase == _CANCELED:
+                    self._canceled = finding
+                    return NONE
+                return (finding,)
+        if "exit code" in line:
+            match = _EXIT.search(line)
+            if match:
+                code = int(match["code"])
+                category = _EXIT_CATEGORY.get(code, Category.UNKNOWN)
+                message = f"Process completed with exit code {code}."
+                return (Finding(category, message, "runner", lineno, weak=True),)
+        return NONE

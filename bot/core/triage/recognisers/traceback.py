@@ -1,0 +1,100 @@
+"""Python tracebacks outside pytest: the innermost frame inside the repository and the error."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+from bot.core.triage.classify import EXCEPTION_LINE, category_for_exception
+from bot.core.triage.model import Finding
+from bot.core.triage.paths import in_repository
+from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
+
+FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$')
+#: Implicit chaining: the first exception is the real problem, what follows is fallout.
+IMPLICIT_CHAIN = "During handling of the above exception"
+#: Explicit chaining (``raise ... from ...``): the last exception is the one meant for us.
+EXPLICIT_CHAIN = "The above exception was the direct cause"
+_MAX_FRAMES = 64
+
+
+def innermost(frames: Sequence[tuple[str, int]]) -> tuple[str | None, int | None]:
+    """The last frame inside the repository, else the last frame at all."""
+    for path, line in reversed(frames):
+        if in_repository(path):
+            return path, line
+    return None, None
+
+
+class TracebackRecogniser(Recogniser):
+    """``Traceback (most recent call last):`` ... frames ... ``SomeError: message``."""
+
+    name: ClassVar[str] = "traceback"
+    triggers: ClassVar[tuple[bytes, ...]] = (b"traceback", b"error")
+
+    def __init__(self, state: LogState) -> None:
+        super().__init__(state)
+        self._frames: list[tuple[str, int]] = []
+        self._active = False
+        self._start = 0
+        self._pending: Finding | None = None
+        self._keep_first = False
+
+    @property
+    def wants_more(self) -> bool:
+        return self._active or self._pending is not None
+
+    def _flush(self) -> Sequence[Finding]:
+        pending, self._pending = self._pending, None
+        return (pending,) if pending is not None else NONE
+
+    def gap(self) -> Sequence[Finding]:
+        self._active = self._keep_first = False
+        self._frames = []
+        return self._flush()
+
+    def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if self._pending is not None and line.strip():
+            if line.startswith(EXPLICIT_CHAIN):
+                self._pending = None
+                return NONE
+            if line.startswith(IMPLICIT_CHAIN):
+                self._keep_first = True
+                return NONE
+            if not line.startswith("Traceback"):
+                self._keep_first = False
+                return self._flush()
+        if line.startswith("Traceback (most recent call last)"):
+            done = NONE if self._keep_first else self._flush()
+            self._active, self._frames, self._start = True, [], lineno
+            return done
+        if not self._active:
+            return NONE
+        frame = FRAME.match(line)
+        if frame:
+            self._frames.append((frame["path"], int(frame["line"])))
+            del self._frames[:-_MAX_FRAMES]
+            return NONE
+        if line.startswith((" ", "\t")) or not line.strip():
+            return NONE
+        self._active = False
+        match = EXCEPTION_LINE.match(line.strip())
+        if not match or self.state.in_pytest:
+            self.state.unittest_test = None
+            return NONE
+        if self._keep_first:
+            return NONE
+        path, number = innermost(self._frames)
+        name, message = match["name"], match["message"] or ""
+        self._pending = Finding(
+            category=category_for_exception(name, message),
+            message=line.strip(),
+            tool="unittest" if self.state.unittest_test else "python",
+            lineno=self._start,
+            path=path,
+            line=number,
+            test=self.state.unittest_test,
+        )
+        self.state.unittest_test = None
+        return NONE

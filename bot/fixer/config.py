@@ -1,0 +1,89 @@
+"""Read the repository's own ruff (or black) settings that shape a fix run."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from bot.core.fixes.ruff import RepoStyle
+
+_RUFF_FILES = (".ruff.toml", "ruff.toml")
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def find_ruff_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
+    """The nearest ruff settings at or above ``start``: (file, its ruff table)."""
+    for folder in (start, *start.parents):
+        for name in _RUFF_FILES:
+            if (folder / name).is_file():
+                return folder / name, _load(folder / name)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            tool = _load(pyproject).get("tool", {})
+            if "ruff" in tool:
+                return pyproject, dict(tool["ruff"])
+    return None, {}
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
+
+
+def _black_overrides(start: Path) -> tuple[str, ...]:
+    """Translate a ``[tool.black]`` table into ruff CLI settings (for repos without ruff)."""
+    for folder in (start, *start.parents):
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            black = _load(pyproject).get("tool", {}).get("black")
+            if not isinstance(black, dict):
+                return ()
+            args: list[str] = []
+            if isinstance(black.get("line-length"), int):
+                args += ["--line-length", str(black["line-length"])]
+            if black.get("skip-string-normalization"):
+                args += ["--config", "format.quote-style = 'preserve'"]
+            if black.get("skip-magic-trailing-comma"):
+                args += ["--config", "format.skip-magic-trailing-comma = true"]
+            return tuple(args)
+    return ()
+
+
+def read_repo_style(start: Path) -> RepoStyle:
+    """The repository style for files under ``start`` (follows ruff's ``extend`` chain)."""
+    path, table = find_ruff_config(start)
+    if path is None:
+        overrides = _black_overrides(start)
+        quote = "preserve" if "format.quote-style = 'preserve'" in overrides else None
+        return RepoStyle(quote_style=quote, overrides=overrides)
+    merged: dict[str, Any] = {}
+    seen: set[Path] = set()
+    while path is not None and path not in seen:
+        seen.add(path)
+        for key, value in table.items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = {**value, **merged[key]}
+            else:
+                merged.setdefault(key, value)
+        extend = table.get("extend")
+        path = (path.parent / extend).resolve() if isinstance(extend, str) else None
+        if path is not None:
+            raw = _load(path)
+            table = raw.get("tool", {}).get("ruff", {}) if path.name == "pyproject.toml" else raw
+    lint = merged.get("lint", {}) if isinstance(merged.get("lint"), dict) else {}
+    fmt = merged.get("format", {}) if isinstance(merged.get("format"), dict) else {}
+    ignore = [*_strings(lint.get("ignore", merged.get("ignore")))]
+    ignore += _strings(lint.get("extend-ignore", merged.get("extend-ignore")))
+    quote = fmt.get("quote-style")
+    return RepoStyle(
+        ignore=tuple(ignore),
+        extend_safe_fixes=_strings(lint.get("extend-safe-fixes")),
+        quote_style=quote if isinstance(quote, str) else None,
+        lint_quotes_configured="flake8-quotes" in lint or "flake8-quotes" in merged,
+    )

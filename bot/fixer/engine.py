@@ -1,0 +1,169 @@
+"""Run the chosen catalog entries over files in a directory: codemods, ruff once, text fixers."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruff.__main__ import find_ruff_bin
+
+from bot.core.fixes import text as textfix
+from bot.core.fixes.catalog import Engine, FixEntry
+from bot.core.fixes.parens import remove_redundant_parens
+from bot.core.fixes.ruff import (
+    RepoStyle,
+    check_args,
+    codes_to_entries,
+    format_args,
+    parse_show_fixes,
+)
+from bot.errors import AutopilotError
+from bot.fixer.files import read_texts, write_texts
+from bot.validation.execute import run_command
+
+#: Files per ruff invocation (a tree is one call unless it is larger than this).
+BATCH = 4000
+RUFF_TIMEOUT = 600.0
+PY_SUFFIXES = (".py", ".pyi")
+
+#: Pure fixers by entry id; each applies to the entry's suffixes.
+TEXT_FIXERS: Mapping[str, Callable[[str], str]] = {
+    "redundant-parens": remove_redundant_parens,
+    "mixed-line-endings": textfix.fix_mixed_line_endings,
+    "yaml-whitespace": textfix.fix_yaml,
+    "markdown-whitespace": textfix.fix_markdown,
+    "toml-whitespace": textfix.fix_toml,
+}
+
+
+class FixerError(AutopilotError):
+    """A fixer tool failed outright (crashed or timed out)."""
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """Final text of every file that changed, and which entries changed it."""
+
+    texts: Mapping[str, str]
+    applied: Mapping[str, tuple[str, ...]]
+
+
+@functools.cache
+def ruff_binary() -> str:
+    """The ruff executable shipped with the installed ``ruff`` package."""
+    return str(find_ruff_bin())
+
+
+def _stamp(root: Path, names: Iterable[str]) -> dict[str, tuple[int, int, int]]:
+    stamps, base = {}, str(root)
+    for rel in names:
+        stat = os.stat(os.path.join(base, rel))
+        stamps[rel] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    return stamps
+
+
+def _ruff(root: Path, args: list[str], names: Sequence[str], log: Path | None) -> str:
+    output = []
+    for start in range(0, len(names), BATCH):
+        batch = list(names[start : start + BATCH])
+        result = run_command(
+            f"ruff {args[0]}", [ruff_binary(), *args, "--", *batch],
+            cwd=root, timeout=RUFF_TIMEOUT, log=log, tail=None,
+        )  # fmt: skip
+        if result.timed_out or (result.returncode or 0) > 2:
+            raise FixerError(f"ruff {args[0]} failed: {result.stderr.strip()[-500:]}")
+        output.append(result.stdout)
+    return "".join(output)
+
+
+def _apply_pure(
+    texts: dict[str, str], entries: Sequence[FixEntry], applied: dict[str, list[str]]
+) -> None:
+    for entry in entries:
+        fixer = TEXT_FIXERS.get(entry.id)
+        if fixer is None:
+            continue
+        for rel, before in texts.items():
+            if rel.endswith(entry.suffixes + ((".pyi",) if ".py" in entry.suffixes else ())):
+                after = fixer(before)
+                if after != before:
+                    texts[rel] = after
+                    applied.setdefault(rel, []).append(entry.id)
+
+
+def _respect_excludes(
+    root: Path,
+    py: dict[str, str],
+    texts: Mapping[str, str],
+    applied: dict[str, list[str]],
+    log: Path | None,
+) -> None:
+    """Undo codemod changes in files the repository's ruff configuration excludes."""
+    if not applied:
+        return
+    args = ["check", "--show-files", "--no-cache", "--force-exclude"]
+    listed = _ruff(root, args, sorted(applied), log)
+    included = {Path(line).resolve() for line in listed.splitlines() if line.strip()}
+    for rel in list(applied):
+        if (root / rel).resolve() not in included:
+            py[rel] = texts[rel]
+            del applied[rel]
+
+
+def run_pipeline(
+    root: Path,
+    texts: Mapping[str, str],
+    entries: Sequence[FixEntry],
+    style: RepoStyle,
+    *,
+    log: Path | None = None,
+) -> PipelineResult:
+    """Fix the files of ``texts`` (which ``root`` holds) in place under ``root``.
+
+    Order: pure Python codemods and line endings, one ``ruff check --fix``, one ``ruff
+    format``, then the text fixers for YAML/Markdown/TOML (pure, in memory).
+    """
+    applied: dict[str, list[str]] = {}
+    py = {rel: body for rel, body in texts.items() if rel.endswith(PY_SUFFIXES)}
+    other = {rel: body for rel, body in texts.items() if rel not in py}
+    # The formatter already drops redundant parentheses: the codemod is for runs without it.
+    formatting = any(entry.engine is Engine.RUFF_FORMAT for entry in entries)
+    codemods = [
+        e
+        for e in entries
+        if (e.engine is Engine.LIBCST and not formatting) or e.id == "mixed-line-endings"
+    ]
+    _apply_pure(py, codemods, applied)
+    _respect_excludes(root, py, texts, applied, log)
+    write_texts(root, {rel: py[rel] for rel in applied})
+    names = sorted(py)
+    ruff_changed: set[str] = set()
+    if names and (args := check_args(entries, style)):
+        before = _stamp(root, names)
+        fixed = parse_show_fixes(_ruff(root, args, names, log))
+        for rel, codes in fixed.items():
+            applied.setdefault(rel, []).extend(codes_to_entries(codes, entries))
+        ruff_changed |= {rel for rel, stamp in _stamp(root, names).items() if before[rel] != stamp}
+    if names and formatting:
+        before = _stamp(root, names)
+        _ruff(root, format_args(style), names, log)
+        formatted = {rel for rel, stamp in _stamp(root, names).items() if before[rel] != stamp}
+        for rel in sorted(formatted):
+            applied.setdefault(rel, []).append("formatting")
+        ruff_changed |= formatted
+    py.update(read_texts(root, ruff_changed))
+    _apply_pure(other, [e for e in entries if e.engine is Engine.TEXT], applied)
+    write_texts(root, {rel: other[rel] for rel in applied if rel in other})
+    final = {**py, **other}
+    touched = set(applied) | ruff_changed
+    changed = {rel: final[rel] for rel in touched if final[rel] != texts[rel]}
+    order = {entry.id: index for index, entry in enumerate(entries)}
+    return PipelineResult(
+        texts=changed,
+        applied={
+            rel: tuple(sorted(set(applied.get(rel, ())), key=order.__getitem__)) for rel in changed
+        },
+    )

@@ -1,0 +1,62 @@
+"""``fix_tree``: apply the catalog's fixes to a tree in place, or compute them as a patch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.fixes.catalog import select
+from bot.errors import UsageError
+from bot.fixer.config import read_repo_style
+from bot.fixer.engine import run_pipeline
+from bot.fixer.files import candidate_files, list_tree, read_texts
+from bot.fixer.report import FixReport
+from bot.fixer.stage import config_files, mirror
+from bot.fixer.validate import fix_validated
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    """How to run: which fixes, whether to write, and the command that must keep passing."""
+
+    select: tuple[str, ...] | None = None
+    unsafe: bool = False
+    diff: bool = False
+    validate: str | None = None
+    timeout: float = 900.0
+    log: Path | None = None
+
+
+def fix_tree(path: Path, options: FixOptions = FixOptions()) -> FixReport:
+    """Fix the files under ``path`` (a directory or one file) as ``options`` say."""
+    if not path.exists():
+        raise UsageError(f"no such file or directory: {path}")
+    if path.is_symlink():
+        raise UsageError(f"refusing to fix through a symlink: {path}")
+    path = path.resolve()
+    root = path if path.is_dir() else path.parent
+    entries = select(options.select, unsafe=options.unsafe)
+    style = read_repo_style(root)
+    names = list_tree(root)
+    wanted = candidate_files(root, entries, names)
+    if path.is_file():
+        wanted = [rel for rel in wanted if rel == path.name]
+    texts = read_texts(root, wanted)
+    configs = config_files(names)
+    if options.validate:
+        return fix_validated(
+            root, texts, entries, style, configs, options.validate,
+            write=not options.diff, timeout=options.timeout, log=options.log,
+        )  # fmt: skip
+    if options.diff:
+        with mirror(root, texts, configs) as stage:
+            result = run_pipeline(stage, texts, entries, style, log=options.log)
+    else:
+        result = run_pipeline(root, texts, entries, style, log=options.log)
+    return FixReport(
+        root=str(root),
+        before={rel: texts[rel] for rel in result.texts},
+        after=dict(result.texts),
+        applied=dict(result.applied),
+        written=not options.diff,
+    )

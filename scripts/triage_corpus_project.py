@@ -1,0 +1,201 @@
+"""The tiny clean project the triage corpus injects faults into, and the case helpers."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CORE = '''"""Small arithmetic helpers."""
+
+
+def add(a: int, b: int) -> int:
+    """Return the sum."""
+    return a + b
+
+
+def mean(values: list[float]) -> float:
+    """Return the arithmetic mean."""
+    return sum(values) / len(values)
+
+
+def parse_int(text: str) -> int:
+    """Parse a decimal integer."""
+    return int(text.strip())
+
+
+def label(n: int) -> str:
+    """Describe a number."""
+    if n < 0:
+        return "negative"
+    return "positive"
+
+
+def lookup(key: str) -> int:
+    """Look a unit up."""
+    units = {"one": 1, "two": 2}
+    return units.get(key, 0)
+'''
+
+TESTS = '''"""Tests for calc.core."""
+
+from calc.core import add, label, lookup, mean, parse_int
+
+
+def test_add() -> None:
+    assert add(2, 3) == 5
+
+
+def test_mean() -> None:
+    assert mean([1.0, 2.0, 3.0]) == 2.0
+
+
+def test_parse_int() -> None:
+    assert parse_int(" 42 ") == 42
+
+
+def test_label() -> None:
+    assert label(-1) == "negative"
+
+
+def test_lookup() -> None:
+    assert lookup("two") == 2
+
+
+def test_error_handling() -> None:
+    assert lookup("missing") == 0
+'''
+
+UNIT = '''"""unittest-style tests."""
+
+import unittest
+
+from calc.core import add, parse_int
+
+
+class CoreTest(unittest.TestCase):
+    def test_add(self) -> None:
+        self.assertEqual(add(1, 1), 2)
+
+    def test_parse(self) -> None:
+        self.assertEqual(parse_int("7"), 7)
+
+
+if __name__ == "__main__":
+    unittest.main()
+'''
+
+CLI = '''"""Command line entry point."""
+
+import sys
+
+from calc.core import parse_int
+
+
+def main() -> int:
+    """Print the double of each argument."""
+    for arg in sys.argv[1:]:
+        print(parse_int(arg) * 2)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+'''
+
+PYPROJECT = """[tool.pytest.ini_options]
+pythonpath = ["."]
+
+[tool.ruff.lint]
+select = ["E", "F", "W", "I"]
+"""
+
+PROJECT = {
+    "pyproject.toml": PYPROJECT,
+    "calc/__init__.py": "",
+    "calc/core.py": CORE,
+    "calc/cli.py": CLI,
+    "tests/__init__.py": "",
+    "tests/test_core.py": TESTS,
+    "tests/test_unit.py": UNIT,
+}
+
+
+class Workspace:
+    """A temporary copy of the tiny project, with the faults of one case injected."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.files: dict[str, str] = {}
+
+    def line_of(self, rel: str, marker: str) -> int:
+        for number, text in enumerate(self.files[rel].splitlines(), 1):
+            if marker in text:
+                return number
+        raise SystemExit(f"marker {marker!r} not found in {rel}")
+
+
+Label = Callable[[Workspace], dict[str, object]]
+
+
+def at(rel: str, marker: str, category: str, test: str | None = None) -> Label:
+    """A failure at the line of ``marker`` in ``rel`` (as injected)."""
+    return lambda ws: {
+        "category": category,
+        "file": rel,
+        "line": ws.line_of(rel, marker),
+        "test": test,
+    }
+
+
+def in_file(rel: str | None, category: str, test: str | None = None) -> Label:
+    """A failure that belongs to a file (or to nothing) but no particular line."""
+    return lambda ws: {"category": category, "file": rel, "line": None, "test": test}
+
+
+@dataclass
+class Run:
+    """One command of a case; ``suffix`` adds a runner-only line (exact runner wording)."""
+
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    suffix: str = ""
+    gate: bool = True
+
+
+@dataclass
+class Case:
+    name: str
+    description: str
+    runs: list[Run]
+    labels: list[Label]
+    faults: list[tuple[str, tuple[str, str]]] = field(default_factory=list)
+    gha: bool = False
+    setup: Callable[[Path], None] | None = None
+    project: dict[str, str] = field(default_factory=lambda: dict(PROJECT))
+
+
+def _wheel(where: Path, name: str, version: str, requires: tuple[str, ...] = ()) -> None:
+    """A minimal pure-Python wheel, so pip and uv resolve against a local folder."""
+    module = name.replace("-", "_")
+    info = f"{module}-{version}.dist-info"
+    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    metadata += "".join(f"Requires-Dist: {r}\n" for r in requires)
+    files = {
+        f"{module}/__init__.py": "",
+        f"{info}/METADATA": metadata,
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: corpus\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n",
+    }
+    files[f"{info}/RECORD"] = "".join(f"{p},,\n" for p in files) + f"{info}/RECORD,,\n"
+    where.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(where / f"{module}-{version}-py3-none-any.whl", "w") as wheel:
+        for path, text in files.items():
+            wheel.writestr(path, text)
+
+
+def local_wheels(root: Path) -> None:
+    """``calc-plugin 1.0`` needs ``calc-base==2.0`` but only 1.0 exists: a real conflict."""
+    _wheel(root / "wheels", "calc-base", "1.0")
+    _wheel(root / "wheels", "calc-plugin", "1.0", ("calc-base==2.0",))

@@ -1,0 +1,72 @@
+"""Scores triage output against labelled failures: category recall, file:line recall, precision."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[2] / "testdata" / "triage"
+
+
+@dataclass
+class Score:
+    expected: int = 0
+    reported: int = 0
+    category_hits: int = 0
+    located: int = 0
+    location_hits: int = 0
+    matched_reported: int = 0
+
+    def add(self, other: Score) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def category_recall(self) -> float:
+        return self.category_hits / self.expected if self.expected else 1.0
+
+    @property
+    def location_recall(self) -> float:
+        return self.location_hits / self.located if self.located else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.matched_reported / self.reported if self.reported else 1.0
+
+
+def _affinity(expected: dict[str, object], reported: dict[str, object]) -> int:
+    same_category = expected["category"] == reported["category"]
+    same_file = expected["file"] is not None and expected["file"] == reported["file"]
+    same_line = same_file and expected["line"] in (None, reported["line"])
+    return 4 * same_category + 2 * same_file + same_line
+
+
+def score(expected: list[dict[str, object]], reported: list[dict[str, object]]) -> Score:
+    """Pair each label with its best unused report, then count what agrees."""
+    result = Score(expected=len(expected), reported=len(reported))
+    free = list(range(len(reported)))
+    for label in expected:
+        if label["file"] is not None:
+            result.located += 1
+        best = max(free, key=lambda i: _affinity(label, reported[i]), default=None)
+        if best is None or _affinity(label, reported[best]) < 2:
+            continue
+        found = reported[best]
+        free.remove(best)
+        if found["category"] == label["category"]:
+            result.category_hits += 1
+            result.matched_reported += 1
+        if label["file"] is not None and _affinity(label, found) % 4 == 3:
+            result.location_hits += 1
+    return result
+
+
+def cases() -> list[str]:
+    return sorted(p.name.removesuffix(".log") for p in CORPUS.glob("*.log"))
+
+
+def labels(case: str) -> list[dict[str, object]]:
+    data = json.loads((CORPUS / f"{case}.expected.json").read_text())
+    failures: list[dict[str, object]] = data["failures"]
+    return failures
