@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import aiohttp
 from aiohttp import web
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.app.logging_json import configure_logging
 from bot.app.server import SERVICES, start_server, wait_for_signal
@@ -29,21 +27,6 @@ if TYPE_CHECKING:
 DEMO_APP_ID = 4242
 DEMO_INSTALLATION = 4243
 FINAL = frozenset({Status.DONE, Status.IGNORED, Status.FAILED})
-
-
-def _key_pair() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
 
 
 def _example(event: str, action: str | None) -> dict[str, Any]:
@@ -167,7 +150,9 @@ async def run_sandbox(
 
     out = out or sys.stdout
     secret = secrets.token_urlsafe(32)
-    private_key, public_key = _key_pair()
+    from bot.fakegh.auth import new_app_key_pair
+
+    private_key, public_key = new_app_key_pair()
     configure_logging(log_level, secrets=(secret, private_key))
     spec = load_spec(required=False)
     fake = FakeGitHub(spec=spec)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.fakegh.http import Auth, HTTPError, Principal
 from bot.fakegh.state import Token, World
@@ -12,6 +14,20 @@ from bot.fakegh.state import Token, World
 MAX_JWT_LIFETIME = 600  # GitHub refuses App JWTs whose exp is more than 10 minutes after iat
 IAT_SKEW = 60  # clocks drift: GitHub accepts an iat up to a minute in the future
 TOKEN_LIFETIME = 3600
+
+
+def new_app_key_pair() -> tuple[str, str]:
+    """A fresh RSA key pair for a demo or test App: (private PKCS#8 PEM, public PEM)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public.decode()
 
 
 def _unauthorized(message: str) -> HTTPError:

@@ -35,18 +35,10 @@ def only_app_commands(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def key_file(tmp_path: Path) -> Path:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    from bot.fakegh.auth import new_app_key_pair
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     path = tmp_path / "app.pem"
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    path.write_text(new_app_key_pair()[0])
     return path
 
 

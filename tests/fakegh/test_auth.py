@@ -7,13 +7,12 @@ import time
 import aiohttp
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from gidgethub import BadRequest
 from gidgethub.aiohttp import GitHubAPI
 from gidgethub.apps import get_installation_access_token
 
 from bot.fakegh import FakeGitHub
+from bot.fakegh.auth import new_app_key_pair
 from tests.fixtures.github import AppCredentials
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -83,13 +82,7 @@ async def test_bad_jwts_are_refused(
     message: str,
 ) -> None:
     if case == "bad-signature":
-        other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = other.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
-        token = app_jwt(installed, key=pem)
+        token = app_jwt(installed, key=new_app_key_pair()[0])
     elif case == "expired":
         token = app_jwt(installed, iat=time.time() - 3600)
     elif case == "too-long":
