@@ -15,7 +15,9 @@ from typing import Any
 from bot.app.dispatch import DispatchResult, dispatch
 from bot.app.logging_json import configure_logging
 from bot.app.runtime import open_runtime
+from bot.config.repo import load_repo_config
 from bot.config.settings import MODES, Settings, load_settings
+from bot.core.config_check import CONFIG_PATH, ConfigError, render_github, render_markdown
 from bot.core.events import Event, decode_payload
 from bot.errors import InputError, UsageError
 
@@ -30,7 +32,11 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("--mode", choices=MODES, default=None, help="auto (default) or dry-run")
-    parser.add_argument("--config", default=None, help="config file (.github/autopilot.yml)")
+    parser.add_argument(
+        "--config",
+        default=None,
+        help="config file, relative to GITHUB_WORKSPACE (default .github/autopilot.yml)",
+    )
     parser.add_argument("--log-level", default="INFO")
     parser.set_defaults(func=run)
 
@@ -84,7 +90,15 @@ def run(args: argparse.Namespace) -> int:
     run_id = environ.get("GITHUB_RUN_ID")
     delivery = f"actions-{run_id}-{environ.get('GITHUB_RUN_ATTEMPT', '1')}" if run_id else None
     event = Event.from_payload(event_name, delivery or f"actions-{uuid.uuid4()}", payload)
+    config_file = args.config or CONFIG_PATH
+    try:
+        workspace = Path(environ.get("GITHUB_WORKSPACE") or ".")
+        repo_config = load_repo_config(workspace / config_file, file=config_file)
+    except ConfigError as exc:
+        return _invalid_config(exc, environ)
     mode = args.mode or environ.get("INPUT_MODE") or settings.mode
+    if repo_config.mode == "dry-run":  # the more cautious of the input and the file wins
+        mode = "dry-run"
     result = asyncio.run(_dispatch(event, settings, token=token, mode=mode))
     _append(environ.get("GITHUB_STEP_SUMMARY"), render_summary(event, result, mode))
     status = "failed" if result.failures else "ok"
@@ -93,6 +107,15 @@ def run(args: argparse.Namespace) -> int:
     for name, error in result.failures:
         print(f"::error title=autopilot: {name.rsplit('.', 1)[-1]} failed::{error}")
     return 1 if result.failures else 0
+
+
+def _invalid_config(exc: ConfigError, environ: Mapping[str, str]) -> int:
+    """Annotate the file, explain it in the job summary, and stop before acting: exit 2."""
+    print(render_github(exc.problems, file=exc.file), end="", flush=True)
+    summary = render_markdown(exc.problems, file=exc.file)
+    _append(environ.get("GITHUB_STEP_SUMMARY"), f"## CI Autopilot\n\n{summary}")
+    _append(environ.get("GITHUB_OUTPUT"), "handlers=0\nfailures=0\nstatus=invalid-config\n")
+    return 2
 
 
 async def _dispatch(event: Event, settings: Settings, *, token: str, mode: str) -> DispatchResult:

@@ -21,6 +21,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "serve",
     "worker",
     "action",
+    "config",
 )
 
 EPILOG = """\

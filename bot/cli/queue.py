@@ -16,6 +16,7 @@ from prometheus_client import generate_latest
 
 from bot.cli import git_apply
 from bot.cli.score import add_scoring_arguments, read_input, score_from_args
+from bot.config.repo import PatchLimits, load_repo_config
 from bot.core import review
 from bot.core.patch_safety import check_patch
 from bot.core.review import QueueItem, QueueState
@@ -29,7 +30,7 @@ examples:
   autopilot queue add --diff fix.patch --signals signals.json --repository octo/app --pr 12
   autopilot queue list --older-than 24h
   autopilot queue show rq-3
-  autopilot queue approve rq-3 --repo . --commit
+  autopilot queue approve rq-3 --repo . --commit --config .github/autopilot.yml
   autopilot queue reject rq-4 --reason "changes a public API"
   autopilot queue stats --format prometheus
 
@@ -83,6 +84,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--repo", default=".", metavar="PATH", help="git working tree (default .)")
     p.add_argument("--commit", action="store_true", help="commit the patch after applying it")
     p.add_argument("--allow-workflows", action="store_true", help="allow .github/workflows/")
+    p.add_argument(
+        "--config", metavar="FILE", help="repository config (.github/autopilot.yml) for `patches`"
+    )
     p.add_argument("--actor", help="who approves (default: the current user)")
 
     p = add("reject", cmd_reject, "reject a pending patch, recording why")
@@ -154,7 +158,15 @@ def cmd_approve(args: argparse.Namespace, queue: ReviewQueue, now: datetime) -> 
     if item.state is not QueueState.PENDING:
         return _refuse(f"{item.label} is already {item.state.value}; nothing to approve")
     diff = item.diff or ""
-    report = check_patch(diff, allow_workflows=args.allow_workflows)
+    limits = PatchLimits()
+    if args.config:
+        limits = load_repo_config(Path(args.config), missing_ok=False).patches
+    report = check_patch(
+        diff,
+        allow_workflows=args.allow_workflows or limits.allow_workflows,
+        max_bytes=limits.max_bytes,
+        max_files=limits.max_files,
+    )
     if not report.ok:
         lines = [f"  - {r.reason} ({r.code})" for r in report.refusals]
         return _refuse("\n".join([f"{item.label} is refused as unsafe:", *lines]))

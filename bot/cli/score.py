@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.core.scoring import ScoreResult, Thresholds, load_signals, score
@@ -20,6 +21,7 @@ examples:
   echo '{"tests": true, "lint": true}' | autopilot score --signals -
   autopilot score --signals s.json --auto-merge-threshold 0.98 --pr-threshold 0.9
   autopilot score --signals s.json --unsafe-fix rename-import --format text
+  autopilot score --signals s.json --config .github/autopilot.yml
 
 routes: auto_merge (score >= auto-merge threshold, tests and lint measured and passing,
 every fix safe), pull_request (score >= pr threshold), manual_review (anything else;
@@ -52,6 +54,11 @@ def add_scoring_arguments(parser: argparse.ArgumentParser) -> None:
         "--pr-threshold", type=float, default=None, metavar="X", help="default 0.80"
     )
     parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="repository config (.github/autopilot.yml) for the thresholds; flags override it",
+    )
+    parser.add_argument(
         "--unsafe-fix",
         action="append",
         default=[],
@@ -63,6 +70,10 @@ def add_scoring_arguments(parser: argparse.ArgumentParser) -> None:
 def score_from_args(args: argparse.Namespace) -> ScoreResult:
     """Read the signals and thresholds named by the flags and score them."""
     defaults = Thresholds()
+    if args.config:
+        from bot.config.repo import load_repo_config  # only paid for when asked (start-up)
+
+        defaults = load_repo_config(Path(args.config), missing_ok=False).thresholds
     thresholds = Thresholds(
         auto_merge=_pick(args.auto_merge_threshold, defaults.auto_merge),
         pull_request=_pick(args.pr_threshold, defaults.pull_request),

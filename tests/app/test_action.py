@@ -41,6 +41,7 @@ def actions_env(
         "GITHUB_RUN_ID": "99",
         "GITHUB_STEP_SUMMARY": str(files["summary.md"]),
         "GITHUB_OUTPUT": str(files["output.txt"]),
+        "GITHUB_WORKSPACE": str(tmp_path),
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -107,3 +108,49 @@ async def test_action_outside_actions_is_exit_2(
     actions_env["event.json"].write_text("{broken")
     assert await asyncio.to_thread(cli.main, ["action"]) == 2
     assert "malformed JSON" in capsys.readouterr().err
+
+
+async def test_action_with_an_invalid_config_annotates_it_and_exits_2(
+    actions_env: dict[str, Path],
+    fake_github: FakeGitHub,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(runtime, "compose_router", lambda: _probe_router(calls))
+    config = actions_env["event.json"].parent / ".github" / "autopilot.yml"
+    config.parent.mkdir()
+    config.write_text("scoring:\n  pr_threshold: 1.5\nmode: fast\n")
+    code = await asyncio.to_thread(cli.main, ["action", "--config", ".github/autopilot.yml"])
+    assert code == 2
+    assert calls == [] and fake_github.calls_to("repos/get") == []  # nothing was acted on
+    out, err = capfd.readouterr()
+    assert out.splitlines()[1:] == [
+        "::error file=.github/autopilot.yml,line=2,col=17,title=autopilot config::"
+        "scoring.pr_threshold: must be at most 1, got 1.5",
+        "::error file=.github/autopilot.yml,line=3,col=7,title=autopilot config::"
+        'mode: must be one of auto, dry-run, got "fast"',
+    ]
+    assert "Traceback" not in err
+    summary = actions_env["summary.md"].read_text()
+    assert summary.startswith(
+        "## CI Autopilot\n\n`.github/autopilot.yml` is not valid, so CI Autopilot did not act"
+    )
+    assert "| 2 | 17 | `scoring.pr_threshold` | must be at most 1, got 1.5 |" in summary
+    outputs = actions_env["output.txt"].read_text()
+    assert outputs == "handlers=0\nfailures=0\nstatus=invalid-config\n"
+
+
+async def test_action_reads_the_config_from_the_workspace(
+    actions_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(runtime, "compose_router", lambda: _probe_router(calls))
+    (actions_env["event.json"].parent / "autopilot.yml").write_text("mode: dry-run\n")
+    # the file's dry-run wins over the input's auto: the more cautious mode is taken
+    code = await asyncio.to_thread(
+        cli.main, ["action", "--mode", "auto", "--config", "autopilot.yml"]
+    )
+    assert code == 1  # the probe's broken concern
+    assert calls == ["octo-org/demo dry-run actions-99-1"]
+    assert "mode `dry-run`" in actions_env["summary.md"].read_text()

@@ -183,6 +183,24 @@ def test_unsafe_patches_are_never_applied(
     assert state_of(store_url, label) is QueueState.PENDING
 
 
+def test_approve_takes_patch_limits_from_the_config(
+    cli: Cli, store_url: str, repo: Path, tmp_path: Path
+) -> None:
+    label = enqueue(store_url, WORKFLOW_PATCH)
+    config = tmp_path / "autopilot.yml"
+    config.write_text("patches:\n  allow_workflow: true\n")
+    args = ["queue", "approve", label, "--store", store_url, "--repo", str(repo)]
+    broken = cli(*args, "--config", str(config))
+    assert broken.code == 2 and "did you mean 'allow_workflows'?" in broken.err
+    config.write_text("patches:\n  allow_workflows: true\n  max_bytes: 10\n")
+    small = cli(*args, "--config", str(config))
+    assert small.code == 1
+    assert "too-large" in small.err and "(workflow)" not in small.err
+    config.write_text("patches:\n  allow_workflows: true\n")
+    assert cli(*args, "--config", str(config)).code == 0
+    assert (repo / ".github/workflows/ci.yml").read_text() == "on: push\n"
+
+
 def test_a_patch_that_does_not_apply_stays_pending(
     cli: Cli, store_url: str, repo: Path, patch: str
 ) -> None:
