@@ -12,19 +12,24 @@ import re
 import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from aiohttp import web
 from gidgethub.routing import Router
+from prometheus_client import generate_latest
 
 from bot.app.dashboard import render_dashboard
 from bot.app.metrics import CONTENT_TYPE_LATEST, Metrics
 from bot.app.runtime import Runtime, open_runtime
 from bot.config.settings import Settings
 from bot.core.events import Event, decode_payload
+from bot.core.review import metrics_registry, queue_stats
 from bot.core.signature import verify
 from bot.errors import InputError
 from bot.github.client import Sleep
 from bot.store.db import redact
+from bot.store.deliveries import Store
+from bot.store.review_queue import ReviewQueue
 from bot.taskqueue import TaskQueue, make_queue
 
 log = logging.getLogger(__name__)
@@ -124,13 +129,22 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
+def _review_queue_metrics(store: Store) -> bytes:
+    """The review queue's counts by route and state, confidence buckets and ages."""
+    items = ReviewQueue(store.db).list_items(states=None)
+    return generate_latest(metrics_registry(queue_stats(items, now=datetime.now(UTC))))
+
+
 async def metrics_page(request: web.Request) -> web.Response:
     metrics = request.app[METRICS]
+    store = request.app[SERVICES].runtime.store
+    body = b""
     try:
-        metrics.queue_depth.set(await request.app[SERVICES].runtime.store.depth())
+        metrics.queue_depth.set(await store.depth())
+        body = await asyncio.to_thread(_review_queue_metrics, store)
     except Exception:
-        log.warning("queue depth unavailable for /metrics")
-    response = web.Response(body=metrics.render())
+        log.warning("store unavailable for /metrics: delivery depth and review queue left out")
+    response = web.Response(body=metrics.render() + body)
     response.headers["Content-Type"] = CONTENT_TYPE_LATEST
     return response
 

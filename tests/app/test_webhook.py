@@ -116,3 +116,22 @@ async def test_healthz_metrics_and_dashboard(server: Server) -> None:
     assert "autopilot_queue_depth 1.0" in metrics
     assert "autopilot_processing_seconds_bucket" in metrics
     assert WEBHOOK_SECRET not in metrics + page
+
+
+async def test_metrics_include_the_review_queue(server: Server) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.core.scoring import Signals, score
+    from bot.store.review_queue import ReviewQueue
+
+    queue = ReviewQueue(server.services.runtime.store.db)
+    low = score(Signals(tests=1.0, lint=0.0, types=0.0))
+    queue.enqueue(low, diff="", now=datetime.now(UTC) - timedelta(hours=30), repo="o/r")
+    metrics = await (await server.client.get("/metrics")).text()
+    assert 'autopilot_review_queue_items{state="pending"} 1.0' in metrics
+    assert 'autopilot_review_queue_items_by_route{route="manual_review"} 1.0' in metrics
+    assert 'autopilot_review_queue_pending_older_than{threshold="24h"} 1.0' in metrics
+    age = next(
+        line for line in metrics.splitlines() if line.startswith("autopilot_review_queue_oldest")
+    )
+    assert float(age.split()[-1]) >= 30 * 3600
