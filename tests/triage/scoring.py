@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[2] / "testdata" / "triage"
+#: Real tool output on real PyPI projects (scripts/make_triage_realworld.py).
+REALWORLD = CORPUS / "realworld"
 
 
 @dataclass
@@ -62,11 +64,11 @@ def score(expected: list[dict[str, object]], reported: list[dict[str, object]]) 
     return result
 
 
-def cases() -> list[str]:
-    return sorted(p.name.removesuffix(".log") for p in CORPUS.glob("*.log"))
+def cases(corpus: Path = CORPUS) -> list[str]:
+    return sorted(p.name.removesuffix(".log") for p in corpus.glob("*.log"))
 
 
-def labels(case: str) -> list[dict[str, object]]:
-    data = json.loads((CORPUS / f"{case}.expected.json").read_text())
+def labels(case: str, corpus: Path = CORPUS) -> list[dict[str, object]]:
+    data = json.loads((corpus / f"{case}.expected.json").read_text())
     failures: list[dict[str, object]] = data["failures"]
     return failures

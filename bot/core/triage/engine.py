@@ -88,6 +88,11 @@ class TriageEngine:
         for _, finding in found:
             if finding.path and not is_absolute(normalise(finding.path)):
                 resolver.remember(finding.path)
+            if finding.test and "::" in finding.test:
+                resolver.remember(finding.test.split("::", 1)[0])
+        for _, finding in found:
+            if finding.path:
+                resolver.learn(finding.path)
         entries = [_Entry(f, resolver.resolve(f.path), order) for order, f in sorted(found)]
         failures = [_failure(entry) for entry in _merge(entries)]
         failures.sort(key=lambda failure: failure.rank)
@@ -110,8 +115,9 @@ def _merge(entries: list[_Entry]) -> list[_Entry]:
         if f.test and f.test in by_test:
             _fill(by_test[f.test], entry)
             continue
-        if place and place in by_place:
-            same = by_place[place]
+        same = by_place.get(place) if place else None
+        # Two tests failing at one place (a shared helper, a bug both call) stay two failures.
+        if same is not None and not (f.test and same.finding.test):
             if f.test and not same.finding.test:
                 same.finding = replace(same.finding, test=f.test)
                 by_test[f.test] = same

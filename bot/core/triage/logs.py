@@ -8,7 +8,10 @@ import re
 MAX_LINE = 4096
 
 _TIMESTAMP = re.compile(r"\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?")
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+#: CSI and OSC sequences, charset designations (``ESC ( B`` from ``tput sgr0``), and 2-byte codes.
+_ANSI = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()*+][0-9A-Za-z]|[@-Z\\-_])"
+)
 _GROUP_MARKERS = ("##[group]", "##[endgroup]", "##[command]", "##[section]", "##[debug]")
 
 

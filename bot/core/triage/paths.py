@@ -63,13 +63,34 @@ class PathResolver:
         self._roots = sorted(
             {normalise(r).rstrip("/") + "/" for r in roots if r}, key=len, reverse=True
         )
-        self._seen: set[str] = set()
+        self._seen: dict[str, set[str]] = {}
 
     def remember(self, raw: str) -> None:
         """Note a relative path a tool printed: absolute paths ending with it share its root."""
         path = normalise(raw)
-        if path and not is_absolute(path) and len(self._seen) < _MAX_SEEN:
-            self._seen.add(path)
+        if path and not is_absolute(path) and not path.startswith("../"):
+            names = self._seen.setdefault(path.rsplit("/", 1)[-1], set())
+            if len(names) < _MAX_SEEN:
+                names.add(path)
+
+    def _relative_seen(self, path: str) -> str | None:
+        for seen in self._seen.get(path.rsplit("/", 1)[-1], ()):
+            if path.endswith("/" + seen):
+                return seen
+        return None
+
+    def learn(self, raw: str) -> None:
+        """An absolute path that ends with a relative one printed elsewhere (pytest's node id
+        beside a ``--tb=native`` frame) gives the checkout root for every other path too."""
+        path = normalise(raw)
+        if not is_absolute(path) or not in_repository(path):
+            return
+        if any(path.startswith(root) for root in self._roots):
+            return
+        seen = self._relative_seen(path)
+        if seen is not None:
+            self._roots.append(path[: -len(seen)])
+            self._roots.sort(key=len, reverse=True)
 
     def resolve(self, raw: str | None) -> str | None:
         """The repository-relative form of ``raw``, or None when it lies outside."""
@@ -89,9 +110,9 @@ class PathResolver:
         site = _SITE.search(path)
         if site:
             return path[site.end() :]
-        for seen in self._seen:
-            if path.endswith("/" + seen):
-                return seen
+        seen = self._relative_seen(path)
+        if seen is not None:
+            return seen
         temp = _TEMP.match(path)
         if temp:
             return path[temp.end() :]
@@ -100,3 +121,15 @@ class PathResolver:
             if at != -1:
                 return path[at + 1 :]
         return None
+
+
+def module_root(path: str, dotted: str) -> str | None:
+    """The directory a dotted module name (``tests.test_x.Case.test_y``) is relative to, when
+    ``path`` is that module's file: unittest names tests by module, tracebacks print files."""
+    path = normalise(path)
+    parts = dotted.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        tail = "/" + "/".join(parts[:end]) + ".py"
+        if path.endswith(tail):
+            return path[: -len(tail) + 1]
+    return None

@@ -9,6 +9,12 @@ from typing import ClassVar
 from bot.core.triage.model import Finding
 
 NONE: Sequence[Finding] = ()
+#: Scanner patterns shared by several recognisers: each distinct pattern costs one pass over
+#: every block, so recognisers that need lines of one shape declare the same pattern.
+#: A ``.py`` file's line: ruff's grouped ``path.py:`` header, pytest's ``path.py ..R.`` progress.
+PY_FILE_LINE = rb"\.py(?:i?:\r?\n| [.sxXFEf]*R)"
+#: Line starts: ruff's grouped ``  12:5  F401`` and a diff's ``+++ path`` (read from ``---``).
+INDENTED_OR_DIFF = rb"\n(?: {1,8}\d+:\d+ +[A-Z]{1,4}\d|\+\+\+ [^\s/])"
 
 
 @dataclass

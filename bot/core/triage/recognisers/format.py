@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from bot.core.triage.model import Category, Finding
-from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
+from bot.core.triage.recognisers.base import INDENTED_OR_DIFF, NONE, LogState, Recogniser
 
 _REFORMAT = re.compile(r"^(?:would reformat|Would reformat:) (?P<path>\S.*?)\s*$")
 _UNPARSABLE = re.compile(
@@ -16,6 +16,8 @@ _UNPARSABLE = re.compile(
 )
 _ARROW = re.compile(r"^\s*--> (?P<path>[^:]+):(?P<line>\d+):\d+\s*$")
 _ISORT = re.compile(r"^ERROR: (?P<path>\S+) Imports are incorrectly sorted")
+#: The summary of ``--check``/``--diff``: only then are the diff headers before it a verdict.
+_SUMMARY = re.compile(r"^\d+ files? would be reformatted")
 
 
 class FormatRecogniser(Recogniser):
@@ -23,20 +25,45 @@ class FormatRecogniser(Recogniser):
 
     name: ClassVar[str] = "format"
     triggers: ClassVar[tuple[bytes, ...]] = (b"reformat", b"error")
+    #: The ``--- path`` line before ``+++ path`` (``ruff format --diff`` names files only there).
+    patterns: ClassVar[tuple[bytes, ...]] = (INDENTED_OR_DIFF,)
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
         self._unformatted = 0
+        self._minus = ""
+        self._diffs: dict[str, int] = {}
+        self._reported: set[str] = set()
+
+    def _diff_header(self, lineno: int, line: str) -> Sequence[Finding]:
+        minus, self._minus = self._minus, line if line.startswith("--- ") else ""
+        if line.startswith("+++ ") and minus:
+            path = line[4:].split("\t", 1)[0].strip()
+            if path == minus[4:].split("\t", 1)[0].strip() and len(self._diffs) < 4096:
+                self._diffs.setdefault(path, lineno)
+        elif _SUMMARY.match(line):
+            diffs, self._diffs = self._diffs, {}
+            message = "the formatter would reformat this file"
+            return [
+                Finding(Category.FORMAT, message, "formatter", at, path)
+                for path, at in diffs.items()
+                if path not in self._reported
+            ]
+        return NONE
 
     @property
     def wants_more(self) -> bool:
-        return bool(self._unformatted)
+        return bool(self._unformatted or self._minus)
 
     def gap(self) -> Sequence[Finding]:
         self._unformatted = 0
         return NONE
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if line.startswith(("--- ", "+++ ")) or self._diffs:
+            found = self._diff_header(lineno, line)
+            if found:
+                return found
         pending, self._unformatted = self._unformatted, 0
         if pending:
             arrow = _ARROW.match(line)
@@ -52,6 +79,7 @@ class FormatRecogniser(Recogniser):
             if match:
                 tool = "black" if line.startswith("would") else "ruff format"
                 message = f"{tool} would reformat this file"
+                self._reported.add(match["path"])
                 return (Finding(Category.FORMAT, message, tool, lineno, match["path"]),)
         if line.startswith("error: "):
             bad = _UNPARSABLE.match(line)

@@ -8,7 +8,13 @@ from typing import ClassVar
 
 from bot.core.triage.classify import category_for_lint
 from bot.core.triage.model import Finding
-from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
+from bot.core.triage.recognisers.base import (
+    INDENTED_OR_DIFF,
+    NONE,
+    PY_FILE_LINE,
+    LogState,
+    Recogniser,
+)
 
 _CODE = r"(?P<code>[A-Z]{1,4}\d{2,4}|invalid-syntax|SyntaxError)"
 _CONCISE = re.compile(
@@ -19,6 +25,14 @@ _CONCISE = re.compile(
 _FULL_HEADER = re.compile(r"^" + _CODE + r"(?: \[\*\])?:? (?P<msg>.+)$")
 _ARROW = re.compile(r"^\s*--> (?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+)\s*$")
 _PYLINT = re.compile(r"^[CRWEFI]\d{4}$")
+#: ``--output-format pylint`` (ruff) and pylint's ``parseable``: ``path:3: [F401] msg``.
+_BRACKETED = re.compile(
+    r"^(?P<path>[^\s:][^:]*?\.pyi?):(?P<line>\d+): \[(?P<code>[A-Z]{1,4}\d{2,4})(?:\([\w-]+\))?"
+    r"(?:, [^\]]*)?\] (?P<msg>.*)$"
+)
+#: ``--output-format grouped``: a ``path:`` line, then ``  line:col  CODE msg`` lines.
+_GROUP_FILE = re.compile(r"^(?P<path>[^\s:][^:]*?\.pyi?):$")
+_GROUPED = re.compile(r"^\s+(?P<line>\d+):(?P<col>\d+)\s+" + _CODE + r"(?: \[\*\])? (?P<msg>.*)$")
 
 
 def _tool(code: str) -> str:
@@ -29,11 +43,16 @@ class LintRecogniser(Recogniser):
     """One finding per reported violation; syntax errors are reported as such."""
 
     name: ClassVar[str] = "lint"
-    patterns: ClassVar[tuple[bytes, ...]] = (rb":\d+:\d+[: \r\n]",)
+    patterns: ClassVar[tuple[bytes, ...]] = (
+        rb":\d+:(?:\d+[: \r\n]| \[[A-Z]{1,4}\d)",
+        PY_FILE_LINE,
+        INDENTED_OR_DIFF,
+    )
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
         self._header: tuple[str, str, int] | None = None
+        self._group: str | None = None
 
     @property
     def wants_more(self) -> bool:
@@ -50,8 +69,21 @@ class LintRecogniser(Recogniser):
             if arrow:
                 code, msg, at = header
                 return (self._finding(code, msg, at, arrow["path"], int(arrow["line"])),)
+        if self._group is not None and line[:1] == " ":
+            grouped = _GROUPED.match(line)
+            if grouped:
+                code, msg, number = grouped["code"], grouped["msg"], int(grouped["line"])
+                return (self._finding(code, msg, lineno, self._group, number),)
         if not line or line[0] == " ":
             return NONE
+        group = _GROUP_FILE.match(line)
+        self._group = group["path"] if group else None
+        if group:
+            return NONE
+        bracketed = _BRACKETED.match(line)
+        if bracketed:
+            code, msg, number = bracketed["code"], bracketed["msg"], int(bracketed["line"])
+            return (self._finding(code, msg, lineno, bracketed["path"], number),)
         match = _CONCISE.match(line)
         if match:
             code = match["code"]

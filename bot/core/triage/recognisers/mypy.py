@@ -18,6 +18,9 @@ _PYRIGHT = re.compile(
     r"(?P<msg>.*?)(?: \((?P<code>report\w+)\))?$"
 )
 _RULE = re.compile(r"\((?P<rule>report\w+)\)\s*$")
+#: mypy wraps a long message (``--pretty``, or a ``pretty`` config) and ends it with the code.
+_WRAPPED_CODE = re.compile(r"(?:^|\s)\[(?P<code>[a-z][\w-]*)\]$")
+_HEADER = re.compile(r"^[^\s:][^:]*?\.pyi?:\d+(?::\d+)?: ")
 _IMPORT_CODES = frozenset({"import-not-found", "import", "reportMissingImports"})
 
 
@@ -45,12 +48,41 @@ class TypeCheckRecogniser(Recogniser):
         self._pyright: tuple[int, str, str, int] | None = None
         self._rule: str | None = None
         self._unparsable: set[str] = set()
+        self._mypy: tuple[int, str, str, int] | None = None
 
     @property
     def wants_more(self) -> bool:
-        return self._pyright is not None
+        return self._pyright is not None or self._mypy is not None
+
+    def _mypy_done(self, code: str | None = None, more: str = "") -> Sequence[Finding]:
+        pending, self._mypy = self._mypy, None
+        if pending is None:
+            return NONE
+        lineno, message, path, line = pending
+        message = f"{message} {more}".strip() + (f"  [{code}]" if code else "")
+        category = _category("mypy", code)
+        return (Finding(category, message, "mypy", lineno, path, line, rule=code),)
+
+    def _wrapped(self, line: str) -> Sequence[Finding] | None:
+        """A continuation of a wrapped mypy message, or None when the message has ended."""
+        assert self._mypy is not None
+        if (
+            not line.strip()
+            or line.startswith(("    ", "Found ", "Success: "))
+            or _HEADER.match(line)
+        ):
+            return None
+        code = _WRAPPED_CODE.search(line)
+        if code:
+            return self._mypy_done(code["code"], line[: code.start()].strip())
+        lineno, message, path, number = self._mypy
+        self._mypy = (lineno, f"{message} {line.strip()}"[:1000], path, number)
+        return NONE
 
     def gap(self) -> Sequence[Finding]:
+        done = self._mypy_done()
+        if done:
+            return done
         pending, self._pyright = self._pyright, None
         if pending is None:
             return NONE
@@ -65,6 +97,11 @@ class TypeCheckRecogniser(Recogniser):
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         done: Sequence[Finding] = NONE
+        if self._mypy is not None:
+            wrapped = self._wrapped(line)
+            if wrapped is not None:
+                return wrapped
+            done = self._mypy_done()
         if self._pyright is not None:
             # Continuation lines are indented with spaces and no-break spaces.
             if not line[:4].strip() and line[:1].isspace() and " - error: " not in line:
@@ -81,10 +118,7 @@ class TypeCheckRecogniser(Recogniser):
             return done
         match = _MYPY.match(line)
         if match:
-            code = match["code"]
-            message = match["msg"] + (f"  [{code}]" if code else "")
-            path, number = match["path"], int(match["line"])
-            category = _category("mypy", code)
-            found = Finding(category, message, "mypy", lineno, path, number, rule=code)
-            return (*done, found)
+            self._mypy = (lineno, match["msg"], match["path"], int(match["line"]))
+            if match["code"]:
+                return (*done, *self._mypy_done(match["code"]))
         return done

@@ -9,8 +9,8 @@ from typing import ClassVar
 
 from bot.core.triage.classify import EXCEPTION_LINE, category_for_exception
 from bot.core.triage.model import Category, Finding
-from bot.core.triage.paths import in_repository
-from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
+from bot.core.triage.paths import in_repository, is_absolute, normalise
+from bot.core.triage.recognisers.base import NONE, PY_FILE_LINE, LogState, Recogniser
 from bot.core.triage.recognisers.traceback import FRAME, IMPLICIT_CHAIN
 
 _SECTION = re.compile(r"^=+ (?P<name>[A-Za-z][\w ()-]*?) =+$")
@@ -24,6 +24,8 @@ _PROGRESS = re.compile(
 )
 _RERUN_SUMMARY = re.compile(r"^RERUN (?P<nodeid>\S+::\S+)")
 _RERUN_COUNT = re.compile(r"\b(\d+) rerun")
+#: A file's progress line without ``-v``: ``tests/test_x.py ..R.F  [ 40%]``.
+_FILE_PROGRESS = re.compile(r"^(?P<path>[^\s:]+\.py) (?P<marks>[.sxXFERf]+)\s*(?:\[\s*\d+%\])?$")
 _MAX_BLOCKS = 4096
 _FOLLOWED = frozenset({"FAILURES", "ERRORS", "short test summary info", "rerun test summary info"})
 
@@ -88,6 +90,7 @@ class PytestRecogniser(Recogniser):
 
     name: ClassVar[str] = "pytest"
     triggers: ClassVar[tuple[bytes, ...]] = (b"=====", b"_____", b"rerun", b"fail", b"error")
+    patterns: ClassVar[tuple[bytes, ...]] = (PY_FILE_LINE,)
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
@@ -108,6 +111,7 @@ class PytestRecogniser(Recogniser):
         self._reruns: dict[str, int] = {}
         self._rerun_total = 0
         self._rerun_line = 0
+        self._rerun_files: dict[str, int] = {}
 
     def _close_block(self) -> None:
         block, self._block = self._block, None
@@ -127,12 +131,24 @@ class PytestRecogniser(Recogniser):
             message, category = msg, category_of_message(msg)
         if path is None and nodeid:
             path = nodeid_file(nodeid)
+        if block is not None and nodeid:
+            self._learn_root(block, nodeid_file(nodeid))
         test = nodeid if nodeid and "::" in nodeid else None
         if test is None and block is not None and not block.title.startswith("ERROR collecting"):
             test = block.title.removeprefix("ERROR at setup of ").removeprefix(
                 "ERROR at teardown of "
             )
         return Finding(category, message or msg, "pytest", lineno, path, line, test)
+
+    def _learn_root(self, block: _Block, relative: str | None) -> None:
+        """``--tb=native`` prints absolute paths: the test's own frame gives the root."""
+        for raw, _, _ in block.locations:
+            path = normalise(raw)
+            if relative and is_absolute(path) and path.endswith("/" + relative):
+                root = path[: -len(relative)]
+                if root not in self.state.roots and len(self.state.roots) < 64:
+                    self.state.roots.append(root)
+                return
 
     def _summary(self, lineno: int, kind: str, nodeid: str, msg: str) -> Sequence[Finding]:
         self._failed.add(nodeid)
@@ -165,7 +181,8 @@ class PytestRecogniser(Recogniser):
             )
         if self._rerun_total and not self._reruns and not self._failed:
             message = f"{self._rerun_total} test(s) failed, then passed on rerun"
-            found.append(Finding(Category.FLAKY, message, "pytest", self._rerun_line))
+            for path, at in self._rerun_files.items() or {None: self._rerun_line}.items():
+                found.append(Finding(Category.FLAKY, message, "pytest", at, path))
         self._reset()
         self.state.in_pytest = False
         return found
@@ -187,7 +204,7 @@ class PytestRecogniser(Recogniser):
             return NONE
         if self._section.startswith("short test summary") or self._section.startswith("rerun"):
             return self._in_summary(lineno, line)
-        if "RERUN" in line or "FAILED" in line or "ERROR" in line:
+        if "RERUN" in line or "FAILED" in line or "ERROR" in line or ".py " in line:
             self._progress(lineno, line)
         return NONE
 
@@ -209,6 +226,11 @@ class PytestRecogniser(Recogniser):
         return NONE
 
     def _progress(self, lineno: int, line: str) -> None:
+        if "R" in line and len(self._rerun_files) < _MAX_BLOCKS:
+            by_file = _FILE_PROGRESS.match(line)
+            if by_file and "R" in by_file["marks"]:
+                self._rerun_files.setdefault(by_file["path"], lineno)
+                return
         match = _PROGRESS.match(line)
         if match:
             status = match["s1"] or match["s2"]

@@ -18,6 +18,7 @@ _PHRASES: tuple[tuple[str, Category], ...] = (
     ("The hosted runner encountered an error", Category.INFRASTRUCTURE),
     ("No space left on device", Category.INFRASTRUCTURE),
     ("Disk quota exceeded", Category.INFRASTRUCTURE),
+    ("Out of memory: Killed process", Category.INFRASTRUCTURE),
     ("Could not resolve host", Category.INFRASTRUCTURE),
     ("Temporary failure in name resolution", Category.INFRASTRUCTURE),
     ("exceeded the maximum execution time", Category.TIMEOUT),
@@ -25,6 +26,8 @@ _PHRASES: tuple[tuple[str, Category], ...] = (
     ("has timed out after", Category.TIMEOUT),
 )
 _EXIT = re.compile(r"Process completed with exit code (?P<code>\d+)")
+#: A shell's report of a child killed by SIGKILL (the OOM killer): ``bash: line 1: 42 Killed  cmd``.
+_KILLED = re.compile(r"^(?:\S+: )?(?:line \d+: )?\d+ Killed\s+\S")
 #: Exit codes that say how a step died: ``timeout`` kills with 124, SIGKILL (OOM) gives 137.
 _EXIT_CATEGORY = {124: Category.TIMEOUT, 137: Category.INFRASTRUCTURE}
 
@@ -35,6 +38,8 @@ class RunnerRecogniser(Recogniser):
     name: ClassVar[str] = "runner"
     #: The runner's own messages come as ``##[error]...`` lines, so "error" finds most of them.
     triggers: ClassVar[tuple[bytes, ...]] = (b"error", b"fail", b"no space left")
+    #: The shell's job report, case-sensitive: "killed" alone is common in application logs.
+    patterns: ClassVar[tuple[bytes, ...]] = (rb" Killed[ \r\n]",)
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
@@ -62,6 +67,10 @@ class RunnerRecogniser(Recogniser):
                     self._canceled = finding
                     return NONE
                 return (finding,)
+        if "Killed" in line and "killed" not in self._seen and _KILLED.match(line):
+            self._seen.add("killed")
+            message = "The process was killed (SIGKILL: out of memory?): " + line.strip()
+            return (Finding(Category.INFRASTRUCTURE, message, "runner", lineno),)
         if "exit code" in line:
             match = _EXIT.search(line)
             if match:

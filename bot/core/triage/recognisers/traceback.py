@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from bot.core.triage.classify import EXCEPTION_LINE, category_for_exception
 from bot.core.triage.model import Finding
-from bot.core.triage.paths import in_repository
+from bot.core.triage.paths import in_repository, module_root
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 
 FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$')
@@ -54,6 +54,13 @@ class TracebackRecogniser(Recogniser):
         self._frames = []
         return self._flush()
 
+    def _learn_root(self, test: str) -> None:
+        for path, _ in self._frames:
+            root = module_root(path, test)
+            if root is not None and root not in self.state.roots:
+                self.state.roots.append(root)
+                return
+
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         if self._pending is not None and line.strip():
             if line.startswith(EXPLICIT_CHAIN):
@@ -87,6 +94,8 @@ class TracebackRecogniser(Recogniser):
             return NONE
         path, number = innermost(self._frames)
         name, message = match["name"], match["message"] or ""
+        if self.state.unittest_test:
+            self._learn_root(self.state.unittest_test)
         self._pending = Finding(
             category=category_for_exception(name, message),
             message=line.strip(),
