@@ -37,14 +37,9 @@ def _example(event: str, action: str | None) -> dict[str, Any]:
 
 def demo_deliveries(demo: Demo, api_url: str) -> list[tuple[str, dict[str, Any]]]:
     """``ping``, ``installation.created`` and the demo's failed ``workflow_run``, GitHub-shaped."""
+    from bot.fakegh.webhooks import workflow_run_completed
+
     repo = demo.repo
-    repository = {
-        **_example("workflow_run", "completed")["repository"],
-        "id": repo.id,
-        "name": repo.name,
-        "full_name": repo.full_name,
-    }
-    repository["owner"] = {**repository["owner"], "login": repo.owner.login}
     installation = _example("installation", "created")
     installation["installation"] = {
         **installation["installation"],
@@ -65,37 +60,9 @@ def demo_deliveries(demo: Demo, api_url: str) -> list[tuple[str, dict[str, Any]]
             "private": repo.private,
         }
     ]
-    run = _example("workflow_run", "completed")
-    run.update(repository=repository, installation={"id": DEMO_INSTALLATION, "node_id": "I_demo"})
-    repo_api = f"{api_url}/repos/{repo.full_name}"
-    pull = {
-        "id": demo.pull.id,
-        "number": demo.pull.number,
-        "url": f"{repo_api}/pulls/{demo.pull.number}",
-        "head": {
-            "ref": demo.pull.head_ref,
-            "sha": demo.pull.head_sha,
-            "repo": {"id": repo.id, "url": repo_api, "name": repo.name},
-        },
-        "base": {
-            "ref": demo.pull.base_ref,
-            "sha": demo.pull.base_sha,
-            "repo": {"id": repo.id, "url": repo_api, "name": repo.name},
-        },
-    }
-    run["workflow_run"] = {
-        **run["workflow_run"],
-        "id": demo.run.id,
-        "name": demo.run.name,
-        "head_sha": demo.run.head_sha,
-        "head_branch": demo.run.head_branch,
-        "status": "completed",
-        "conclusion": "failure",
-        "run_attempt": 1,
-        "pull_requests": [pull],
-        "repository": repository,
-        "head_repository": repository,
-    }
+    run = workflow_run_completed(
+        repo, demo.run, [demo.pull], api_url, installation_id=DEMO_INSTALLATION
+    )
     ping = _example("ping", None)
     return [("ping", ping), ("installation", installation), ("workflow_run", run)]
 
@@ -230,6 +197,17 @@ async def _print_summary(
     print("\ncalls the bot made to the fake GitHub:", file=out)
     for call in fake.calls:
         print(f"  {call.method:<6} {call.path:<48} {call.status}  {call.operation_id}", file=out)
+    for run in fake.state.check_runs.values():
+        print(f"\ncheck run {run.name} on {run.head_sha[:7]}: {run.conclusion}", file=out)
+        print(f"  {run.output.get('title')}", file=out)
+        for a in run.annotations:
+            print(
+                f"  {a['annotation_level']:<8} {a['path']}:{a['start_line']}  {a['title']}",
+                file=out,
+            )
+    for comment in fake.state.comments.values():
+        print(f"\ncomment by {comment.user.login} on #{comment.issue_number}:", file=out)
+        print("  " + comment.body.rstrip().replace("\n", "\n  "), file=out)
     if fake.violations:
         print("\nrequests GitHub's description rejects:", file=out)
         for violation in fake.violations:

@@ -7,6 +7,6 @@ from gidgethub.routing import Router
 
 def compose_router() -> Router:
     """The App's and the Action's router: every concern, in one place."""
-    from bot.concerns import installation, ping
+    from bot.concerns import ci_failure, installation, ping
 
-    return Router(installation.router, ping.router)
+    return Router(ci_failure.router, installation.router, ping.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from bot.fakegh.state import Job, PullRequest, Repo, WorkflowRun
@@ -10,61 +11,92 @@ from bot.fakegh.state import Job, PullRequest, Repo, WorkflowRun
 if TYPE_CHECKING:
     from bot.fakegh.fake import FakeGitHub
 
+_CORE = '''"""Small arithmetic helpers."""
+
+
+def add(a: int, b: int) -> int:
+    """Return the sum."""
+    return a + b
+
+
+def mean(values: list[float]) -> float:
+    """Return the arithmetic mean."""
+    return sum(values) / len(values)
+
+
+def parse_int(text: str) -> int:
+    """Parse a decimal integer."""
+    return int(text.strip())
+
+
+def label(n: int) -> str:
+    """Describe a number."""
+    if n < 0:
+        return "negative"
+    return "positive"
+
+
+def lookup(key: str) -> int:
+    """Look a unit up."""
+    units = {"one": 1, "two": 2}
+    return units.get(key, 0)
+'''
+_TESTS = '''"""Tests for calc.core."""
+
+from calc.core import add, label, lookup, mean, parse_int
+
+
+def test_add() -> None:
+    assert add(2, 3) == 5
+
+
+def test_mean() -> None:
+    assert mean([1.0, 2.0, 3.0]) == 2.0
+
+
+def test_parse_int() -> None:
+    assert parse_int(" 42 ") == 42
+
+
+def test_label() -> None:
+    assert label(-1) == "negative"
+
+
+def test_lookup() -> None:
+    assert lookup("two") == 2
+
+
+def test_error_handling() -> None:
+    assert lookup("missing") == 0
+'''
+
+# The triage corpus's tiny project (scripts/triage_corpus_project.py), the demo's main branch,
 DEMO_FILES = {
-    "README.md": "# demo\n\nA small project that CI Autopilot keeps green.\n",
-    "pyproject.toml": '[project]\nname = "demo"\nversion = "0.1.0"\n',
-    "src/demo/__init__.py": '"""Demo package."""\n',
-    "src/demo/maths.py": '"""Arithmetic helpers."""\n\n\ndef add(a: int, b: int) -> int:\n'
-    "    return a + b\n",
-    "tests/test_maths.py": "from demo.maths import add\n\n\ndef test_add():\n"
-    "    assert add(2, 2) == 4\n",
+    "README.md": "# calc\n\nA small project that CI Autopilot keeps green.\n",
+    "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["."]\n\n'
+    '[tool.ruff.lint]\nselect = ["E", "F", "W", "I"]\n',
+    "calc/__init__.py": "",
+    "calc/core.py": _CORE,
+    "tests/__init__.py": "",
+    "tests/test_core.py": _TESTS,
     ".github/workflows/ci.yml": "name: CI\non: [push, pull_request]\njobs:\n  test:\n"
     "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
-    "      - run: pip install -e . pytest ruff\n      - run: ruff check .\n      - run: pytest\n",
+    "      - run: pip install pytest ruff mypy\n"
+    "      - run: ruff check --no-cache --output-format=concise .\n"
+    "      - run: mypy --no-incremental --cache-dir=/dev/null --strict calc\n"
+    "      - run: pytest -p no:cacheprovider tests/test_core.py\n",
 }
+# ... and the pull request that injects the corpus case ``multi_lint_types_tests_gha``'s
+# three faults: an unused import, a wrong return type, a wrong expectation.
 PR_FILES = {
-    "src/demo/maths.py": '"""Arithmetic helpers."""\nimport os\n\n\n'
-    "def add(a: int, b: int) -> int:\n    return a + b + 1\n",
+    "calc/core.py": _CORE.replace('helpers."""\n', 'helpers."""\n\nimport os\n', 1).replace(
+        '    return "positive"', "    return n  # not a str"
+    ),
+    "tests/test_core.py": _TESTS.replace("assert add(2, 3) == 5", "assert add(2, 3) == 6"),
 }
-
-
-def _actions_log(lines: list[str]) -> str:
-    """Lines prefixed with timestamps, as GitHub Actions stores a job's log."""
-    return "".join(f"2024-05-01T10:00:{i:02d}.0000000Z {line}\n" for i, line in enumerate(lines))
-
-
-# What the failed job printed (ruff, then pytest), as the job log the API serves.
-DEMO_LOG = _actions_log(
-    [
-        "##[group]Run ruff check .",
-        "\x1b[36;1mruff check .\x1b[0m",
-        "##[endgroup]",
-        "src/demo/maths.py:2:8: F401 [*] `os` imported but unused",
-        "Found 1 error.",
-        "[*] 1 fixable with the `--fix` option.",
-        "##[error]Process completed with exit code 1.",
-        "##[group]Run pytest",
-        "##[endgroup]",
-        " test session starts ".center(80, "="),
-        "collected 1 item",
-        "",
-        "tests/test_maths.py F" + "[100%]".rjust(59),
-        "",
-        " FAILURES ".center(80, "="),
-        " test_add ".center(80, "_"),
-        "",
-        "    def test_add():",
-        ">       assert add(2, 2) == 4",
-        "E       assert 5 == 4",
-        "E        +  where 5 = add(2, 2)",
-        "",
-        "tests/test_maths.py:5: AssertionError",
-        " short test summary info ".center(80, "="),
-        "FAILED tests/test_maths.py::test_add - assert 5 == 4",
-        " 1 failed in 0.02s ".center(80, "="),
-        "##[error]Process completed with exit code 1.",
-    ]
-)
+# What the failed job printed when the corpus script ran ruff, mypy and pytest on those
+# faults (testdata/triage/multi_lint_types_tests_gha.log), as the job log the API serves.
+DEMO_LOG = resources.files("bot.fakegh").joinpath("data/demo_job.log").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -89,9 +121,9 @@ def seed_demo(
     repo = fake.seed_repo(owner, name, files=DEMO_FILES, collaborators={contributor: "write"})
     pull = fake.open_pull_request(
         repo,
-        head="fix-add",
-        title="Make add() faster",
-        body="Tweaks `add`.",
+        head="tidy-core",
+        title="Tidy calc.core",
+        body="Small clean-ups in `calc.core`.",
         files=PR_FILES,
         author=contributor,
     )

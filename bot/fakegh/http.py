@@ -34,6 +34,8 @@ class HTTPError(Exception):
         self.message = message
         self.errors = list(errors) if errors else None
         self.headers = headers or {}
+        #: Set by the server when a route raised it, so the call log names the operation.
+        self.operation_id: str | None = None
 
     def response(self) -> web.Response:
         return error_response(self.status, self.message, errors=self.errors, headers=self.headers)

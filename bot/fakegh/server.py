@@ -145,6 +145,7 @@ class Server:
             log.warning("fake GitHub rejected %s %s: %s", request.method, request.path_qs, exc)
             response = error_response(exc.status, exc.message)
         except HTTPError as exc:
+            operation_id = exc.operation_id
             response = exc.response()
         self._decorate(response, principal, request.path)
         self.calls.append(
@@ -186,7 +187,11 @@ class Server:
         if fault is not None:
             return fault.response(), principal, operation_id
         ctx = Ctx(request, self.world, match.params, body, principal, base_url)
-        response = await route.handler(ctx)
+        try:
+            response = await route.handler(ctx)
+        except HTTPError as exc:
+            exc.operation_id = operation_id
+            raise
         spec = self.dispatcher.spec
         if self.validate_responses and op is not None and spec is not None:
             self._check_response(spec, request, op, response)

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from bot.core.signature import sign
+from bot.fakegh.shapes import HTML
 from bot.fakegh.spec import BOOTSTRAP_HINT, npm_dir
+from bot.fakegh.state import PullRequest, Repo, WorkflowRun
 
 USER_AGENT = "GitHub-Hookshot/a1b2c3d"
 _DOC_URI = "urn:octokit:openapi-webhooks"
@@ -104,6 +106,60 @@ def pull_request_comment(payload: Mapping[str, Any]) -> dict[str, Any]:
     }
     issue["html_url"] = f"https://github.com/{repo}/pull/{number}"
     return derived
+
+
+def repository_payload(repo: Repo) -> dict[str, Any]:
+    """The example's ``repository`` object made into ``repo`` (id, names, owner)."""
+    repository = {
+        **find_example("workflow_run", "completed").payload["repository"],
+        "id": repo.id,
+        "name": repo.name,
+        "full_name": repo.full_name,
+        "private": repo.private,
+    }
+    repository["owner"] = {**repository["owner"], "login": repo.owner.login}
+    return repository
+
+
+def workflow_run_completed(
+    repo: Repo,
+    run: WorkflowRun,
+    pulls: Sequence[PullRequest],
+    api_url: str,
+    *,
+    installation_id: int,
+    conclusion: str | None = None,
+) -> dict[str, Any]:
+    """The ``workflow_run``/``completed`` example made into a fake run (and its PRs)."""
+    payload = find_example("workflow_run", "completed").payload
+    repository = repository_payload(repo)
+    repo_api = f"{api_url}/repos/{repo.full_name}"
+    ref = {"id": repo.id, "url": repo_api, "name": repo.name}
+    payload.update(repository=repository, installation={"id": installation_id, "node_id": "I_x"})
+    payload["workflow_run"] = {
+        **payload["workflow_run"],
+        "id": run.id,
+        "name": run.name,
+        "head_sha": run.head_sha,
+        "head_branch": run.head_branch,
+        "html_url": f"{HTML}/{repo.full_name}/actions/runs/{run.id}",
+        "status": "completed",
+        "conclusion": conclusion or run.conclusion,
+        "run_attempt": run.run_attempt,
+        "pull_requests": [
+            {
+                "id": pull.id,
+                "number": pull.number,
+                "url": f"{repo_api}/pulls/{pull.number}",
+                "head": {"ref": pull.head_ref, "sha": pull.head_sha, "repo": ref},
+                "base": {"ref": pull.base_ref, "sha": pull.base_sha, "repo": ref},
+            }
+            for pull in pulls
+        ],
+        "repository": repository,
+        "head_repository": repository,
+    }
+    return payload
 
 
 def build_delivery(

@@ -10,11 +10,11 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import aiohttp
-from gidgethub import HTTPException
+from gidgethub import HTTPException, sansio
 from gidgethub import abc as gh_abc
 from gidgethub.abc import JSON_CONTENT_TYPE
 from uritemplate import variable
@@ -29,11 +29,17 @@ REQUESTER = "ci-autopilot"
 #: Server errors worth another try; other 5xx (501, 505) will not get better.
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+DOWNLOAD_CHUNK = 64 * 1024
 Sleep = Callable[[float], Awaitable[None]]
 
 
 class GitHubGaveUp(AutopilotError):
     """A request still failed after every retry the policy allows."""
+
+
+class _Retry(Exception):
+    """Internal: the retry policy asked for another attempt of a download."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,14 @@ class RetryPolicy:
     #: GitHub asks for at least a minute after a secondary limit without ``retry-after``.
     secondary_delay: float = 60.0
     max_rate_limit_wait: float = 300.0
+
+
+@dataclass(frozen=True)
+class Download:
+    """What ``GitHubClient.download`` wrote: its size, and whether ``max_bytes`` cut it."""
+
+    size: int
+    truncated: bool
 
 
 class ETagCache(OrderedDict[str, Any]):
@@ -174,6 +188,62 @@ class GitHubClient(gh_abc.GitHubAPI):
                         f"({type(exc).__name__}: {exc})"
                     ) from exc
                 await self.sleep(self._backoff(attempt))
+
+    async def download(self, url: str, sink: IO[bytes], *, max_bytes: int) -> Download:
+        """Stream an endpoint that redirects to a file (job logs) into ``sink``, capped.
+
+        The token goes to the API only: the redirect target is a signed URL, usually on
+        another host, and is fetched without it. Errors are retried like any request.
+        """
+        filled = sansio.format_url(url, {}, base_url=self.base_url)
+        headers = sansio.create_headers(self.requester, oauth_token=self.oauth_token)
+        session, attempt = self._shared.session, 0
+        while True:
+            attempt += 1
+            sink.seek(0)
+            sink.truncate()  # a retry starts the file again
+            authorization = await self._authorization()
+            api_headers = {**headers, **({"authorization": authorization} if authorization else {})}
+            try:
+                async with session.get(filled, headers=api_headers, allow_redirects=False) as r:
+                    if r.status not in REDIRECTS:
+                        return await self._stream(r, sink, max_bytes, filled, attempt)
+                    location = r.headers["Location"]
+                plain = {"user-agent": self.requester}
+                async with session.get(location, headers=plain) as r:
+                    return await self._stream(r, sink, max_bytes, filled, attempt)
+            except (aiohttp.ClientConnectionError, TimeoutError) as exc:
+                if attempt >= self._shared.retry.attempts:
+                    raise GitHubGaveUp(f"GET {urlsplit(filled).path}: no response ({exc})") from exc
+                await self.sleep(self._backoff(attempt))
+            except _Retry:
+                continue
+
+    async def _stream(
+        self,
+        response: aiohttp.ClientResponse,
+        sink: IO[bytes],
+        max_bytes: int,
+        url: str,
+        attempt: int,
+    ) -> Download:
+        if response.status != 200:
+            try:
+                sansio.decipher_response(response.status, response.headers, await response.read())
+            except HTTPException as exc:
+                if await self.handle_rate_limit_error(
+                    method="GET", url=url, exception=exc, attempt=attempt
+                ):
+                    raise _Retry from exc
+                raise
+        size = 0
+        async for chunk in response.content.iter_chunked(DOWNLOAD_CHUNK):
+            keep = chunk[: max_bytes - size]
+            sink.write(keep)
+            size += len(keep)
+            if len(keep) < len(chunk):
+                return Download(size, truncated=True)
+        return Download(size, truncated=False)
 
     async def _make_request(
         self,

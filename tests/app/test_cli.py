@@ -109,6 +109,16 @@ def test_sandbox_once_plays_the_demo_and_shows_the_calls(
     assert "POST   /app/installations/4243/access_tokens" in out
     assert "GET    /installation/repositories" in out
     assert "stored installation 4243: active, account octo-org, repositories octo-org/demo" in out
+    assert "workflow_run.completed       done" in out
+    for operation in (
+        "actions/list-jobs-for-workflow-run",
+        "actions/download-job-logs-for-workflow-run",
+        "checks/create",
+        "issues/create-comment",
+    ):
+        assert operation in out
+    assert "check run autopilot/triage on" in out and "3 failures: 1 type_error" in out
+    assert "<!-- autopilot:triage -->" in out
     health = json.loads(out.split("GET /healthz -> ", 1)[1].splitlines()[0])
     assert health["status"] == "ok" and health["queue_depth"] == 0
     lines = [json.loads(line) for line in captured.err.splitlines() if line.startswith("{")]
