@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from bot.core.render import markdown
 from bot.core.triage.render import escape_data, escape_property
 from bot.errors import UsageError
 
@@ -65,13 +65,12 @@ def render_json(problems: Sequence[ConfigProblem], *, file: str = CONFIG_PATH) -
     return json.dumps(data, indent=2) + "\n"
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell (no HTML, no column breaks)."""
-    return html.escape(" ".join(text.split()), quote=False).replace("|", "\\|")
-
-
 def _code(text: str) -> str:
-    return f"`{_cell(text)}`" if text and "`" not in text else _cell(text) or "(whole file)"
+    return markdown.code(text) or "(whole file)"
+
+
+def _row(p: ConfigProblem) -> str:
+    return f"| {p.line} | {p.column} | {_code(p.path)} | {markdown.text(p.message)} |"
 
 
 def render_markdown(problems: Sequence[ConfigProblem], *, file: str = CONFIG_PATH) -> str:
@@ -83,10 +82,13 @@ def render_markdown(problems: Sequence[ConfigProblem], *, file: str = CONFIG_PAT
         "",
         "| line | column | key | problem |",
         "|---:|---:|---|---|",
-        *(f"| {p.line} | {p.column} | {_code(p.path)} | {_cell(p.message)} |" for p in problems),
+        *(
+            f"| {p.line} | {p.column} | {_code(p.path)} | {markdown.text(p.message)} |"
+            for p in problems
+        ),
         "",
-        f"Check it locally with `autopilot config check {_cell(file)}`; every key is described "
-        "in docs/configuration.md.",
+        f"Check it locally with {markdown.code(f'autopilot config check {file}')}; "
+        "every key is described in docs/configuration.md.",
     ]
     return "\n".join(lines) + "\n"
 

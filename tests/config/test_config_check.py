@@ -77,7 +77,7 @@ def test_the_check_run_output_snapshot() -> None:
 def test_markdown_cells_cannot_break_the_table_or_inject_html() -> None:
     problem = ConfigProblem("", 1, 1, "unknown key '<img src=x>|a`b'\nnext")
     summary = render_markdown((problem,), file=".github/autopilot.yml")
-    assert "| 1 | 1 | (whole file) | unknown key '&lt;img src=x&gt;\\|a`b' next |" in summary
+    assert "| 1 | 1 | (whole file) | unknown key '&lt;img src=x&gt;\\|a\\`b' next |" in summary
     assert "1 problem:" in summary
 
 
