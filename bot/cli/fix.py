@@ -22,9 +22,16 @@ examples:
   autopilot fix . --validate "python -m pytest -q"
   autopilot fix . --select none-comparison --unsafe
 
+Fixes that could change behaviour in a given file are held back there and reported as
+"skipped PATH (fix): reason": import sorting where import order matters (a package
+__init__ importing its own modules, star imports), removing imports that other files use
+or that the file reads dynamically. Files with syntax errors, non-UTF-8 and read-only
+files are skipped and reported too. Status lines go to stderr when it is a terminal.
+
 The repository's own ruff settings apply (line length, quote style, excludes, ignored
-rules; black's line length when there is no ruff config). Files ignored by git, symlinks,
-binaries and files outside PATH are never touched. A second run changes nothing.
+rules; black's line length when there is no ruff config; python_requires from setup.cfg
+or setup.py). Files ignored by git, symlinks, binaries and files outside PATH are never
+touched. A second run changes nothing.
 
 With --validate CMD the command runs before and after fixing (in PATH, no prompts, with a
 timeout); if it passed before and fails after, the fixes responsible are found by
@@ -76,9 +83,21 @@ def _text(report: FixReport) -> str:
     verb = "fixed" if report.written else "would fix"
     lines.append(f"{verb} {len(report.after)} file(s)")
     lines += [f"backed out {b.fix} in {b.path}: {b.reason}" for b in report.backed_out]
+    lines += _skipped(report)
     if report.validation is not None and report.validation.note:
         lines.append(f"validation: {report.validation.note}")
     return "\n".join(lines) + "\n"
+
+
+def _progress(status: str) -> None:
+    print(f"autopilot fix: {status}", file=sys.stderr, flush=True)
+
+
+def _skipped(report: FixReport) -> list[str]:
+    return [
+        f"skipped {item.path}" + (f" ({item.fix})" if item.fix else "") + f": {item.reason}"
+        for item in report.skipped
+    ]
 
 
 def handler(args: argparse.Namespace) -> int:
@@ -96,6 +115,7 @@ def handler(args: argparse.Namespace) -> int:
         validate=args.validate,
         timeout=args.timeout,
         log=args.log,
+        progress=_progress if sys.stderr.isatty() else None,
     )
     try:
         report = fix_tree(args.path, options)
@@ -109,6 +129,7 @@ def handler(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     elif args.diff:
         sys.stdout.write(report.patch())
+        sys.stderr.write("".join(f"{line}\n" for line in _skipped(report)))
     else:
         sys.stdout.write(_text(report))
     return 1 if args.diff and report.changed else 0

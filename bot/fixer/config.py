@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import configparser
+import dataclasses
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from bot.core.fixes.guards import lower_bound
 from bot.core.fixes.ruff import RepoStyle
+
+_SETUP_PY = re.compile(r"python_requires\s*=\s*[\"']([^\"']+)[\"']")
+_TARGET = re.compile(r"py(\d)(\d+)")
 
 _RUFF_FILES = (".ruff.toml", "ruff.toml")
 
@@ -55,8 +62,50 @@ def _black_overrides(start: Path) -> tuple[str, ...]:
     return ()
 
 
+def _setup_requires_python(folder: Path) -> str | None:
+    """``python_requires`` from setup.cfg or setup.py, which ruff does not read."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(folder / "setup.cfg", encoding="utf-8")
+        value = parser.get("options", "python_requires", fallback=None)
+        if value is None and (folder / "setup.py").is_file():
+            found = _SETUP_PY.search((folder / "setup.py").read_text(encoding="utf-8"))
+            value = found[1] if found else None
+    except (OSError, UnicodeDecodeError, configparser.Error):
+        return None
+    return value
+
+
+def _min_python(start: Path, ruff: dict[str, Any]) -> tuple[tuple[int, int] | None, bool]:
+    """(oldest supported Python, whether ruff knows it on its own) for files under start."""
+    target = ruff.get("target-version")
+    if isinstance(target, str) and (found := _TARGET.fullmatch(target)):
+        return (int(found[1]), int(found[2])), True
+    for folder in (start, *start.parents):
+        pyproject = folder / "pyproject.toml"
+        spec = _load(pyproject).get("project", {}).get("requires-python")
+        if isinstance(spec, str):
+            return lower_bound(spec), True
+        spec = _setup_requires_python(folder)
+        if spec is not None:
+            return lower_bound(spec), False
+        if pyproject.is_file() or (folder / "setup.py").is_file() or (folder / ".git").exists():
+            break
+    return None, True
+
+
 def read_repo_style(start: Path) -> RepoStyle:
     """The repository style for files under ``start`` (follows ruff's ``extend`` chain)."""
+    style = _read_ruff_style(start)
+    ruff = find_ruff_config(start)[1]
+    oldest, known = _min_python(start, ruff)
+    overrides = style.overrides
+    if oldest is not None and not known and oldest >= (3, 7):
+        overrides += ("--target-version", f"py{oldest[0]}{oldest[1]}")
+    return dataclasses.replace(style, min_python=oldest, overrides=overrides)
+
+
+def _read_ruff_style(start: Path) -> RepoStyle:
     path, table = find_ruff_config(start)
     if path is None:
         overrides = _black_overrides(start)

@@ -13,15 +13,11 @@ from ruff.__main__ import find_ruff_bin
 from bot.core.fixes import text as textfix
 from bot.core.fixes.catalog import Engine, FixEntry
 from bot.core.fixes.parens import remove_redundant_parens
-from bot.core.fixes.ruff import (
-    RepoStyle,
-    check_args,
-    codes_to_entries,
-    format_args,
-    parse_show_fixes,
-)
+from bot.core.fixes.ruff import RepoStyle, codes_to_entries, format_args, parse_syntax_errors
 from bot.errors import AutopilotError
 from bot.fixer.files import read_texts, write_texts
+from bot.fixer.lint import lint_fix
+from bot.fixer.report import Skipped
 from bot.validation.execute import run_command
 
 #: Files per ruff invocation (a tree is one call unless it is larger than this).
@@ -49,6 +45,7 @@ class PipelineResult:
 
     texts: Mapping[str, str]
     applied: Mapping[str, tuple[str, ...]]
+    skipped: tuple[Skipped, ...] = ()
 
 
 @functools.cache
@@ -75,7 +72,7 @@ def _ruff(root: Path, args: list[str], names: Sequence[str], log: Path | None) -
         )  # fmt: skip
         if result.timed_out or (result.returncode or 0) > 2:
             raise FixerError(f"ruff {args[0]} failed: {result.stderr.strip()[-500:]}")
-        output.append(result.stdout)
+        output += [result.stdout, result.stderr]
     return "".join(output)
 
 
@@ -141,16 +138,16 @@ def run_pipeline(
     write_texts(root, {rel: py[rel] for rel in applied})
     names = sorted(py)
     ruff_changed: set[str] = set()
-    if names and (args := check_args(entries, style)):
-        before = _stamp(root, names)
-        fixed = parse_show_fixes(_ruff(root, args, names, log))
-        for rel, codes in fixed.items():
-            applied.setdefault(rel, []).extend(codes_to_entries(codes, entries))
-        ruff_changed |= {rel for rel, stamp in _stamp(root, names).items() if before[rel] != stamp}
+    before = _stamp(root, names)
+    lint = lint_fix(functools.partial(_ruff, log=log), root, py, entries, style)
+    for rel, codes in lint.fixed.items():
+        applied.setdefault(rel, []).extend(codes_to_entries(codes, entries))
+    linted = _stamp(root, names)
+    ruff_changed |= {rel for rel, stamp in linted.items() if before[rel] != stamp}
+    broken = lint.syntax_errors
     if names and formatting:
-        before = _stamp(root, names)
-        _ruff(root, format_args(style), names, log)
-        formatted = {rel for rel, stamp in _stamp(root, names).items() if before[rel] != stamp}
+        broken = {**parse_syntax_errors(_ruff(root, format_args(style), names, log)), **broken}
+        formatted = {rel for rel, stamp in _stamp(root, names).items() if linted[rel] != stamp}
         for rel in sorted(formatted):
             applied.setdefault(rel, []).append("formatting")
         ruff_changed |= formatted
@@ -161,9 +158,16 @@ def run_pipeline(
     touched = set(applied) | ruff_changed
     changed = {rel: final[rel] for rel in touched if final[rel] != texts[rel]}
     order = {entry.id: index for index, entry in enumerate(entries)}
+    skipped = [Skipped(rel, reason) for rel, reason in sorted(broken.items()) if rel in py]
+    skipped += [
+        Skipped(rel, reason, fix)
+        for rel, held in sorted(lint.held_back.items())
+        for fix, reason in held
+    ]
     return PipelineResult(
         texts=changed,
         applied={
             rel: tuple(sorted(set(applied.get(rel, ())), key=order.__getitem__)) for rel in changed
         },
+        skipped=tuple(skipped),
     )

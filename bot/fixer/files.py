@@ -7,11 +7,14 @@ import stat
 import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from bot.core.fixes.catalog import FixEntry
+from bot.fixer.report import Skipped
 from bot.validation.execute import quiet_env
+
+if TYPE_CHECKING:
+    import pathspec
 
 #: Never descend into these (tool caches, environments, build output, VCS data).
 SKIP_DIRS = frozenset(
@@ -44,24 +47,33 @@ def _walk_files(root: Path) -> list[str]:
     """Files under root honouring every .gitignore on the way (no git repository)."""
     found: list[str] = []
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        here = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if here == "." else here + "/"
+    base = str(root)
+
+    def ignored(rel: str, is_dir: bool) -> bool:
+        tail = "/" if is_dir else ""
+        return any(
+            rel.startswith(start) and spec.match_file(rel[len(start) :] + tail)
+            for start, spec in specs
+        )
+
+    for folder, dirs, files in os.walk(base, followlinks=False):
+        here = folder[len(base) :].strip(os.sep).replace(os.sep, "/")
+        prefix = here + "/" if here else ""
         ignore_file = os.path.join(folder, ".gitignore")
-        if os.path.isfile(ignore_file) and not os.path.islink(ignore_file):
+        if ".gitignore" in files and not os.path.islink(ignore_file):
+            import pathspec  # only trees with .gitignore files outside git pay for it
+
             with open(ignore_file, encoding="utf-8", errors="replace") as handle:
                 lines = handle.read().splitlines()
             specs.append((prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
-
-        def ignored(rel: str, is_dir: bool) -> bool:
-            tail = "/" if is_dir else ""
-            return any(
-                rel.startswith(base) and spec.match_file(rel[len(base) :] + tail)
-                for base, spec in specs
-            )
-
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not ignored(prefix + d, True))
-        found.extend(prefix + f for f in sorted(files) if not ignored(prefix + f, False))
+        kept = (d for d in dirs if d not in SKIP_DIRS)
+        dirs[:] = sorted(d for d in kept if not specs or not ignored(prefix + d, True))
+        names = (
+            sorted(files)
+            if not specs
+            else sorted(f for f in files if not ignored(prefix + f, False))
+        )
+        found.extend(prefix + name for name in names)
     return found
 
 
@@ -108,6 +120,19 @@ def read_texts(root: Path, names: Iterable[str]) -> dict[str, str]:
         except UnicodeDecodeError:
             continue
     return texts
+
+
+def load_texts(root: Path, names: Iterable[str]) -> tuple[dict[str, str], list[Skipped]]:
+    """Text of each file the fixer may rewrite, and the files it leaves alone with why."""
+    texts = read_texts(root, names)
+    skipped: list[Skipped] = []
+    for rel in names:
+        if rel not in texts:
+            skipped.append(Skipped(rel, "binary or not UTF-8 text"))
+        elif not os.stat(root / rel).st_mode & 0o222:
+            skipped.append(Skipped(rel, "read-only file"))
+            del texts[rel]
+    return texts, skipped
 
 
 def write_texts(root: Path, texts: Iterator[tuple[str, str]] | dict[str, str]) -> None:

@@ -19,6 +19,15 @@ class BackedOut:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A file left alone, or one fix held back in it (``fix``), and why."""
+
+    path: str
+    reason: str
+    fix: str | None = None
+
+
+@dataclass(frozen=True)
 class Validation:
     """The validation command's verdicts before and after fixing."""
 
@@ -38,6 +47,7 @@ class FixReport:
     after: Mapping[str, str]
     applied: Mapping[str, tuple[str, ...]]
     backed_out: tuple[BackedOut, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
     validation: Validation | None = None
     written: bool = field(default=False)
 
@@ -61,6 +71,9 @@ class FixReport:
             "backed_out": [
                 {"fix": item.fix, "path": item.path, "reason": item.reason}
                 for item in self.backed_out
+            ],
+            "skipped": [
+                {"path": item.path, "fix": item.fix, "reason": item.reason} for item in self.skipped
             ],
             "validation": None
             if self.validation is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from bot.core.fixes.catalog import select
 from bot.errors import UsageError
 from bot.fixer.config import read_repo_style
 from bot.fixer.engine import run_pipeline
-from bot.fixer.files import candidate_files, list_tree, read_texts
+from bot.fixer.files import candidate_files, list_tree, load_texts
 from bot.fixer.report import FixReport
 from bot.fixer.stage import config_files, mirror
 from bot.fixer.validate import fix_validated
@@ -25,6 +26,8 @@ class FixOptions:
     validate: str | None = None
     timeout: float = 900.0
     log: Path | None = None
+    #: Called with a short status line at each stage of a run (None: silent).
+    progress: Callable[[str], None] | None = None
 
 
 def fix_tree(path: Path, options: FixOptions = FixOptions()) -> FixReport:
@@ -41,12 +44,15 @@ def fix_tree(path: Path, options: FixOptions = FixOptions()) -> FixReport:
     wanted = candidate_files(root, entries, names)
     if path.is_file():
         wanted = [rel for rel in wanted if rel == path.name]
-    texts = read_texts(root, wanted)
+    texts, skipped = load_texts(root, wanted)
     configs = config_files(names)
+    if options.progress is not None:
+        options.progress(f"{len(texts)} file(s) to check under {root}")
     if options.validate:
         return fix_validated(
             root, texts, entries, style, configs, options.validate,
-            write=not options.diff, timeout=options.timeout, log=options.log,
+            write=not options.diff, timeout=options.timeout, log=options.log, skipped=skipped,
+            progress=options.progress,
         )  # fmt: skip
     if options.diff:
         with mirror(root, texts, configs) as stage:
@@ -58,5 +64,6 @@ def fix_tree(path: Path, options: FixOptions = FixOptions()) -> FixReport:
         before={rel: texts[rel] for rel in result.texts},
         after=dict(result.texts),
         applied=dict(result.applied),
+        skipped=(*skipped, *result.skipped),
         written=not options.diff,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from bot.core.fixes.catalog import FixEntry
 from bot.core.fixes.ruff import RepoStyle
 from bot.fixer.engine import run_pipeline
 from bot.fixer.files import write_texts
-from bot.fixer.report import BackedOut, FixReport, Validation
+from bot.fixer.report import BackedOut, FixReport, Skipped, Validation
 from bot.fixer.stage import full_copy, mirror
 from bot.validation.execute import CommandResult, run_command
 
@@ -78,6 +78,8 @@ def fix_validated(
     write: bool,
     timeout: float,
     log: Path | None = None,
+    skipped: Sequence[Skipped] = (),
+    progress: Callable[[str], None] | None = None,
 ) -> FixReport:
     """Fix, run ``command`` before and after, and back out what turned a pass into a fail."""
     runs = 0
@@ -85,18 +87,22 @@ def fix_validated(
     def check(place: Path, label: str) -> CommandResult:
         nonlocal runs
         runs += 1
+        if progress is not None:
+            progress(f"running `{command}` ({label})")
         return run_command(f"validate ({label})", command, cwd=place, timeout=timeout, log=log)
 
     with _workspace(root, write) as place:
         baseline = check(place, "before fixing")
         full = run_pipeline(place, texts, entries, style, log=log)
         files = sorted(full.texts)
+        notes = (*skipped, *full.skipped)
 
         def unbisected(validation: Validation) -> FixReport:
             before = {rel: texts[rel] for rel in files}
             return FixReport(
-                str(root), before, full.texts, full.applied, validation=validation, written=write
-            )
+                str(root), before, full.texts, full.applied, validation=validation,
+                written=write, skipped=notes,
+            )  # fmt: skip
 
         if not baseline.ok:
             note = f"`{command}` failed before fixing ({_summary(baseline)}): nothing to compare"
@@ -127,6 +133,7 @@ def fix_validated(
         after=changed,
         applied=applied,
         backed_out=tuple(BackedOut(fix, rel, reason) for fix, rel in backed),
+        skipped=notes,
         validation=Validation(command, True, True, runs, f"backed out {len(backed)} fix(es)"),
         written=write,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.fixes.catalog import select
-from bot.core.fixes.ruff import RepoStyle, check_args
+from bot.core.fixes.ruff import RepoStyle, report_args
 from bot.core.patch_safety import check_patch
 from bot.errors import UsageError
 from bot.fixer.engine import ruff_binary
@@ -27,9 +27,8 @@ UNTOUCHED = (
 
 def fixable_findings(root: Path) -> list[dict[str, object]]:
     """Findings the catalog's safe entries could still fix, as ruff reports them."""
-    args = [a for a in check_args(select(), RepoStyle()) if a not in {"--fix", "--show-fixes"}]
     result = subprocess.run(
-        [ruff_binary(), *args, "--output-format", "json", "."],
+        [ruff_binary(), *report_args(select(), RepoStyle()), "."],
         cwd=root, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     findings: list[dict[str, object]] = json.loads(result.stdout)

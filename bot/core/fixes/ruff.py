@@ -9,6 +9,16 @@ from dataclasses import dataclass, field
 from bot.core.fixes.catalog import Engine, FixEntry
 
 _FILE_LINE = re.compile(r"^- (?P<path>.+):$")
+_SYNTAX = re.compile(
+    r"^(?:error: Failed to parse )?(?P<path>.+?):(?P<row>\d+):(?P<col>\d+):"
+    r" (?:invalid-syntax: )?(?P<message>.+)$"
+)
+#: Entries whose rewrites need a newer Python than some projects still support.
+VERSION_SENSITIVE = frozenset(
+    {"pyupgrade-typing", "pyupgrade-syntax", "pyupgrade-aliases", "fstring-conversion"}
+)
+#: The oldest Python ruff can target; a project supporting older ones skips those entries.
+OLDEST_TARGET = (3, 7)
 _COUNT_LINE = re.compile(r"^\s+(?P<count>\d+) " "\u00d7" r" (?P<code>[A-Z]+[0-9]+)\b")
 
 
@@ -26,6 +36,14 @@ class RepoStyle:
     lint_quotes_configured: bool = False
     #: CLI settings taken from another tool's config (black) when ruff has none.
     overrides: tuple[str, ...] = field(default=())
+    #: The oldest Python the project supports, when its metadata says (None: unknown).
+    min_python: tuple[int, int] | None = None
+
+    @property
+    def too_old_for(self) -> frozenset[str]:
+        """Entry ids skipped because the project supports a Python ruff cannot target."""
+        old = self.min_python is not None and self.min_python < OLDEST_TARGET
+        return VERSION_SENSITIVE if old else frozenset()
 
 
 def is_ignored(code: str, ignore: Iterable[str]) -> bool:
@@ -33,27 +51,37 @@ def is_ignored(code: str, ignore: Iterable[str]) -> bool:
     return any(prefix == "ALL" or code.startswith(prefix) for prefix in ignore)
 
 
-def lint_codes(entries: Iterable[FixEntry], style: RepoStyle) -> tuple[str, ...]:
-    """Ruff codes to select for these entries, minus what the repository ignores."""
+def lint_codes(
+    entries: Iterable[FixEntry], style: RepoStyle, skip: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """Ruff codes to select for these entries, minus what the repository ignores or ``skip``."""
     chosen: list[str] = []
+    skipped = set(skip)
     for entry in entries:
-        if entry.engine is not Engine.RUFF:
+        if entry.engine is not Engine.RUFF or entry.id in style.too_old_for:
             continue
         if entry.id == "quote-style" and style.quote_style == "preserve":
             continue  # the repository keeps whatever quotes the author wrote
-        chosen.extend(code for code in entry.rules if not is_ignored(code, style.ignore))
+        chosen.extend(
+            code
+            for code in entry.rules
+            if not is_ignored(code, style.ignore) and code not in skipped
+        )
     return tuple(chosen)
 
 
-def check_args(entries: Sequence[FixEntry], style: RepoStyle) -> list[str]:
+def check_args(
+    entries: Sequence[FixEntry], style: RepoStyle, skip: Iterable[str] = ()
+) -> list[str]:
     """Arguments for one ``ruff check --fix`` over the tree (files appended by the caller)."""
-    codes = lint_codes(entries, style)
+    codes = lint_codes(entries, style, skip)
     if not codes:
         return []
     promoted = [code for entry in entries for code in entry.promote] + [
         code for entry in entries if not entry.safe for code in entry.rules
     ]
     args = ["check", "--fix", "--show-fixes", "--no-cache", "--force-exclude", "--exit-zero"]
+    args += ["--output-format", "concise"]
     args += ["--select", ",".join(codes), *style.overrides]
     if promoted:
         safe = sorted({*promoted, *style.extend_safe_fixes})
@@ -63,9 +91,19 @@ def check_args(entries: Sequence[FixEntry], style: RepoStyle) -> list[str]:
     return args
 
 
+def report_args(entries: Sequence[FixEntry], style: RepoStyle) -> list[str]:
+    """Arguments for ``ruff check`` listing, as JSON, what the same run would still fix."""
+    args = check_args(entries, style)
+    if not args:
+        return []
+    at = args.index("--output-format")
+    kept = [a for a in args[:at] + args[at + 2 :] if a not in {"--fix", "--show-fixes"}]
+    return [*kept, "--output-format", "json"]
+
+
 def format_args(style: RepoStyle) -> list[str]:
     """Arguments for one ``ruff format`` over the tree (files appended by the caller)."""
-    return ["format", "--no-cache", "--force-exclude", "--quiet", *style.overrides]
+    return ["format", "--no-cache", "--force-exclude", *style.overrides]
 
 
 def parse_show_fixes(output: str) -> dict[str, dict[str, int]]:
@@ -80,6 +118,17 @@ def parse_show_fixes(output: str) -> dict[str, dict[str, int]]:
         elif line.strip() and not line.startswith(" "):
             current = None
     return fixed
+
+
+def parse_syntax_errors(output: str) -> dict[str, str]:
+    """Files ruff could not parse (from ``check`` or ``format`` output): path -> first error."""
+    errors: dict[str, str] = {}
+    for line in output.splitlines():
+        match = _SYNTAX.match(line)
+        if match and ("invalid-syntax: " in line or line.startswith("error: Failed to parse")):
+            where = f"line {match['row']}, column {match['col']}"
+            errors.setdefault(match["path"], f"syntax error at {where}: {match['message']}")
+    return errors
 
 
 def codes_to_entries(codes: Mapping[str, int], entries: Iterable[FixEntry]) -> list[str]:

@@ -6,8 +6,6 @@ import re
 import tomllib
 from collections.abc import Callable
 
-import yaml
-
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _TRAILING = re.compile(r"[ \t\f\v]+(?=\r\n|\r|\n|$)")
 
@@ -56,6 +54,8 @@ def fix_markdown(text: str) -> str:
 
 
 def _load_yaml(text: str) -> object:
+    import yaml  # only runs that fix a YAML file pay for the import
+
     return list(yaml.safe_load_all(text))
 
 

@@ -1,0 +1,134 @@
+"""Where a safe fix could still change behaviour, so the fixer holds it back in that file."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Mapping
+
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?P<module>[\w.]+)[ \t]+import[ \t]+(?P<star>\*)?"
+    r"|import[ \t]+(?P<plain>[\w.]+))",
+    re.MULTILINE,
+)
+_IMPORT_STATEMENT = re.compile(
+    r"^([ \t]*)(from[ \t]+[\w.]+[ \t]+import[ \t]*(?:\([^)]*\)[^\n]*|[^\n]*)|import[ \t]+[^\n]*)",
+    re.MULTILINE,
+)
+_USE = re.compile(r"\.(\w+)|[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)")
+_DYNAMIC = re.compile(r"\b(?:locals|globals|vars)\(\s*\)|\b(?:eval|exec)\(")
+_TEST_DIRS = frozenset({"tests", "test", "testing"})
+_LOWER = re.compile(r"(?:>=|~=|==|>)\s*(\d+)\.(\d+)")
+
+#: Reasons, as the report shows them.
+ORDER_MATTERS = (
+    "import order matters here: package __init__ importing its own modules, or star imports"
+)
+DYNAMIC_NAMES = "the file reads names dynamically (locals/globals/vars/eval/exec)"
+IMPORT_TEST = "an import inside a test function may be what the test checks"
+RE_EXPORTED = "other files import {names} from this module"
+
+
+def _import_order(rel: str, text: str) -> list[str]:
+    """Modules whose import order can matter, in order: the package's own (in an
+    ``__init__``) and every star import's."""
+    parts = rel.split("/")
+    own = parts[-2] if parts[-1] == "__init__.py" and len(parts) > 1 else None
+    seen: list[str] = []
+    for match in _IMPORT.finditer(text):
+        module, star = match["module"] or match["plain"], bool(match["star"])
+        mine = own is not None and (module.startswith(".") or module.split(".")[0] == own)
+        if (mine or star) and module not in seen:
+            seen.append(module)
+    return seen
+
+
+def sorting_changed_behaviour(rel: str, before: str, after: str) -> bool:
+    """True when sorting moved imports whose order decides what runs first or which name wins.
+
+    A package ``__init__`` that imports its own modules may rely on that order to resolve
+    circular imports; with two star imports the later one's names win.
+    """
+    old, new = _import_order(rel, before), _import_order(rel, after)
+    return [m for m in old if m in new] != [m for m in new if m in old]
+
+
+def import_bindings(text: str) -> set[tuple[str, bool]]:
+    """Names bound by import statements, each with whether it is at module level.
+
+    Reads only the import statements (parsing whole files is slow); an indented import
+    counts as nested even under a module-level ``try``, which errs on the careful side.
+    """
+    found: set[tuple[str, bool]] = set()
+    for match in _IMPORT_STATEMENT.finditer(text):
+        try:
+            body = ast.parse(match[2]).body
+        except (SyntaxError, ValueError):
+            continue
+        for node in body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                for alias in node.names:
+                    found.add((alias.asname or alias.name.split(".")[0], not match[1]))
+    return found
+
+
+def module_stem(rel: str) -> str:
+    """The last dotted component other modules use to import this file."""
+    parts = rel.removesuffix(".pyi").removesuffix(".py").split("/")
+    return parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
+
+
+def _is_test_file(rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    in_tests = any(part in _TEST_DIRS for part in rel.split("/")[:-1])
+    return (
+        in_tests or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+    )
+
+
+def references(texts: Mapping[str, str], stems: Iterable[str]) -> dict[tuple[str, str], set[str]]:
+    """(stem, name) -> files that use ``name`` from a module called ``stem``.
+
+    Counts ``from ...stem import name`` and ``stem.name`` (which also catches dotted strings
+    such as ``mock.patch("pkg.stem.name")``).
+    """
+    wanted = sorted(set(stems))
+    found: dict[tuple[str, str], set[str]] = {}
+    for rel, text in texts.items():
+        for stem in wanted:
+            start = text.find(stem)
+            while start != -1:
+                end = start + len(stem)
+                before = text[start - 1] if start else " "
+                if not (before.isalnum() or before == "_") and (match := _USE.match(text, end)):
+                    names = [match[1]] if match[1] else re.findall(r"\w+", match[2])
+                    for name in names:
+                        found.setdefault((stem, name), set()).add(rel)
+                start = text.find(stem, end)
+    return found
+
+
+def removed_imports(before: str, after: str) -> set[tuple[str, bool]]:
+    """Import bindings present before a fix and gone after it."""
+    return import_bindings(before) - import_bindings(after)
+
+
+def unused_import_risk(
+    rel: str, before: str, removed: set[tuple[str, bool]], used: Mapping[tuple[str, str], set[str]]
+) -> str | None:
+    """Why removing these "unused" imports from ``rel`` could break something, or None."""
+    if not removed:
+        return None
+    if _DYNAMIC.search(before):
+        return DYNAMIC_NAMES
+    if _is_test_file(rel) and any(not top for _, top in removed):
+        return IMPORT_TEST
+    stem = module_stem(rel)
+    names = sorted(n for n, _ in removed if used.get((stem, n), set()) - {rel})
+    return RE_EXPORTED.format(names=", ".join(names)) if names else None
+
+
+def lower_bound(spec: str) -> tuple[int, int] | None:
+    """The lowest Python version a ``requires-python`` specifier allows, if it says."""
+    bounds = [(int(major), int(minor)) for major, minor in _LOWER.findall(spec)]
+    return max(bounds) if bounds else None
