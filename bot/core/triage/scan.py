@@ -1,16 +1,17 @@
 """Streaming prefilter: finds the few interesting regions of a big log without a per-line loop.
 
-A log is read as byte blocks that end on line boundaries. Each block is lowercased once and
-searched for the recognisers' trigger literals (and a few regexes); only the trigger lines,
-a few lines before each, and the lines a recogniser asks to follow (a traceback, a pytest
-failure section) are decoded and handed on. Everything else is counted (for line numbers)
-and dropped, so memory stays bounded by the block size.
+A log is read as byte blocks that end on line boundaries. Each block is searched once, by one
+RE2 automaton, for the recognisers' trigger literals (ASCII case-insensitive) and patterns;
+only the trigger lines, a few lines before each, and the lines a recogniser asks to follow (a
+traceback, a pytest failure section) are decoded and handed on. Everything else is counted
+(for line numbers) and dropped, so memory stays bounded by the block size.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
+
+import re2
 
 BLOCK_SIZE = 4 << 20
 #: A line longer than this is cut (at a block boundary) so one huge line cannot grow memory.
@@ -21,21 +22,45 @@ def blocks(chunks: Iterable[bytes], max_pending: int = MAX_PENDING) -> Iterator[
     """Regroup arbitrary byte chunks into blocks that each end with a newline."""
     pending = b""
     for chunk in chunks:
-        if not chunk:
-            continue
-        data = pending + chunk if pending else chunk
-        cut = data.rfind(b"\n")
+        cut = chunk.rfind(b"\n")
         if cut == -1:
+            data = pending + chunk
             if len(data) > max_pending:
                 yield data + b"\n"
                 pending = b""
             else:
                 pending = data
             continue
-        yield data[: cut + 1]
-        pending = data[cut + 1 :]
+        # ``pending`` never holds a newline: the block ends at the chunk's last one. One copy
+        # of the chunk at most (none when it ends a line and nothing is pending).
+        if pending or cut + 1 < len(chunk):
+            yield b"".join((pending, memoryview(chunk)[: cut + 1]))
+        else:
+            yield chunk
+        pending = chunk[cut + 1 :]
     if pending:
         yield pending + b"\n"
+
+
+def _caseless(literal: bytes) -> bytes:
+    """RE2 syntax for a lowercase literal in any ASCII case (what ``bytes.lower`` folds)."""
+    return b"".join(
+        b"[%c%c]" % (c, c - 32) if 0x61 <= c <= 0x7A else b"\\x%02x" % c for c in literal
+    )
+
+
+def trigger_regex(literals: Iterable[bytes], patterns: Iterable[bytes]) -> re2._Regexp:
+    """One RE2 automaton that finds every lowercase literal in any case and every pattern.
+
+    Latin-1 makes RE2 read bytes as bytes, as Python's ``re`` does; patterns must therefore
+    keep to the syntax both share (no ``\\s``: RE2's leaves out ``\\v``).
+    """
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1
+    options.never_capture = True
+    branches = [_caseless(literal) for literal in literals]
+    branches += [b"(?:%s)" % pattern for pattern in patterns]
+    return re2.compile(b"|".join(branches) or b"[^\\x00-\\xff]", options)
 
 
 #: Progress lines of passing tests: a trigger word in a test's name (``test_error_handling``)
@@ -62,13 +87,12 @@ class Scanner:
         max_follow: int = 100_000,
     ) -> None:
         wanted = {literal.lower() for literal in literals}
-        # A literal that contains another one finds nothing more: one pass fewer per block.
+        # A literal that contains another one finds nothing more: a shorter alternation.
         self._literals = tuple(
             sorted(lit for lit in wanted if not any(o != lit and o in lit for o in wanted))
         )
-        # One pass per pattern: an alternation of them loses the regex engine's literal
-        # prefix search and runs several times slower than the passes added up.
-        self._patterns = tuple(re.compile(p) for p in dict.fromkeys(patterns))
+        self._patterns = tuple(dict.fromkeys(patterns))
+        self._trigger = trigger_regex(self._literals, self._patterns)
         self._before = before
         self._max_follow = max_follow
         self.reset()
@@ -80,25 +104,22 @@ class Scanner:
         self._tail: list[tuple[int, bytes]] = []
 
     def _hit_lines(self, block: bytes) -> list[int]:
-        """Sorted offsets of the starts of lines that hold a trigger."""
-        low = block.lower()
-        hits: list[int] = []
-        for literal in self._literals:
-            at = low.find(literal)
-            while at != -1:
-                hits.append(at)
-                eol = low.find(b"\n", at)
-                if eol == -1:
-                    break
-                at = low.find(literal, eol)
-        for pattern in self._patterns:
-            hits.extend(match.start() for match in pattern.finditer(block))
-        starts: set[int] = set()
-        for hit in hits:
-            start = block.rfind(b"\n", 0, hit) + 1
-            if start not in starts and not _benign(block, start, block.find(b"\n", hit)):
-                starts.add(start)
-        return sorted(starts)
+        """Offsets of the starts of lines that hold a trigger, in order."""
+        starts: list[int] = []
+        search, find = self._trigger.search, block.find
+        pos, previous = 0, -1
+        while (match := search(block, pos)) is not None:
+            at: int = match.start()
+            end = find(b"\n", at)
+            start = block.rfind(b"\n", 0, at) + 1
+            if start != previous:
+                previous = start
+                if not _benign(block, start, end):
+                    starts.append(start)
+            # The rest of this line adds nothing, but its newline may start a match
+            # (``\n+++ path``): the next search begins there.
+            pos = end if end > at else at + 1
+        return starts
 
     def scan(self, block: bytes, follow: Callable[[], bool]) -> Iterator[tuple[int, str]]:
         """Interesting lines of ``block`` (which must end with a newline), numbered from 1."""
@@ -129,12 +150,7 @@ class Scanner:
                 following = False
                 break
             hit = hits[index]
-            first = hit
-            for _ in range(self._before):
-                if first <= pos:
-                    break
-                first = block.rfind(b"\n", pos, first - 1) + 1
-            first = max(first, pos)
+            first = self._context_start(block, pos, hit)
             if first == 0 and self._tail:
                 for old_number, raw in self._tail:
                     yield old_number, raw.decode("utf-8", "replace")
@@ -144,16 +160,17 @@ class Scanner:
                 first = end
             pos, following = first, True
         self._following = following and pos >= size
-        self._keep_tail(block, pos, base)
-        self._lineno = base + block.count(b"\n")
-
-    def _keep_tail(self, block: bytes, consumed: int, base: int) -> None:
-        first = len(block)
-        for _ in range(self._before):
-            if first <= consumed:
-                break
-            first = block.rfind(b"\n", consumed, first - 1) + 1
-        first = max(first, consumed)
-        start_number = base + block.count(b"\n", 0, first) + 1
+        first = self._context_start(block, pos, size)
+        start_number = number(first)
         lines = block[first:].split(b"\n")[:-1]
         self._tail = [(start_number + i, raw) for i, raw in enumerate(lines)]
+        self._lineno = number(size) - 1
+
+    def _context_start(self, block: bytes, floor: int, line: int) -> int:
+        """Start of the line ``before`` lines above the one at ``line``, not above ``floor``."""
+        first = line
+        for _ in range(self._before):
+            if first <= floor:
+                break
+            first = block.rfind(b"\n", floor, first - 1) + 1
+        return max(first, floor)

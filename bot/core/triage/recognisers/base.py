@@ -9,12 +9,12 @@ from typing import ClassVar
 from bot.core.triage.model import Finding
 
 NONE: Sequence[Finding] = ()
-#: Scanner patterns shared by several recognisers: each distinct pattern costs one pass over
-#: every block, so recognisers that need lines of one shape declare the same pattern.
+#: Scanner patterns shared by several recognisers (one automaton runs them all, so sharing
+#: only keeps it small). Written in the syntax RE2 and ``re`` share: no ``\s``, no lookaround.
 #: A ``.py`` file's line: ruff's grouped ``path.py:`` header, pytest's ``path.py ..R.`` progress.
 PY_FILE_LINE = rb"\.py(?:i?:\r?\n| [.sxXFEf]*R)"
 #: Line starts: ruff's grouped ``  12:5  F401`` and a diff's ``+++ path`` (read from ``---``).
-INDENTED_OR_DIFF = rb"\n(?: {1,8}\d+:\d+ +[A-Z]{1,4}\d|\+\+\+ [^\s/])"
+INDENTED_OR_DIFF = rb"\n(?: {1,8}\d+:\d+ +[A-Z]{1,4}\d|\+\+\+ [^ \t\n\r\f\x0b/])"
 
 
 @dataclass
@@ -34,10 +34,11 @@ class LogState:
 class Recogniser:
     """Reads cleaned log lines and reports findings; one small subclass per tool.
 
-    ``triggers`` are lowercase byte literals and ``patterns`` byte regexes: the scanner
-    only hands over lines that hold one (and the three lines before), so every line a
-    recogniser needs to *start* recognising a failure must contain a trigger; after that,
-    ``wants_more`` makes the scanner hand over the following lines until it turns false.
+    ``triggers`` are lowercase byte literals and ``patterns`` byte regexes (RE2 syntax that
+    ``re`` reads alike): the scanner only hands over lines that hold a literal or the start
+    of a pattern's match (and the three lines before), so every line a recogniser needs to
+    *start* recognising a failure must contain a trigger; after that, ``wants_more`` makes
+    the scanner hand over the following lines until it turns false.
     """
 
     name: ClassVar[str] = "recogniser"
