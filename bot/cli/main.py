@@ -16,6 +16,7 @@ from bot.errors import UsageError
 SUBCOMMANDS: tuple[str, ...] = (
     "triage",
     "fix",
+    "validate",
     "score",
     "queue",
     "serve",

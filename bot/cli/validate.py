@@ -1,0 +1,142 @@
+"""``autopilot validate``: measure a patch's five signals in an isolated worktree."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.errors import InputError, UsageError
+
+EPILOG = """\
+examples:
+  autopilot fix . --diff > fix.patch
+  autopilot validate . --patch fix.patch > signals.json
+  autopilot score --signals signals.json
+  autopilot queue add --diff fix.patch --signals signals.json
+
+With --patch the patch is checked (paths escaping the repository, symlinks, binaries,
+workflow files, size) and applied to REF in a fresh git worktree; the checks run there, and
+coverage is compared with a second worktree of REF. Without --patch the checks run on REPO
+as it is, over the files changed since REF. The repository's own checks come from
+.github/autopilot.yml (validation.*) when --config names it; flags override.
+
+Output: {"tests", "lint", "types", "security", "coverage"}, each a bool, a number in [0, 1]
+or null (not measured): what `autopilot score --signals` reads.
+
+exit codes:
+  0  every measured signal passed (true, or 1.0)
+  1  a measured signal failed or scored below 1
+  2  usage error, or the patch was refused (the reasons are printed)
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="run the repository's checks on a patch and print the five signals",
+        description=__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("repo", nargs="?", default=".", metavar="REPO", help="git repository")
+    parser.add_argument("--patch", metavar="FILE", help="unified diff to validate (- for stdin)")
+    parser.add_argument("--ref", default="HEAD", help="commit the patch applies to (HEAD)")
+    parser.add_argument("--config", metavar="FILE", help="repository config with validation.*")
+    parser.add_argument("--tests", metavar="CMD", help="test command (python -m pytest -q)")
+    parser.add_argument("--lint", metavar="CMD", help="lint command (ruff on changed files)")
+    parser.add_argument("--types", metavar="CMD", help="type-check command (not measured)")
+    parser.add_argument("--no-security", action="store_true", help="skip bandit/pip-audit")
+    parser.add_argument("--no-coverage", action="store_true", help="skip the coverage delta")
+    parser.add_argument("--timeout", type=float, metavar="S", help="per command (900)")
+    parser.add_argument("--allow-workflows", action="store_true", help="allow workflow files")
+    parser.add_argument("--log", metavar="FILE", help="append a JSONL execution log")
+    parser.set_defaults(func=handler)
+
+
+def _checks(args: argparse.Namespace) -> Any:
+    from bot.validation.runner import Checks
+
+    checks = Checks()
+    if args.config:
+        from bot.config.repo import checks_from_config, load_repo_config
+
+        checks = checks_from_config(load_repo_config(Path(args.config), missing_ok=False))
+    overrides: dict[str, Any] = {
+        key: getattr(args, key)
+        for key in ("tests", "lint", "types", "timeout")
+        if getattr(args, key) is not None
+    }
+    if args.no_security:
+        overrides["security"] = False
+    if args.no_coverage:
+        overrides["coverage"] = False
+    if overrides.get("timeout", 1) <= 0:
+        raise UsageError("--timeout must be positive")
+    return dataclasses.replace(checks, **overrides)
+
+
+def _git(repo: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=120, check=False
+    )
+    if result.returncode != 0:
+        raise UsageError(f"git {' '.join(args)}: {result.stderr.strip() or 'failed'}")
+    return result.stdout
+
+
+def _changed_since(repo: Path, ref: str) -> list[str]:
+    tracked = _git(repo, "diff", "--name-only", ref, "--").splitlines()
+    untracked = _git(repo, "ls-files", "--others", "--exclude-standard").splitlines()
+    return sorted({*tracked, *untracked})
+
+
+def _read_patch(name: str) -> str:
+    try:
+        return sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the patch {name}: {exc}") from exc
+
+
+def handler(args: argparse.Namespace) -> int:
+    from bot.fixer.worktree import PatchRefused, apply_patch_in_worktree, remove_worktree
+    from bot.validation.runner import validate_tree
+
+    repo = Path(args.repo)
+    if not repo.is_dir():
+        raise UsageError(f"{repo}: not a directory")
+    checks = _checks(args)
+    log = Path(args.log) if args.log else None
+    if args.patch is None:
+        changed = _changed_since(repo, args.ref)
+        signals = validate_tree(repo, changed, checks, log=log)
+    else:
+        diff = _read_patch(args.patch)
+        try:
+            patched = apply_patch_in_worktree(
+                repo, diff, ref=args.ref, allow_workflows=args.allow_workflows
+            )
+        except PatchRefused as exc:
+            for refusal in exc.report.refusals:
+                where = f"{refusal.path}: " if refusal.path else ""
+                print(f"refused: {where}{refusal.reason} [{refusal.code}]", file=sys.stderr)
+            return 2
+        base = None
+        try:
+            if checks.coverage and checks.tests:  # the unpatched tree, for the coverage delta
+                base = patched.path.parent / "base"
+                _git(repo, "worktree", "add", "--detach", str(base), patched.base)
+            changed = sorted(patched.report.paths)
+            signals = validate_tree(patched.path, changed, checks, base=base, log=log)
+        finally:  # the base sits beside the patched tree, whose removal clears the folder
+            if base is not None:
+                remove_worktree(repo, base)
+            remove_worktree(repo, patched.path)
+    values = signals.as_dict()
+    print(json.dumps(values, indent=2))
+    failed = [name for name, value in values.items() if value is not None and value < 1]
+    return 1 if failed else 0
