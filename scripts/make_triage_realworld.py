@@ -23,7 +23,7 @@ from pathlib import Path
 
 from make_triage_corpus import _env, _gha
 from triage_corpus_project import Run, Workspace
-from triage_corpus_realworld import PROJECTS, TEST_TOOLS, RealCase
+from triage_corpus_realworld import PROJECTS, TEST_TOOLS, Project, RealCase
 from triage_corpus_realworld_checks import CHECK_CASES
 from triage_corpus_realworld_tests import TEST_CASES
 
@@ -46,11 +46,11 @@ class Tree(Workspace):
         return super().line_of(rel, marker)
 
 
-def _sdists(cache: Path) -> dict[str, Path]:
+def sdists(cache: Path, projects: dict[str, Project] = PROJECTS) -> dict[str, Path]:
     """Download each pinned sdist once (PyPI through pip) and return the archives."""
     cache.mkdir(parents=True, exist_ok=True)
     found: dict[str, Path] = {}
-    for key, project in PROJECTS.items():
+    for key, project in projects.items():
         archive = cache / project.archive
         if not archive.exists():
             pin = f"{project.dist}=={project.version}"
@@ -70,8 +70,7 @@ def _venv(where: Path, extra: tuple[str, ...] = ()) -> Path:
     return where
 
 
-def _checkout(case: RealCase, archive: Path, base: Path) -> Path:
-    project = PROJECTS[case.project]
+def _checkout(case: RealCase, project: Project, archive: Path, base: Path) -> Path:
     place = PLACES.get(case.place, str(base / "{name}")).format(name=project.short)
     target = Path(place)
     if target.exists():
@@ -116,18 +115,20 @@ def _run(tree: Tree, venv: Path, run: Run, pythonpath: str, sdists: Path) -> tup
     return done.stdout, done.returncode
 
 
-def build(case: RealCase, archive: Path) -> tuple[str, list[dict[str, object]]]:
+def build(
+    case: RealCase, archive: Path, projects: dict[str, Project] = PROJECTS
+) -> tuple[str, list[dict[str, object]]]:
+    """Run one case in a fresh checkout; return its log and its labels."""
+    project = projects[case.project]
     with tempfile.TemporaryDirectory(prefix="ci-") as tmp:
         base = Path(tmp)
-        tree = Tree(_checkout(case, archive, base))
+        tree = Tree(_checkout(case, project, archive, base))
         try:
             venv = _venv(tree.path / ".venv" if case.venv_inside else base / "venv", case.extra)
             _inject(tree, case)
             steps = []
             for run in case.runs:
-                output, code = _run(
-                    tree, venv, run, PROJECTS[case.project].pythonpath, archive.parent
-                )
+                output, code = _run(tree, venv, run, project.pythonpath, archive.parent)
                 steps.append((" ".join(run.argv), output + run.suffix, code if run.gate else 0))
                 if code and run.gate and case.gha:
                     break
@@ -139,22 +140,31 @@ def build(case: RealCase, archive: Path) -> tuple[str, list[dict[str, object]]]:
     return text, labels
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "testdata" / "triage" / "realworld")
+def write_case(out: Path, case: RealCase, text: str, labels: list[dict[str, object]]) -> None:
+    """Store one case as ``<name>.log`` and ``<name>.expected.json``."""
+    (out / f"{case.name}.log").write_text(text)
+    expected = {"description": case.description, "failures": labels}
+    (out / f"{case.name}.expected.json").write_text(json.dumps(expected, indent=2) + "\n")
+    print(f"{case.name}: {len(labels)} labelled failure(s), {len(text)} bytes")
+
+
+def arguments(out: Path, doc: str) -> argparse.Namespace:
+    """The corpus scripts' shared options: ``--out``, ``--cache`` and ``-k``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=out)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "sdists")
     parser.add_argument("-k", dest="only", help="only cases whose name contains this")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    archives = _sdists(args.cache)
+    return args
+
+
+def main() -> int:
+    args = arguments(ROOT / "testdata" / "triage" / "realworld", __doc__)
+    archives = sdists(args.cache)
     for case in CASES:
-        if args.only and args.only not in case.name:
-            continue
-        text, labels = build(case, archives[case.project])
-        (args.out / f"{case.name}.log").write_text(text)
-        expected = {"description": case.description, "failures": labels}
-        (args.out / f"{case.name}.expected.json").write_text(json.dumps(expected, indent=2) + "\n")
-        print(f"{case.name}: {len(labels)} labelled failure(s), {len(text)} bytes")
+        if not args.only or args.only in case.name:
+            write_case(args.out, case, *build(case, archives[case.project]))
     return 0
 
 

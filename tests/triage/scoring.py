@@ -9,6 +9,8 @@ from pathlib import Path
 CORPUS = Path(__file__).resolve().parents[2] / "testdata" / "triage"
 #: Real tool output on real PyPI projects (scripts/make_triage_realworld.py).
 REALWORLD = CORPUS / "realworld"
+#: Other projects, fault kinds and tools (scripts/make_triage_thirdparty.py).
+THIRDPARTY = CORPUS / "thirdparty"
 
 
 @dataclass

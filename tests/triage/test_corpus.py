@@ -1,4 +1,4 @@
-"""Both labelled corpora of real tool output: recall, precision and silence on green logs."""
+"""The labelled corpora of real tool output: recall, precision and silence on green logs."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from pathlib import Path
 import pytest
 
 from bot.core.triage import triage_text
-from tests.triage.scoring import CORPUS, REALWORLD, Score, cases, labels, score
+from tests.triage.scoring import CORPUS, REALWORLD, THIRDPARTY, Score, cases, labels, score
 
-CORPORA = {"toy": CORPUS, "realworld": REALWORLD}
+CORPORA = {"toy": CORPUS, "realworld": REALWORLD, "thirdparty": THIRDPARTY}
 ALL = [(name, case) for name, corpus in CORPORA.items() for case in cases(corpus)]
+#: Least cases, labelled failures and categories per corpus (the third one aims at fault
+#: kinds the first two lack, not at every category).
+MINIMUMS = {"toy": (50, 60, 12), "realworld": (50, 60, 11), "thirdparty": (30, 45, 8)}
 
 
 def _report(corpus: Path, case: str) -> list[dict[str, object]]:
@@ -24,9 +27,11 @@ def test_corpus_covers_every_category_several_times(name: str) -> None:
     for case in cases(corpus):
         for label in labels(case, corpus):
             counts[label["category"]] = counts.get(label["category"], 0) + 1
-    assert len(cases(corpus)) >= 50
+    least_cases, least_labels, least_categories = MINIMUMS[name]
+    assert len(cases(corpus)) >= least_cases
+    assert sum(counts.values()) >= least_labels
     assert {c: n for c, n in counts.items() if n < 2 and c != "unknown"} == {}
-    assert len(counts) >= (12 if name == "toy" else 11)
+    assert len(counts) >= least_categories
     assert sum(p.stat().st_size for p in corpus.glob("*.*")) < 2_000_000
 
 
@@ -47,7 +52,7 @@ def test_corpus_scores_meet_the_bar(name: str) -> None:
             places = [(f["category"], f["file"], f["line"]) for f in found]
             misses.append(f"{case}: {result} reported {places}")
     detail = "\n".join(misses)
-    assert total.expected >= 60, detail
+    assert total.expected >= MINIMUMS[name][1], detail
     assert total.category_recall >= 0.95, detail
     assert total.location_recall >= 0.90, detail
     assert total.precision >= 0.90, detail

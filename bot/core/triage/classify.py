@@ -16,6 +16,7 @@ EXCEPTION_LINE = re.compile(
 _BY_NAME: dict[str, Category] = {
     "AssertionError": Category.ASSERTION,
     "Failed": Category.ASSERTION,
+    "DocTestFailure": Category.ASSERTION,
     "TypeError": Category.TYPE_ERROR,
     "AttributeError": Category.TYPE_ERROR,
     "ImportError": Category.IMPORT_ERROR,

@@ -104,14 +104,15 @@ def _merge(entries: list[_Entry]) -> list[_Entry]:
     kept: list[_Entry] = []
     by_test: dict[str, _Entry] = {}
     by_place: dict[tuple[Category, str, int, str | None], _Entry] = {}
-    by_message: dict[tuple[Category, str], _Entry] = {}
+    by_message: dict[tuple[Category, str | None, str], _Entry] = {}
     for entry in entries:
         f = entry.finding
         # Distinct lint rules on one line are distinct findings; anything else at one place
         # (a syntax error seen by ruff, mypy and pytest) is one failure.
         rule = f.rule if f.category is Category.LINT else None
         place = (f.category, entry.file, f.line, rule) if entry.file and f.line else None
-        message_key = (f.category, normalise_message(f.message))
+        # One message about several files (black's "would reformat") is one failure per file.
+        message_key = (f.category, entry.file, normalise_message(f.message))
         if f.test and f.test in by_test:
             _fill(by_test[f.test], entry)
             continue

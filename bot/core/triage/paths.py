@@ -13,6 +13,9 @@ _TEMP = re.compile(
     r"^(?:/tmp|/var/tmp|/private/tmp|(?:/private)?/var/folders/[^/]+/[^/]+/T"
     r"|[A-Za-z]:/Users/[^/]+/AppData/Local/Temp)/[^/]+/"
 )
+#: Under a temporary directory, ``<name>/<name>/`` or ``<name>/src/<name>/`` is a checkout
+#: named after its package (flat or src layout): the first ``<name>/`` is the root.
+_NAMED_CHECKOUT = re.compile(r"^(?P<name>[^/]+)/(?=(?:src/)?(?P=name)/)")
 _SITE = re.compile(r"/(?:site|dist)-packages/")
 #: Markers of a file that belongs to Python, a virtualenv or the runner, not to the repository.
 _OUTSIDE = (
@@ -115,7 +118,9 @@ class PathResolver:
             return seen
         temp = _TEMP.match(path)
         if temp:
-            return path[temp.end() :]
+            rest = path[temp.end() :]
+            named = _NAMED_CHECKOUT.match(rest)
+            return rest[named.end() :] if named else rest
         for anchor in _ANCHORS:
             at = path.find(anchor)
             if at != -1:

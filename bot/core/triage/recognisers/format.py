@@ -100,6 +100,6 @@ class FormatRecogniser(Recogniser):
             if isort:
                 message = "imports are incorrectly sorted"
                 return (
-                    Finding(Category.LINT, message, "isort", lineno, isort["path"], rule="I001"),
+                    Finding(Category.FORMAT, message, "isort", lineno, isort["path"], rule="I001"),
                 )
         return NONE

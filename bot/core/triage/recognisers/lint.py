@@ -1,4 +1,4 @@
-"""Linters: ruff (concise and full output), flake8 and pylint ``path:line:col: CODE message``."""
+"""Linters: ruff (concise, full, ``--statistics``), flake8 and pylint ``path:line:col: CODE``."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ _BRACKETED = re.compile(
 #: ``--output-format grouped``: a ``path:`` line, then ``  line:col  CODE msg`` lines.
 _GROUP_FILE = re.compile(r"^(?P<path>[^\s:][^:]*?\.pyi?):$")
 _GROUPED = re.compile(r"^\s+(?P<line>\d+):(?P<col>\d+)\s+" + _CODE + r"(?: \[\*\])? (?P<msg>.*)$")
+#: ``ruff check --statistics``: ``count<TAB>code<TAB>[*] name`` per rule, and no locations.
+_STATISTICS = re.compile(
+    r"^ *(?P<count>\d+)\t(?P<code>[A-Z]{1,4}\d{2,4}) *\t\[[ *-]\] (?P<name>[a-z][a-z0-9-]*)$"
+)
 
 
 def _tool(code: str) -> str:
@@ -45,6 +49,7 @@ class LintRecogniser(Recogniser):
     name: ClassVar[str] = "lint"
     patterns: ClassVar[tuple[bytes, ...]] = (
         rb":\d+:(?:\d+[: \r\n]| \[[A-Z]{1,4}\d)",
+        rb"[0-9]\t[A-Z]{1,4}[0-9]{2,4} *\t\[[ *-]\] [a-z]",
         PY_FILE_LINE,
         INDENTED_OR_DIFF,
     )
@@ -88,6 +93,11 @@ class LintRecogniser(Recogniser):
         if match:
             code = match["code"]
             return (self._finding(code, match["msg"], lineno, match["path"], int(match["line"])),)
+        statistics = _STATISTICS.match(line) if "\t" in line else None
+        if statistics:
+            code, count = statistics["code"], statistics["count"]
+            message = f"{code} {statistics['name']} ({count} found)"
+            return (Finding(category_for_lint(code), message, _tool(code), lineno, rule=code),)
         full = _FULL_HEADER.match(line)
         if full:
             self._header = (full["code"], full["msg"], lineno)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 from bot.core.triage.model import Category, Finding
@@ -31,6 +32,14 @@ _NO_VERSION = re.compile(
     r"No matching distribution found for) (?P<req>\S+)(?: \(from (?P<src>.*)\))?"
 )
 _REQ_FILE = re.compile(r"-r (?P<file>\S+) \(line (?P<line>\d+)\)")
+#: pip's error codes for a package whose build step failed (one finding, whichever comes first).
+_BUILD_FAILED = (
+    "error: subprocess-exited-with-error",
+    "error: metadata-generation-failed",
+    "error: failed-wheel-build-for-install",
+)
+#: Errors whose next line names the requirement (``name from URL (from -r file (line N))``).
+_REQUIREMENT_NEXT = ("ERROR: THESE PACKAGES DO NOT MATCH THE HASHES",)
 _PIP_ERRORS = (
     "ERROR: Cannot install",
     "ERROR: ResolutionImpossible",
@@ -71,6 +80,7 @@ class InstallRecogniser(Recogniser):
         super().__init__(state)
         self._reported: set[str] = set()
         self._uv: tuple[int, str, list[str]] | None = None
+        self._held: Finding | None = None
 
     def _category(self, text: str) -> Category:
         if self.state.index_unreachable or any(marker in text for marker in _NETWORK):
@@ -79,9 +89,12 @@ class InstallRecogniser(Recogniser):
 
     @property
     def wants_more(self) -> bool:
-        return self._uv is not None
+        return self._uv is not None or self._held is not None
 
     def gap(self) -> Sequence[Finding]:
+        held, self._held = self._held, None
+        if held is not None:
+            return (held, *self.gap())
         pending, self._uv = self._uv, None
         if pending is None:
             return NONE
@@ -92,6 +105,12 @@ class InstallRecogniser(Recogniser):
         return (Finding(category, text, "uv", lineno),)
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if self._held is not None:
+            source = _REQ_FILE.search(line)
+            held, self._held = self._held, None
+            if source:
+                return (replace(held, path=source["file"], line=int(source["line"])),)
+            return (held, *self.feed(lineno, line))
         if self._uv is not None:
             if line.startswith(_UV_CAUSE) and len(self._uv[2]) < 16:
                 self._uv[2].append(line.strip(" │╰├─▶").removeprefix("cause: ").strip())
@@ -103,7 +122,15 @@ class InstallRecogniser(Recogniser):
             self.state.index_unreachable = True
             return NONE
         if line.startswith("ERROR: ") and line.startswith(_PIP_ERRORS):
-            return self._pip(lineno, line)
+            found = self._pip(lineno, line)
+            if found and line.startswith(_REQUIREMENT_NEXT):
+                self._held = found[0]
+                return NONE
+            return found
+        if line.startswith(_BUILD_FAILED) and "build" not in self._reported:
+            self._reported.add("build")
+            message = f"a package failed to build ({line.removeprefix('error: ').strip()})"
+            return (Finding(self._category(line), message, "pip", lineno),)
         if line.startswith(_UV_LEAD) and any(marker in line for marker in _UV_ERRORS):
             message = line.strip().removeprefix(_CROSS).removeprefix("error: ").rstrip(":")
             self._uv = (lineno, message, [])

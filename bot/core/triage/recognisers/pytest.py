@@ -26,6 +26,11 @@ _RERUN_SUMMARY = re.compile(r"^RERUN (?P<nodeid>\S+::\S+)")
 _RERUN_COUNT = re.compile(r"\b(\d+) rerun")
 #: A file's progress line without ``-v``: ``tests/test_x.py ..R.F  [ 40%]``.
 _FILE_PROGRESS = re.compile(r"^(?P<path>[^\s:]+\.py) (?P<marks>[.sxXFERf]+)\s*(?:\[\s*\d+%\])?$")
+#: An exception group's traceback: ``  | `` gutters, ``  +-+---- 1 ----`` between members.
+_GROUP_GUTTER = re.compile(r"^ *\| ?")
+_GROUP_MEMBER = re.compile(r"^ *\+-")
+#: The exception's type name that ends a long or short traceback: ``path:452: InvalidVersion``.
+_TYPE_NAME = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*$")
 _MAX_BLOCKS = 4096
 _FOLLOWED = frozenset({"FAILURES", "ERRORS", "short test summary info", "rerun test summary info"})
 
@@ -40,11 +45,16 @@ class _Block:
     captured: bool = False
 
     def exception(self) -> tuple[str, str]:
+        tail = self.locations[-1][2] if self.locations else ""
+        if _TYPE_NAME.match(tail):  # the type pytest names, even one not called *Error
+            short = tail.rsplit(".", 1)[-1]
+            for text in reversed(self.e_lines):
+                if text.split(":", 1)[0].rsplit(".", 1)[-1] == short:
+                    return tail, text
         for text in reversed(self.e_lines):
             match = EXCEPTION_LINE.match(text)
             if match:
                 return match["name"], text
-        tail = self.locations[-1][2] if self.locations else ""
         last = EXCEPTION_LINE.match(tail)
         if last and last["message"]:  # --tb=line: ``path:3: KeyError: 'k'``
             return last["name"], tail
@@ -72,7 +82,7 @@ def _title_for(nodeid: str, kind: str) -> list[str]:
     if len(parts) == 1:
         return [f"ERROR collecting {nodeid}"]
     name = ".".join(parts[1:])
-    return [name, f"ERROR at setup of {name}", f"ERROR at teardown of {name}"]
+    return [name, f"ERROR at setup of {name}", f"ERROR at teardown of {name}", f"[doctest] {name}"]
 
 
 def category_of_message(message: str) -> Category:
@@ -263,6 +273,13 @@ class PytestRecogniser(Recogniser):
             return
         if block.captured:
             return
+        if line[:1] in " +" and ("|" in line[:12] or "+" in line[:12]):
+            if _GROUP_MEMBER.match(line):
+                block.captured = True  # the group's members: its own raise is the place
+                return
+            gutter = _GROUP_GUTTER.match(line)
+            if gutter:
+                line = line[gutter.end() :]
         if line.startswith("E "):
             text = line[1:].strip()
             frame = FRAME.match(text)
