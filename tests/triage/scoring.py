@@ -11,6 +11,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "testdata" / "triage"
 REALWORLD = CORPUS / "realworld"
 #: Other projects, fault kinds and tools (scripts/make_triage_thirdparty.py).
 THIRDPARTY = CORPUS / "thirdparty"
+#: Older and newer tool releases, Python 3.12/3.13, jest, tsc, cargo (make_triage_versions.py).
+VERSIONS = CORPUS / "versions"
 
 
 @dataclass

@@ -7,13 +7,27 @@ from pathlib import Path
 import pytest
 
 from bot.core.triage import triage_text
-from tests.triage.scoring import CORPUS, REALWORLD, THIRDPARTY, Score, cases, labels, score
+from tests.triage.scoring import (
+    CORPUS,
+    REALWORLD,
+    THIRDPARTY,
+    VERSIONS,
+    Score,
+    cases,
+    labels,
+    score,
+)
 
-CORPORA = {"toy": CORPUS, "realworld": REALWORLD, "thirdparty": THIRDPARTY}
+CORPORA = {"toy": CORPUS, "realworld": REALWORLD, "thirdparty": THIRDPARTY, "versions": VERSIONS}
 ALL = [(name, case) for name, corpus in CORPORA.items() for case in cases(corpus)]
 #: Least cases, labelled failures and categories per corpus (the third one aims at fault
 #: kinds the first two lack, not at every category).
-MINIMUMS = {"toy": (50, 60, 12), "realworld": (50, 60, 11), "thirdparty": (30, 45, 8)}
+MINIMUMS = {
+    "toy": (50, 60, 12),
+    "realworld": (50, 60, 11),
+    "thirdparty": (30, 45, 8),
+    "versions": (45, 60, 11),
+}
 
 
 def _report(corpus: Path, case: str) -> list[dict[str, object]]:

@@ -32,8 +32,8 @@ _OUTSIDE = (
     "/.tox/",
     "/.nox/",
 )
-#: Top-level folders that usually sit right under a repository root.
-_ANCHORS = ("/tests/", "/test/", "/src/", "/testing/")
+#: Top-level folders that usually sit right under a repository root (a CI script's too).
+_ANCHORS = ("/tests/", "/test/", "/src/", "/testing/", "/ci/", "/scripts/", "/tools/")
 _MAX_SEEN = 4096
 
 

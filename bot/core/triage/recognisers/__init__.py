@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from bot.core.triage.recognisers.annotations import AnnotationRecogniser
 from bot.core.triage.recognisers.base import LogState, Recogniser
+from bot.core.triage.recognisers.cargo import CargoRecogniser
+from bot.core.triage.recognisers.flaky_plugin import FlakyPluginRecogniser
 from bot.core.triage.recognisers.format import FormatRecogniser
 from bot.core.triage.recognisers.generic import GenericRecogniser
+from bot.core.triage.recognisers.jest import JestRecogniser
 from bot.core.triage.recognisers.lint import LintRecogniser
 from bot.core.triage.recognisers.mypy import TypeCheckRecogniser
 from bot.core.triage.recognisers.pip import InstallRecogniser
@@ -27,6 +30,9 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     InstallRecogniser,
     RunnerRecogniser,
     AnnotationRecogniser,
+    JestRecogniser,
+    CargoRecogniser,
+    FlakyPluginRecogniser,
     GenericRecogniser,
 )
 

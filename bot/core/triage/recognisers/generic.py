@@ -17,10 +17,37 @@ _TSC = re.compile(
     r"^(?P<path>[^\s()]+\.[cm]?[jt]sx?)\((?P<line>\d+),(?P<col>\d+)\): error (?P<rule>TS\d+): "
     r"(?P<msg>.*)$"
 )
+#: tsc ``--pretty``: ``src/a.ts:1:27 - error TS1005: ')' expected.``
+_TSC_PRETTY = re.compile(
+    r"^(?P<path>[^\s()]+\.[cm]?[jt]sx?):(?P<line>\d+):(?P<col>\d+) - error (?P<rule>TS\d+): "
+    r"(?P<msg>.*)$"
+)
 _RUST_HEAD = re.compile(r"^error(?:\[(?P<rule>E\d{4})\])?: (?P<msg>.+)$")
 _RUST_ARROW = re.compile(r"^\s*--> (?P<path>[^:\s]+\.rs):(?P<line>\d+):(?P<col>\d+)$")
 _GO_FAIL = re.compile(r"^\s+(?P<path>[\w./-]+_test\.go):(?P<line>\d+): (?P<msg>.+)$")
 _SKIP_SUFFIXES = (".py", ".pyi")
+#: rustc's parse errors carry no error code and start with these words.
+_RUST_SYNTAX = (
+    "expected ",
+    "unexpected ",
+    "mismatched closing delimiter",
+    "this file contains an unclosed delimiter",
+    "unknown start of token",
+    "unterminated ",
+)
+
+
+def _rust_category(rule: str | None, message: str) -> Category:
+    if rule is None and message.startswith(_RUST_SYNTAX):
+        return Category.SYNTAX_ERROR
+    return Category.TYPE_ERROR
+
+
+def _tsc_category(rule: str) -> Category:
+    """TS1xxx are the parser's diagnostics; the rest come from the type checker."""
+    return (
+        Category.SYNTAX_ERROR if rule.startswith("TS1") and len(rule) == 6 else Category.TYPE_ERROR
+    )
 
 
 class GenericRecogniser(Recogniser):
@@ -49,7 +76,8 @@ class GenericRecogniser(Recogniser):
             if arrow:
                 at, msg, rule = rust
                 path, number = arrow["path"], int(arrow["line"])
-                return (Finding(Category.TYPE_ERROR, msg, "cargo", at, path, number, rule=rule),)
+                category = _rust_category(rule, msg)
+                return (Finding(category, msg, "cargo", at, path, number, rule=rule),)
         if line.startswith("--- FAIL: "):
             self._go_test = line[10:].split(" ", 1)[0]
             return NONE
@@ -65,12 +93,10 @@ class GenericRecogniser(Recogniser):
         if head and not line.startswith("error: could not compile"):
             self._rust = (lineno, head["msg"], head["rule"])
             return NONE
-        for tool, pattern, category in (
-            ("tsc", _TSC, Category.TYPE_ERROR),
-            ("compiler", _GENERIC, Category.UNKNOWN),
-        ):
+        for tool, pattern in (("tsc", _TSC), ("tsc", _TSC_PRETTY), ("compiler", _GENERIC)):
             match = pattern.match(line)
             if match and not match["path"].endswith(_SKIP_SUFFIXES):
                 path, number, rule = match["path"], int(match["line"]), match["rule"]
+                category = _tsc_category(rule) if tool == "tsc" else Category.UNKNOWN
                 return (Finding(category, match["msg"], tool, lineno, path, number, rule=rule),)
         return NONE

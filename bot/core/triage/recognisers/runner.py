@@ -54,7 +54,9 @@ class RunnerRecogniser(Recogniser):
         return (canceled,)
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
-        if self.state.in_pytest or line.startswith((" ", "E ")):
+        # The runner's own lines can cut into a pytest session that never finished.
+        in_pytest = self.state.in_pytest and not line.startswith("##[error]")
+        if in_pytest or line.startswith((" ", "E ")):
             return NONE
         for phrase, category in _PHRASES:
             if phrase in line:

@@ -17,6 +17,10 @@ IMPLICIT_CHAIN = "During handling of the above exception"
 #: Explicit chaining (``raise ... from ...``): the last exception is the one meant for us.
 EXPLICIT_CHAIN = "The above exception was the direct cause"
 _MAX_FRAMES = 64
+_STARTS = ("Traceback (most recent call last)", "Exception Group Traceback (most recent call last)")
+#: An exception group's lines (3.11+): ``  + Exception Group Traceback``, ``  | `` before each
+#: line of the group, ``  +-+---- 1 ----`` before each member's own traceback.
+_GROUP_LINE = re.compile(r"^ *(?:\| ?|\+(?= Exception Group|-))")
 
 
 def innermost(frames: Sequence[tuple[str, int]]) -> tuple[str | None, int | None]:
@@ -40,6 +44,9 @@ class TracebackRecogniser(Recogniser):
         self._start = 0
         self._pending: Finding | None = None
         self._keep_first = False
+        #: Inside the members of an exception group: the group itself is the failure.
+        self._members = False
+        self._group = False
 
     @property
     def wants_more(self) -> bool:
@@ -50,7 +57,7 @@ class TracebackRecogniser(Recogniser):
         return (pending,) if pending is not None else NONE
 
     def gap(self) -> Sequence[Finding]:
-        self._active = self._keep_first = False
+        self._active = self._keep_first = self._members = self._group = False
         self._frames = []
         return self._flush()
 
@@ -62,6 +69,16 @@ class TracebackRecogniser(Recogniser):
                 return
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if line[:1] == " " and (self._group or "+ Exception Group" in line):
+            group = _GROUP_LINE.match(line)
+            if group:
+                line = line[group.end() :].removeprefix(" ")
+                if self._members:
+                    return NONE
+                if line.startswith("-"):
+                    self._members = self._pending is not None
+                    return NONE
+        self._members = False
         if self._pending is not None and line.strip():
             if line.startswith(EXPLICIT_CHAIN):
                 self._pending = None
@@ -72,8 +89,9 @@ class TracebackRecogniser(Recogniser):
             if not line.startswith("Traceback"):
                 self._keep_first = False
                 return self._flush()
-        if line.startswith("Traceback (most recent call last)"):
+        if line.startswith(_STARTS):
             done = NONE if self._keep_first else self._flush()
+            self._group = line.startswith("Exception Group")
             self._active, self._frames, self._start = True, [], lineno
             return done
         if not self._active:
