@@ -178,16 +178,16 @@ class Server:
             return await graphql.serve(ctx), principal, "graphql"
         route, match, op = self.dispatcher.resolve(request, raw)
         operation_id = op.operation_id if op else None
-        principal = authenticate(self.world, auth_header, route.auth)
-        if "owner" in match.params and "repo" in match.params:
-            check_repo_access(
-                self.world, principal, f"{match.params['owner']}/{match.params['repo']}"
-            )
-        fault = self.faults.take(request.method, request.path, operation_id)
-        if fault is not None:
-            return fault.response(), principal, operation_id
-        ctx = Ctx(request, self.world, match.params, body, principal, base_url)
-        try:
+        try:  # errors keep the operation they answer, for the call log
+            principal = authenticate(self.world, auth_header, route.auth)
+            if "owner" in match.params and "repo" in match.params:
+                check_repo_access(
+                    self.world, principal, f"{match.params['owner']}/{match.params['repo']}"
+                )
+            fault = self.faults.take(request.method, request.path, operation_id)
+            if fault is not None:
+                return fault.response(), principal, operation_id
+            ctx = Ctx(request, self.world, match.params, body, principal, base_url)
             response = await route.handler(ctx)
         except HTTPError as exc:
             exc.operation_id = operation_id
