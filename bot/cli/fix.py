@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -123,6 +122,8 @@ def handler(args: argparse.Namespace) -> int:
         print(f"autopilot fix: error: {exc}", file=sys.stderr)
         return 1
     if args.json:
+        import json
+
         payload = report.to_json()
         if args.diff:
             payload["diff"] = report.patch()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 import dataclasses
 import re
 import tomllib
@@ -64,6 +63,8 @@ def _black_overrides(start: Path) -> tuple[str, ...]:
 
 def _setup_requires_python(folder: Path) -> str | None:
     """``python_requires`` from setup.cfg or setup.py, which ruff does not read."""
+    import configparser  # most runs stop at pyproject.toml
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(folder / "setup.cfg", encoding="utf-8")

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from ruff.__main__ import find_ruff_bin
 
 from bot.core.fixes import text as textfix
 from bot.core.fixes.catalog import Engine, FixEntry
 from bot.core.fixes.parens import remove_redundant_parens
 from bot.core.fixes.ruff import RepoStyle, codes_to_entries, format_args, parse_syntax_errors
 from bot.errors import AutopilotError
+from bot.fixer import snapshot
 from bot.fixer.files import read_texts, write_texts
 from bot.fixer.lint import lint_fix
 from bot.fixer.report import Skipped
@@ -51,15 +51,15 @@ class PipelineResult:
 @functools.cache
 def ruff_binary() -> str:
     """The ruff executable shipped with the installed ``ruff`` package."""
+    if os.name == "posix" and sys.prefix != sys.base_prefix:
+        # In a virtual environment the finder's first place is its bin folder: look there
+        # without loading sysconfig (a few milliseconds of start-up).
+        found = os.path.join(os.path.normpath(sys.prefix), "bin", "ruff")
+        if os.path.isfile(found):
+            return found
+    from ruff.__main__ import find_ruff_bin
+
     return str(find_ruff_bin())
-
-
-def _stamp(root: Path, names: Iterable[str]) -> dict[str, tuple[int, int, int]]:
-    stamps, base = {}, str(root)
-    for rel in names:
-        stat = os.stat(os.path.join(base, rel))
-        stamps[rel] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-    return stamps
 
 
 def _ruff(root: Path, args: list[str], names: Sequence[str], log: Path | None) -> str:
@@ -137,21 +137,21 @@ def run_pipeline(
     _respect_excludes(root, py, texts, applied, log)
     write_texts(root, {rel: py[rel] for rel in applied})
     names = sorted(py)
-    ruff_changed: set[str] = set()
-    before = _stamp(root, names)
+    before = snapshot.take(root, names)
     lint = lint_fix(functools.partial(_ruff, log=log), root, py, entries, style)
     for rel, codes in lint.fixed.items():
         applied.setdefault(rel, []).extend(codes_to_entries(codes, entries))
-    linted = _stamp(root, names)
-    ruff_changed |= {rel for rel, stamp in linted.items() if before[rel] != stamp}
+    linted = snapshot.take(root, names)
+    ruff_changed = snapshot.changed_files(root, before, linted, py)
+    py.update(read_texts(root, sorted(ruff_changed)))
     broken = lint.syntax_errors
     if names and formatting:
         broken = {**parse_syntax_errors(_ruff(root, format_args(style), names, log)), **broken}
-        formatted = {rel for rel, stamp in _stamp(root, names).items() if linted[rel] != stamp}
+        formatted = snapshot.changed_files(root, linted, snapshot.take(root, names), py)
         for rel in sorted(formatted):
             applied.setdefault(rel, []).append("formatting")
         ruff_changed |= formatted
-    py.update(read_texts(root, ruff_changed))
+        py.update(read_texts(root, sorted(formatted)))
     _apply_pure(other, [e for e in entries if e.engine is Engine.TEXT], applied)
     write_texts(root, {rel: other[rel] for rel in applied if rel in other})
     final = {**py, **other}

@@ -30,6 +30,9 @@ TEXT_DATA_DIRS = DATA_DIRS | {"tests", "test", "testing", "data"}
 
 def _git_files(root: Path) -> list[str] | None:
     """Tracked and untracked-but-not-ignored files under root, or None outside a git tree."""
+    folders = (root, *root.parents)
+    if "GIT_DIR" not in os.environ and not any(os.path.lexists(f / ".git") for f in folders):
+        return None  # git would find no repository: spare the subprocess
     try:
         result = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
@@ -44,10 +47,13 @@ def _git_files(root: Path) -> list[str] | None:
 
 
 def _walk_files(root: Path) -> list[str]:
-    """Files under root honouring every .gitignore on the way (no git repository)."""
+    """Files under root honouring every .gitignore on the way (no git repository).
+
+    Top-down, each folder's files (sorted) before its subfolders (sorted); symlinked
+    folders are neither listed nor entered, as ``os.walk`` without ``followlinks``.
+    """
     found: list[str] = []
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
-    base = str(root)
 
     def ignored(rel: str, is_dir: bool) -> bool:
         tail = "/" if is_dir else ""
@@ -56,39 +62,53 @@ def _walk_files(root: Path) -> list[str]:
             for start, spec in specs
         )
 
-    for folder, dirs, files in os.walk(base, followlinks=False):
-        here = folder[len(base) :].strip(os.sep).replace(os.sep, "/")
-        prefix = here + "/" if here else ""
-        ignore_file = os.path.join(folder, ".gitignore")
-        if ".gitignore" in files and not os.path.islink(ignore_file):
+    def visit(folder: str, prefix: str) -> None:
+        dirs: list[str] = []
+        files: list[str] = []
+        try:
+            with os.scandir(folder) as scan:
+                for entry in scan:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if not is_dir:
+                        files.append(entry.name)
+                    elif entry.name not in SKIP_DIRS and not entry.is_symlink():
+                        dirs.append(entry.name)
+        except OSError:
+            return
+        if ".gitignore" in files and not os.path.islink(folder + "/.gitignore"):
             import pathspec  # only trees with .gitignore files outside git pay for it
 
-            with open(ignore_file, encoding="utf-8", errors="replace") as handle:
+            with open(folder + "/.gitignore", encoding="utf-8", errors="replace") as handle:
                 lines = handle.read().splitlines()
             specs.append((prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
-        kept = (d for d in dirs if d not in SKIP_DIRS)
-        dirs[:] = sorted(d for d in kept if not specs or not ignored(prefix + d, True))
-        names = (
-            sorted(files)
-            if not specs
-            else sorted(f for f in files if not ignored(prefix + f, False))
-        )
-        found.extend(prefix + name for name in names)
+        if specs:
+            dirs = [d for d in dirs if not ignored(prefix + d, True)]
+            files = [f for f in files if not ignored(prefix + f, False)]
+        found.extend(prefix + name for name in sorted(files))
+        for name in sorted(dirs):
+            visit(folder + "/" + name, prefix + name + "/")
+
+    visit(str(root), "")
     return found
 
 
 def _inside(root: str, rel: str) -> bool:
     """A regular file, not a symlink (git and the walk never enter symlinked folders)."""
     try:
-        return stat.S_ISREG(os.lstat(os.path.join(root, rel)).st_mode)
+        return stat.S_ISREG(os.lstat(root + rel).st_mode)
     except OSError:
         return False
 
 
 def _wanted(rel: str, suffixes: frozenset[str]) -> bool:
-    folders = rel.split("/")[:-1]
     suffix = os.path.splitext(rel)[1]
-    if suffix not in suffixes or any(part in SKIP_DIRS or part in DATA_DIRS for part in folders):
+    if suffix not in suffixes:
+        return False
+    folders = rel.split("/")[:-1]
+    if any(part in SKIP_DIRS or part in DATA_DIRS for part in folders):
         return False
     return suffix in {".py", ".pyi"} or not any(part in TEXT_DATA_DIRS for part in folders)
 
@@ -104,34 +124,63 @@ def candidate_files(root: Path, entries: Iterable[FixEntry], names: Iterable[str
     suffixes = frozenset().union(*(entry.suffixes for entry in entries))
     if ".py" in suffixes:
         suffixes |= {".pyi"}
-    base = str(root)
-    return [rel for rel in names if _wanted(rel, suffixes) and _inside(base, rel)]
+    base, ends = os.path.join(root, ""), tuple(suffixes)
+    return [
+        rel for rel in names if rel.endswith(ends) and _wanted(rel, suffixes) and _inside(base, rel)
+    ]
+
+
+def _read(path: str) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and its status, from one open file (no pathlib on the hot path)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        status = os.fstat(fd)
+        data = os.read(fd, status.st_size + 1)
+        if len(data) != status.st_size:  # changed size since fstat, or a short read
+            chunks = [data]
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            data = b"".join(chunks)
+    finally:
+        os.close(fd)
+    return data, status
+
+
+def _decode(data: bytes) -> str | None:
+    """UTF-8 text, or None for binaries (a NUL byte) and other encodings."""
+    if b"\0" in data:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def read_texts(root: Path, names: Iterable[str]) -> dict[str, str]:
     """Text of each file, skipping binaries (a NUL byte) and files that are not UTF-8."""
+    base = os.path.join(root, "")
     texts: dict[str, str] = {}
     for rel in names:
-        data = (root / rel).read_bytes()
-        if b"\0" in data:
-            continue
-        try:
-            texts[rel] = data.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
+        text = _decode(_read(base + rel)[0])
+        if text is not None:
+            texts[rel] = text
     return texts
 
 
 def load_texts(root: Path, names: Iterable[str]) -> tuple[dict[str, str], list[Skipped]]:
     """Text of each file the fixer may rewrite, and the files it leaves alone with why."""
-    texts = read_texts(root, names)
+    base = os.path.join(root, "")
+    texts: dict[str, str] = {}
     skipped: list[Skipped] = []
     for rel in names:
-        if rel not in texts:
+        data, status = _read(base + rel)
+        text = _decode(data)
+        if text is None:
             skipped.append(Skipped(rel, "binary or not UTF-8 text"))
-        elif not os.stat(root / rel).st_mode & 0o222:
+        elif not status.st_mode & 0o222:
             skipped.append(Skipped(rel, "read-only file"))
-            del texts[rel]
+        else:
+            texts[rel] = text
     return texts, skipped
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.fixes.catalog import select
+from bot.core.fixes.catalog import FixEntry, select
+from bot.core.fixes.ruff import RepoStyle
 from bot.errors import UsageError
 from bot.fixer.config import read_repo_style
-from bot.fixer.engine import run_pipeline
+from bot.fixer.engine import PipelineResult, run_pipeline
 from bot.fixer.files import candidate_files, list_tree, load_texts
-from bot.fixer.report import FixReport
-from bot.fixer.stage import config_files, mirror
-from bot.fixer.validate import fix_validated
+from bot.fixer.report import FixReport, Skipped
 
 
 @dataclass(frozen=True)
@@ -45,25 +44,53 @@ def fix_tree(path: Path, options: FixOptions = FixOptions()) -> FixReport:
     if path.is_file():
         wanted = [rel for rel in wanted if rel == path.name]
     texts, skipped = load_texts(root, wanted)
-    configs = config_files(names)
     if options.progress is not None:
         options.progress(f"{len(texts)} file(s) to check under {root}")
+    if options.validate or options.diff:
+        return _on_copies(root, names, texts, skipped, entries, style, options)
+    result = run_pipeline(root, texts, entries, style, log=options.log)
+    return _report(root, texts, result, skipped, written=True)
+
+
+def _on_copies(
+    root: Path,
+    names: list[str],
+    texts: dict[str, str],
+    skipped: list[Skipped],
+    entries: Sequence[FixEntry],
+    style: RepoStyle,
+    options: FixOptions,
+) -> FixReport:
+    """``--diff`` and ``--validate`` runs, which work on scratch copies of the tree."""
+    from bot.fixer.stage import config_files, mirror  # shutil, tempfile: not for plain runs
+    from bot.fixer.validate import fix_validated
+
+    configs = config_files(names)
     if options.validate:
         return fix_validated(
             root, texts, entries, style, configs, options.validate,
             write=not options.diff, timeout=options.timeout, log=options.log, skipped=skipped,
             progress=options.progress,
         )  # fmt: skip
-    if options.diff:
-        with mirror(root, texts, configs) as stage:
-            result = run_pipeline(stage, texts, entries, style, log=options.log)
-    else:
-        result = run_pipeline(root, texts, entries, style, log=options.log)
+    with mirror(root, texts, configs) as stage:
+        result = run_pipeline(stage, texts, entries, style, log=options.log)
+    return _report(root, texts, result, skipped, written=False)
+
+
+def _report(
+    root: Path,
+    texts: Mapping[str, str],
+    result: PipelineResult,
+    skipped: list[Skipped],
+    *,
+    written: bool,
+) -> FixReport:
+    """The report of a pipeline run over ``texts`` (the files as they were before)."""
     return FixReport(
         root=str(root),
         before={rel: texts[rel] for rel in result.texts},
         after=dict(result.texts),
         applied=dict(result.applied),
         skipped=(*skipped, *result.skipped),
-        written=not options.diff,
+        written=written,
     )

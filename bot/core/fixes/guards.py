@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 _IMPORT = re.compile(
     r"^[ \t]*(?:from[ \t]+(?P<module>[\w.]+)[ \t]+import[ \t]+(?P<star>\*)?"
@@ -29,13 +29,28 @@ IMPORT_TEST = "an import inside a test function may be what the test checks"
 RE_EXPORTED = "other files import {names} from this module"
 
 
+def _line_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern anchored at line starts whose matches have
+    ``import`` on their first line: tries only the lines that say ``import`` (much faster)."""
+    end, at = 0, text.find("import")
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        if start >= end and (match := pattern.match(text, start)):
+            yield match
+            end = match.end()
+        newline = text.find("\n", at)
+        if newline == -1:
+            return
+        at = text.find("import", max(newline + 1, end))
+
+
 def _import_order(rel: str, text: str) -> list[str]:
     """Modules whose import order can matter, in order: the package's own (in an
     ``__init__``) and every star import's."""
     parts = rel.split("/")
     own = parts[-2] if parts[-1] == "__init__.py" and len(parts) > 1 else None
     seen: list[str] = []
-    for match in _IMPORT.finditer(text):
+    for match in _line_matches(_IMPORT, text):
         module, star = match["module"] or match["plain"], bool(match["star"])
         mine = own is not None and (module.startswith(".") or module.split(".")[0] == own)
         if (mine or star) and module not in seen:
@@ -60,7 +75,7 @@ def import_bindings(text: str) -> set[tuple[str, bool]]:
     counts as nested even under a module-level ``try``, which errs on the careful side.
     """
     found: set[tuple[str, bool]] = set()
-    for match in _IMPORT_STATEMENT.finditer(text):
+    for match in _line_matches(_IMPORT_STATEMENT, text):
         try:
             body = ast.parse(match[2]).body
         except (SyntaxError, ValueError):
