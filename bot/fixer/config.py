@@ -11,7 +11,7 @@ from typing import Any
 from bot.core.fixes.guards import lower_bound
 from bot.core.fixes.ruff import RepoStyle
 
-_SETUP_PY = re.compile(r"python_requires\s*=\s*[\"']([^\"']+)[\"']")
+_SETUP_PY = re.compile(r"python_requires\s*=\s*(?:[\"']([^\"']+)[\"']|([A-Za-z_]\w*))")
 _TARGET = re.compile(r"py(\d)(\d+)")
 
 _RUFF_FILES = (".ruff.toml", "ruff.toml")
@@ -70,11 +70,19 @@ def _setup_requires_python(folder: Path) -> str | None:
         parser.read(folder / "setup.cfg", encoding="utf-8")
         value = parser.get("options", "python_requires", fallback=None)
         if value is None and (folder / "setup.py").is_file():
-            found = _SETUP_PY.search((folder / "setup.py").read_text(encoding="utf-8"))
-            value = found[1] if found else None
+            value = _setup_py_requires((folder / "setup.py").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, configparser.Error):
         return None
     return value
+
+
+def _setup_py_requires(text: str) -> str | None:
+    """``python_requires`` in a setup.py: a string, or a module-level name bound to one."""
+    found = _SETUP_PY.search(text)
+    if found is None or found[1] is not None:
+        return None if found is None else found[1]
+    bound = re.search(rf"^{found[2]}\s*=\s*[\"']([^\"']+)[\"']", text, re.MULTILINE)
+    return bound[1] if bound else None
 
 
 def _min_python(start: Path, ruff: dict[str, Any]) -> tuple[tuple[int, int] | None, bool]:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.fixes import guards
 from bot.core.fixes import text as textfix
 from bot.core.fixes.catalog import Engine, FixEntry
 from bot.core.fixes.parens import remove_redundant_parens
@@ -148,10 +149,16 @@ def run_pipeline(
     if names and formatting:
         broken = {**parse_syntax_errors(_ruff(root, format_args(style), names, log)), **broken}
         formatted = snapshot.changed_files(root, linted, snapshot.take(root, names), py)
+        after = read_texts(root, sorted(formatted))
+        kept = {rel for rel, text in after.items() if guards.doctests_changed(py[rel], text)}
+        write_texts(root, {rel: py[rel] for rel in kept})  # the linter's fixes stay
+        for rel in sorted(kept):
+            lint.hold(rel, "formatting", guards.DOCTEST_TEXT)
+        formatted -= kept
         for rel in sorted(formatted):
             applied.setdefault(rel, []).append("formatting")
+        py.update({rel: text for rel, text in after.items() if rel not in kept})
         ruff_changed |= formatted
-        py.update(read_texts(root, sorted(formatted)))
     _apply_pure(other, [e for e in entries if e.engine is Engine.TEXT], applied)
     write_texts(root, {rel: other[rel] for rel in applied if rel in other})
     final = {**py, **other}

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.core.fixes.catalog import FixEntry
+from bot.core.fixes.guards import READS_SOURCE, TEST_DIRS, is_test_module, reads_source
 from bot.fixer.report import Skipped
 from bot.validation.execute import quiet_env
 
@@ -25,7 +26,10 @@ SKIP_DIRS = frozenset(
 #: Test inputs that must stay byte for byte as they are (a test may compare them).
 DATA_DIRS = frozenset({"testdata", "test_data", "fixtures", "snapshots", "__snapshots__"})
 #: Non-Python text under these may be a test's expected output: text fixers leave it alone.
-TEXT_DATA_DIRS = DATA_DIRS | {"tests", "test", "testing", "data"}
+TEXT_DATA_DIRS = DATA_DIRS | TEST_DIRS | {"data"}
+#: Below a test folder, Python files in these folders are inputs or expected outputs.
+TEST_INPUT_DIRS = frozenset({"data", "input", "inputs", "expected", "output", "outputs"})
+_TEST_INPUT_ENDS = ("_data", "_files", "_inputs", "_samples")
 
 
 def _git_files(root: Path) -> list[str] | None:
@@ -113,6 +117,33 @@ def _wanted(rel: str, suffixes: frozenset[str]) -> bool:
     return suffix in {".py", ".pyi"} or not any(part in TEXT_DATA_DIRS for part in folders)
 
 
+def _code_folders(names: Iterable[str]) -> set[str]:
+    """Folders holding a package ``__init__.py``, a ``conftest.py`` or a test module."""
+    found: set[str] = set()
+    for rel in names:
+        folder, _, name = rel.rpartition("/")
+        if name == "__init__.py" or is_test_module(name):
+            found.add(folder)
+    return found
+
+
+def is_test_input(rel: str, code_folders: set[str]) -> bool:
+    """True for a Python file below a test folder that tests read rather than import.
+
+    That is one in a folder named like test inputs (``data``, ``*_files``...), or one in a
+    folder that is no package and holds no tests (sample files such as
+    ``tests/examplefiles/x.py``), so rewriting it changes what the tests compare.
+    """
+    parts = rel.split("/")[:-1]
+    top = next((i for i, part in enumerate(parts) if part in TEST_DIRS), None)
+    if top is None or top == len(parts) - 1:
+        return False
+    below = parts[top + 1 :]
+    if any(p in TEST_INPUT_DIRS or p.endswith(_TEST_INPUT_ENDS) for p in below):
+        return True
+    return "/".join(parts) not in code_folders
+
+
 def list_tree(root: Path) -> list[str]:
     """Every file under ``root`` (relative, POSIX) that git, or the .gitignore files, keep."""
     listed = _git_files(root)
@@ -125,8 +156,15 @@ def candidate_files(root: Path, entries: Iterable[FixEntry], names: Iterable[str
     if ".py" in suffixes:
         suffixes |= {".pyi"}
     base, ends = os.path.join(root, ""), tuple(suffixes)
+    names = list(names)
+    code = _code_folders(names)
     return [
-        rel for rel in names if rel.endswith(ends) and _wanted(rel, suffixes) and _inside(base, rel)
+        rel
+        for rel in names
+        if rel.endswith(ends)
+        and _wanted(rel, suffixes)
+        and not (rel.endswith((".py", ".pyi")) and is_test_input(rel, code))
+        and _inside(base, rel)
     ]
 
 
@@ -179,6 +217,8 @@ def load_texts(root: Path, names: Iterable[str]) -> tuple[dict[str, str], list[S
             skipped.append(Skipped(rel, "binary or not UTF-8 text"))
         elif not status.st_mode & 0o222:
             skipped.append(Skipped(rel, "read-only file"))
+        elif reads_source(rel, text):
+            skipped.append(Skipped(rel, READS_SOURCE))
         else:
             texts[rel] = text
     return texts, skipped

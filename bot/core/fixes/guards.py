@@ -17,7 +17,10 @@ _IMPORT_STATEMENT = re.compile(
 )
 _USE = re.compile(r"\.(\w+)|[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)")
 _DYNAMIC = re.compile(r"\b(?:locals|globals|vars)\(\s*\)|\b(?:eval|exec)\(")
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
+#: Folders whose files are tests (or their helpers and inputs).
+TEST_DIRS = frozenset({"tests", "test", "testing"})
+_TRIPLE_QUOTED = re.compile(r"(\"\"\"|''')(.*?)\1", re.DOTALL)
+_SOURCE_READ = re.compile(r"\b(?:getsource|getsourcelines|findsource)\(")
 _LOWER = re.compile(r"(?:>=|~=|==|>)\s*(\d+)\.(\d+)")
 
 #: Reasons, as the report shows them.
@@ -27,6 +30,8 @@ ORDER_MATTERS = (
 DYNAMIC_NAMES = "the file reads names dynamically (locals/globals/vars/eval/exec)"
 IMPORT_TEST = "an import inside a test function may be what the test checks"
 RE_EXPORTED = "other files import {names} from this module"
+DOCTEST_TEXT = "formatting would change a docstring holding doctests (trailing spaces, tabs)"
+READS_SOURCE = "a test or doctest here reads source code (inspect.getsource) and may compare it"
 
 
 def _line_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -93,12 +98,29 @@ def module_stem(rel: str) -> str:
     return parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
 
 
+def is_test_module(name: str) -> bool:
+    """A file name pytest or unittest collects tests from, or a pytest ``conftest.py``."""
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name in {"conftest.py", "test.py", "tests.py"}
+    )
+
+
 def _is_test_file(rel: str) -> bool:
     name = rel.rsplit("/", 1)[-1]
-    in_tests = any(part in _TEST_DIRS for part in rel.split("/")[:-1])
-    return (
-        in_tests or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
-    )
+    return any(part in TEST_DIRS for part in rel.split("/")[:-1]) or is_test_module(name)
+
+
+def reads_source(rel: str, text: str) -> bool:
+    """True for a test file, or a file with doctests, that reads code with ``inspect``.
+
+    What ``inspect.getsource`` returns is often compared with the source as written (a
+    doctest printing a function's source): any rewrite of this file could break that.
+    """
+    if ("getsource" not in text and "findsource" not in text) or not _SOURCE_READ.search(text):
+        return False
+    return _is_test_file(rel) or ">>> " in text
 
 
 def references(texts: Mapping[str, str], stems: Iterable[str]) -> dict[tuple[str, str], set[str]]:
@@ -141,6 +163,23 @@ def unused_import_risk(
     stem = module_stem(rel)
     names = sorted(n for n, _ in removed if used.get((stem, n), set()) - {rel})
     return RE_EXPORTED.format(names=", ".join(names)) if names else None
+
+
+def _doctest_strings(text: str) -> list[str]:
+    """The body of every triple-quoted string that holds a doctest (a regex: parsing whole
+    files is slow; before and after a rewrite are read the same way)."""
+    return [m[2] for m in _TRIPLE_QUOTED.finditer(text) if ">>>" in m[2]]
+
+
+def doctests_changed(before: str, after: str) -> bool:
+    """True when a rewrite changed the text of a docstring that holds doctests.
+
+    The formatter strips trailing spaces and re-indents docstrings; a doctest's expected
+    output may hold exactly those spaces or tabs.
+    """
+    if ">>>" not in before:
+        return False
+    return _doctest_strings(before) != _doctest_strings(after)
 
 
 def lower_bound(spec: str) -> tuple[int, int] | None:
