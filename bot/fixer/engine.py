@@ -118,8 +118,11 @@ def run_pipeline(
     style: RepoStyle,
     *,
     log: Path | None = None,
+    read: snapshot.Snapshot | None = None,
 ) -> PipelineResult:
     """Fix the files of ``texts`` (which ``root`` holds) in place under ``root``.
+
+    ``read``: the files' status as ``texts`` was read from ``root``, if that is where.
 
     Order: pure Python codemods and line endings, one ``ruff check --fix``, one ``ruff
     format``, then the text fixers for YAML/Markdown/TOML (pure, in memory).
@@ -138,7 +141,7 @@ def run_pipeline(
     _respect_excludes(root, py, texts, applied, log)
     write_texts(root, {rel: py[rel] for rel in applied})
     names = sorted(py)
-    before = snapshot.take(root, names)
+    before = snapshot.take(root, names, read, written=applied)
     lint = lint_fix(functools.partial(_ruff, log=log), root, py, entries, style)
     for rel, codes in lint.fixed.items():
         applied.setdefault(rel, []).extend(codes_to_entries(codes, entries))

@@ -7,7 +7,7 @@ import stat
 import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.core.fixes.catalog import FixEntry
 from bot.core.fixes.guards import READS_SOURCE, TEST_DIRS, is_test_module, reads_source
@@ -30,6 +30,16 @@ TEXT_DATA_DIRS = DATA_DIRS | TEST_DIRS | {"data"}
 #: Below a test folder, Python files in these folders are inputs or expected outputs.
 TEST_INPUT_DIRS = frozenset({"data", "input", "inputs", "expected", "output", "outputs"})
 _TEST_INPUT_ENDS = ("_data", "_files", "_inputs", "_samples")
+#: (mtime in ns, size, inode) of one file.
+Stamp = tuple[int, int, int]
+
+
+class Listing(NamedTuple):
+    """The files under a root, and those among them that are no regular files (symlinks,
+    FIFOs...) when the listing knows it (a walk); None: unknown (git)."""
+
+    names: list[str]
+    irregular: frozenset[str] | None = None
 
 
 def _git_files(root: Path) -> list[str] | None:
@@ -50,13 +60,14 @@ def _git_files(root: Path) -> list[str] | None:
     return sorted({name for name in names if name})
 
 
-def _walk_files(root: Path) -> list[str]:
+def _walk_files(root: Path) -> Listing:
     """Files under root honouring every .gitignore on the way (no git repository).
 
     Top-down, each folder's files (sorted) before its subfolders (sorted); symlinked
     folders are neither listed nor entered, as ``os.walk`` without ``followlinks``.
     """
     found: list[str] = []
+    irregular: set[str] = set()
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
 
     def ignored(rel: str, is_dir: bool) -> bool:
@@ -74,10 +85,13 @@ def _walk_files(root: Path) -> list[str]:
                 for entry in scan:
                     try:
                         is_dir = entry.is_dir()
+                        regular = is_dir or entry.is_file(follow_symlinks=False)
                     except OSError:
-                        is_dir = False
+                        is_dir = regular = False
                     if not is_dir:
                         files.append(entry.name)
+                        if not regular:  # the scan's file type: no lstat later
+                            irregular.add(prefix + entry.name)
                     elif entry.name not in SKIP_DIRS and not entry.is_symlink():
                         dirs.append(entry.name)
         except OSError:
@@ -96,7 +110,7 @@ def _walk_files(root: Path) -> list[str]:
             visit(folder + "/" + name, prefix + name + "/")
 
     visit(str(root), "")
-    return found
+    return Listing(found, frozenset(irregular))
 
 
 def _inside(root: str, rel: str) -> bool:
@@ -107,14 +121,14 @@ def _inside(root: str, rel: str) -> bool:
         return False
 
 
-def _wanted(rel: str, suffixes: frozenset[str]) -> bool:
-    suffix = os.path.splitext(rel)[1]
-    if suffix not in suffixes:
+def _folder_wanted(folder: str, python: bool, code_folders: set[str]) -> bool:
+    """Whether files of one kind (Python or not) in ``folder`` may be changed."""
+    parts = folder.split("/") if folder else []
+    if any(part in SKIP_DIRS or part in DATA_DIRS for part in parts):
         return False
-    folders = rel.split("/")[:-1]
-    if any(part in SKIP_DIRS or part in DATA_DIRS for part in folders):
-        return False
-    return suffix in {".py", ".pyi"} or not any(part in TEXT_DATA_DIRS for part in folders)
+    if python:
+        return not _is_input_folder(parts, code_folders)
+    return not any(part in TEXT_DATA_DIRS for part in parts)
 
 
 def _code_folders(names: Iterable[str]) -> set[str]:
@@ -134,7 +148,10 @@ def is_test_input(rel: str, code_folders: set[str]) -> bool:
     folder that is no package and holds no tests (sample files such as
     ``tests/examplefiles/x.py``), so rewriting it changes what the tests compare.
     """
-    parts = rel.split("/")[:-1]
+    return _is_input_folder(rel.split("/")[:-1], code_folders)
+
+
+def _is_input_folder(parts: list[str], code_folders: set[str]) -> bool:
     top = next((i for i, part in enumerate(parts) if part in TEST_DIRS), None)
     if top is None or top == len(parts) - 1:
         return False
@@ -144,28 +161,36 @@ def is_test_input(rel: str, code_folders: set[str]) -> bool:
     return "/".join(parts) not in code_folders
 
 
-def list_tree(root: Path) -> list[str]:
+def list_tree(root: Path) -> Listing:
     """Every file under ``root`` (relative, POSIX) that git, or the .gitignore files, keep."""
     listed = _git_files(root)
-    return listed if listed is not None else _walk_files(root)
+    return Listing(listed) if listed is not None else _walk_files(root)
 
 
-def candidate_files(root: Path, entries: Iterable[FixEntry], names: Iterable[str]) -> list[str]:
-    """Files of ``names`` under ``root`` that the chosen entries may change."""
+def candidate_files(root: Path, entries: Iterable[FixEntry], listing: Listing) -> list[str]:
+    """Files of ``listing`` under ``root`` that the chosen entries may change."""
     suffixes = frozenset().union(*(entry.suffixes for entry in entries))
     if ".py" in suffixes:
         suffixes |= {".pyi"}
     base, ends = os.path.join(root, ""), tuple(suffixes)
-    names = list(names)
-    code = _code_folders(names)
-    return [
-        rel
-        for rel in names
-        if rel.endswith(ends)
-        and _wanted(rel, suffixes)
-        and not (rel.endswith((".py", ".pyi")) and is_test_input(rel, code))
-        and _inside(base, rel)
-    ]
+    code = _code_folders(listing.names)
+    folders: dict[tuple[str, bool], bool] = {}  # decided once per folder and kind
+    found: list[str] = []
+    for rel in listing.names:
+        if not rel.endswith(ends):
+            continue
+        suffix = os.path.splitext(rel)[1]
+        if suffix not in suffixes:
+            continue
+        key = (rel.rpartition("/")[0], suffix in {".py", ".pyi"})
+        wanted = folders.get(key)
+        if wanted is None:
+            wanted = folders[key] = _folder_wanted(*key, code)
+        if wanted and (
+            _inside(base, rel) if listing.irregular is None else rel not in listing.irregular
+        ):
+            found.append(rel)
+    return found
 
 
 def _read(path: str) -> tuple[bytes, os.stat_result]:
@@ -205,11 +230,15 @@ def read_texts(root: Path, names: Iterable[str]) -> dict[str, str]:
     return texts
 
 
-def load_texts(root: Path, names: Iterable[str]) -> tuple[dict[str, str], list[Skipped]]:
-    """Text of each file the fixer may rewrite, and the files it leaves alone with why."""
+def load_texts(
+    root: Path, names: Iterable[str]
+) -> tuple[dict[str, str], list[Skipped], dict[str, Stamp]]:
+    """Text of each file the fixer may rewrite, the files it leaves alone with why, and the
+    status of each file read (taken as it was read: the first snapshot needs no stat pass)."""
     base = os.path.join(root, "")
     texts: dict[str, str] = {}
     skipped: list[Skipped] = []
+    stamps: dict[str, Stamp] = {}
     for rel in names:
         data, status = _read(base + rel)
         text = _decode(data)
@@ -221,11 +250,20 @@ def load_texts(root: Path, names: Iterable[str]) -> tuple[dict[str, str], list[S
             skipped.append(Skipped(rel, READS_SOURCE))
         else:
             texts[rel] = text
-    return texts, skipped
+            stamps[rel] = (status.st_mtime_ns, status.st_size, status.st_ino)
+    return texts, skipped, stamps
 
 
 def write_texts(root: Path, texts: Iterator[tuple[str, str]] | dict[str, str]) -> None:
     """Write each text back byte for byte (no newline translation)."""
     items = texts.items() if isinstance(texts, dict) else texts
+    base = os.path.join(root, "")
     for rel, text in items:
-        (root / rel).write_bytes(text.encode("utf-8"))
+        # As ``Path.write_bytes`` opens the file, without pathlib on the hot path.
+        fd = os.open(base + rel, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            data = memoryview(text.encode("utf-8"))
+            while data:
+                data = data[os.write(fd, data) :]
+        finally:
+            os.close(fd)

@@ -66,14 +66,17 @@ def lint_fix(
         return outcome
     after = read_texts(root, touched)
     removed = {rel: guards.removed_imports(py[rel], after.get(rel, py[rel])) for rel in touched}
-    used = guards.references(py, {guards.module_stem(rel) for rel in touched if removed[rel]})
+    local = {rel: guards.local_import_risk(rel, py[rel], removed[rel]) for rel in touched}
+    # Other files are scanned only for modules whose own text does not already hold them back.
+    stems = {guards.module_stem(rel) for rel in touched if removed[rel] and local[rel] is None}
+    used = guards.references(py, stems) if stems else {}
     redo: dict[frozenset[str], list[str]] = {}
     for rel in touched:
         skip: set[str] = set()
         if guards.sorting_changed_behaviour(rel, py[rel], after.get(rel, py[rel])):
             outcome.hold(rel, "import-sorting", guards.ORDER_MATTERS)
             skip.add("I001")
-        reason = guards.unused_import_risk(rel, py[rel], removed[rel], used)
+        reason = local[rel] or guards.re_export_risk(rel, removed[rel], used)
         if reason is not None:
             outcome.hold(rel, "unused-imports", reason)
             skip.add("F401")

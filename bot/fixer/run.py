@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from bot.fixer.config import read_repo_style
 from bot.fixer.engine import PipelineResult, run_pipeline
 from bot.fixer.files import candidate_files, list_tree, load_texts
 from bot.fixer.report import FixReport, Skipped
+from bot.fixer.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -39,16 +41,18 @@ def fix_tree(path: Path, options: FixOptions = FixOptions()) -> FixReport:
     root = path if path.is_dir() else path.parent
     entries = select(options.select, unsafe=options.unsafe)
     style = read_repo_style(root)
-    names = list_tree(root)
-    wanted = candidate_files(root, entries, names)
+    listing = list_tree(root)
+    wanted = candidate_files(root, entries, listing)
     if path.is_file():
         wanted = [rel for rel in wanted if rel == path.name]
-    texts, skipped = load_texts(root, wanted)
+    read_ns = time.time_ns()
+    texts, skipped, stamps = load_texts(root, wanted)
     if options.progress is not None:
         options.progress(f"{len(texts)} file(s) to check under {root}")
     if options.validate or options.diff:
-        return _on_copies(root, names, texts, skipped, entries, style, options)
-    result = run_pipeline(root, texts, entries, style, log=options.log)
+        return _on_copies(root, listing.names, texts, skipped, entries, style, options)
+    read = Snapshot(stamps, read_ns)
+    result = run_pipeline(root, texts, entries, style, log=options.log, read=read)
     return _report(root, texts, result, skipped, written=True)
 
 

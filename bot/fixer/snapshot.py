@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.fixer.files import read_texts
+from bot.fixer.files import Stamp, read_texts
 
-#: (mtime in ns, size, inode) of one file.
-Stamp = tuple[int, int, int]
 #: A rewrite of the same size soon after a file's last write may keep its mtime (clocks
 #: tick coarsely; some filesystems keep whole seconds): files written this recently before
 #: a snapshot are compared by content instead.
@@ -26,14 +24,24 @@ class Snapshot:
     taken_ns: int
 
 
-def take(root: Path, names: Iterable[str]) -> Snapshot:
-    """Status of each file under ``root`` (one stat each, no reading)."""
-    taken_ns = time.time_ns()
+def take(
+    root: Path, names: Iterable[str], known: Snapshot | None = None, written: Collection[str] = ()
+) -> Snapshot:
+    """Status of each file under ``root`` (one stat each, no reading).
+
+    With ``known`` (taken earlier, e.g. as the files were read), its stamps are kept for the
+    files it holds that are not in ``written`` (untouched since), and the snapshot counts as
+    taken at its time, which only makes more files ``recent``.
+    """
+    taken_ns = time.time_ns() if known is None else known.taken_ns
     base = os.path.join(root, "")
     stamps: dict[str, Stamp] = {}
     for rel in names:
-        status = os.stat(base + rel)
-        stamps[rel] = (status.st_mtime_ns, status.st_size, status.st_ino)
+        stamp = None if known is None or rel in written else known.stamps.get(rel)
+        if stamp is None:
+            status = os.stat(base + rel)
+            stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
+        stamps[rel] = stamp
     return Snapshot(stamps, taken_ns)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.core.fixes.catalog import select
 from bot.core.fixes.guards import _IMPORT, _IMPORT_STATEMENT, _line_matches
 from bot.fixer import snapshot
-from bot.fixer.files import _walk_files, candidate_files, load_texts
+from bot.fixer.files import Listing, _walk_files, candidate_files, load_texts
 
 
 def _os_walk_listing(root: Path) -> list[str]:
@@ -29,16 +29,20 @@ def test_walk_lists_like_os_walk_and_honours_gitignore(tmp_path: Path) -> None:
         (tmp_path / rel).write_text("x = 1\n")
     (tmp_path / "linked").symlink_to(tmp_path / "outside", target_is_directory=True)
     (tmp_path / "link.py").symlink_to(tmp_path / "a.py")
-    assert _walk_files(tmp_path) == _os_walk_listing(tmp_path)
-    assert "linked/o.py" not in _walk_files(tmp_path)
+    assert _walk_files(tmp_path).names == _os_walk_listing(tmp_path)
+    assert "linked/o.py" not in _walk_files(tmp_path).names
     (tmp_path / "a" / ".gitignore").write_text("b/\n")
     (tmp_path / "node_modules").mkdir()
     (tmp_path / "node_modules" / "m.py").write_text("x = 1\n")
     listed = _walk_files(tmp_path)
-    assert "a/b/c.py" not in listed and "node_modules/m.py" not in listed
-    assert listed.index("b.py") < listed.index("a/.gitignore") < listed.index("c/x.md")
+    assert "a/b/c.py" not in listed.names and "node_modules/m.py" not in listed.names
+    names = listed.names
+    assert names.index("b.py") < names.index("a/.gitignore") < names.index("c/x.md")
+    assert listed.irregular == frozenset({"link.py"})  # from the scan's file types
     wanted = candidate_files(tmp_path, select(), listed)
-    assert "link.py" in listed and "link.py" not in wanted and "a.py" in wanted
+    assert "link.py" in names and "link.py" not in wanted and "a.py" in wanted
+    # A listing from git has no file types: each candidate's own status decides.
+    assert candidate_files(tmp_path, select(), Listing(names)) == wanted
 
 
 def test_load_skips_binaries_and_read_only_files(tmp_path: Path) -> None:
@@ -47,8 +51,9 @@ def test_load_skips_binaries_and_read_only_files(tmp_path: Path) -> None:
     (tmp_path / "latin.py").write_bytes("x = 'é'\n".encode("latin-1"))
     (tmp_path / "ro.py").write_text("x = 1\n")
     (tmp_path / "ro.py").chmod(0o444)
-    texts, skipped = load_texts(tmp_path, ["ok.py", "bin.py", "latin.py", "ro.py"])
+    texts, skipped, stamps = load_texts(tmp_path, ["ok.py", "bin.py", "latin.py", "ro.py"])
     assert texts == {"ok.py": "x = 1\n"}
+    assert stamps == snapshot.take(tmp_path, ["ok.py"]).stamps
     assert [(s.path, s.reason) for s in skipped] == [
         ("bin.py", "binary or not UTF-8 text"),
         ("latin.py", "binary or not UTF-8 text"),
@@ -74,6 +79,15 @@ def test_same_size_rewrite_within_one_mtime_tick_is_caught(tmp_path: Path) -> No
     old.write_text("y = 2\n")
     later = snapshot.take(tmp_path, sorted(texts))
     assert snapshot.moved(after, later)[0] == {"old.py"}
+
+
+def test_a_snapshot_reuses_known_stamps_except_for_written_files(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("a = 1\n")
+    (tmp_path / "b.py").write_text("b = 1\n")
+    known = snapshot.Snapshot({"a.py": (1, 2, 3), "b.py": (4, 5, 6)}, 7)
+    taken = snapshot.take(tmp_path, ["a.py", "b.py"], known, written={"b.py"})
+    assert taken.taken_ns == 7 and taken.stamps["a.py"] == (1, 2, 3)
+    assert taken.stamps["b.py"] == snapshot.take(tmp_path, ["b.py"]).stamps["b.py"]
 
 
 def test_import_lines_are_found_as_finditer_finds_them() -> None:

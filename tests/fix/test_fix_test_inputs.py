@@ -6,7 +6,17 @@ import doctest
 import importlib.util
 from pathlib import Path
 
-from bot.core.fixes.guards import DOCTEST_TEXT, READS_SOURCE, doctests_changed, reads_source
+from bot.core.fixes.guards import (
+    DOCTEST_TEXT,
+    DYNAMIC_NAMES,
+    IMPORT_TEST,
+    RE_EXPORTED,
+    READS_SOURCE,
+    doctests_changed,
+    local_import_risk,
+    re_export_risk,
+    reads_source,
+)
 from bot.fixer.config import read_repo_style
 from bot.fixer.files import is_test_input
 from tests.fix.conftest import run_fix_json
@@ -98,3 +108,13 @@ def test_python_requires_bound_to_a_name_in_setup_py(tmp_path: Path) -> None:
     run_fix_json(str(tmp_path))
     assert (tmp_path / "m.py").read_text() == legacy
     assert read_repo_style(tmp_path).min_python == (2, 5)
+
+
+def test_unused_import_risks_in_the_file_come_before_other_files() -> None:
+    nested = {("os", False)}
+    assert local_import_risk("tests/test_a.py", "def t():\n    import os\n", nested) == IMPORT_TEST
+    assert local_import_risk("a.py", "x = locals()\n", {("os", True)}) == DYNAMIC_NAMES
+    assert local_import_risk("a.py", "import os\n", {("os", True)}) is None
+    used = {("a", "os"): {"b.py"}}
+    assert re_export_risk("pkg/a.py", {("os", True)}, used) == RE_EXPORTED.format(names="os")
+    assert re_export_risk("b.py", {("os", True)}, {("b", "os"): {"b.py"}}) is None

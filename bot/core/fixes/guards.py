@@ -118,7 +118,11 @@ def reads_source(rel: str, text: str) -> bool:
     What ``inspect.getsource`` returns is often compared with the source as written (a
     doctest printing a function's source): any rewrite of this file could break that.
     """
-    if ("getsource" not in text and "findsource" not in text) or not _SOURCE_READ.search(text):
+    # One pass for "source" (both names hold it, and it is rare), then two more passes only
+    # where it is found, and the regex (slow over a whole file) only where those find a name.
+    if "source" not in text or ("getsource" not in text and "findsource" not in text):
+        return False
+    if not _SOURCE_READ.search(text):
         return False
     return _is_test_file(rel) or ">>> " in text
 
@@ -150,16 +154,26 @@ def removed_imports(before: str, after: str) -> set[tuple[str, bool]]:
     return import_bindings(before) - import_bindings(after)
 
 
-def unused_import_risk(
-    rel: str, before: str, removed: set[tuple[str, bool]], used: Mapping[tuple[str, str], set[str]]
-) -> str | None:
-    """Why removing these "unused" imports from ``rel`` could break something, or None."""
+def local_import_risk(rel: str, before: str, removed: set[tuple[str, bool]]) -> str | None:
+    """Why removing these "unused" imports could break ``rel`` itself, or None.
+
+    Checked before ``re_export_risk``, whose scan of every file is needed only for the files
+    this lets through.
+    """
     if not removed:
         return None
     if _DYNAMIC.search(before):
         return DYNAMIC_NAMES
     if _is_test_file(rel) and any(not top for _, top in removed):
         return IMPORT_TEST
+    return None
+
+
+def re_export_risk(
+    rel: str, removed: set[tuple[str, bool]], used: Mapping[tuple[str, str], set[str]]
+) -> str | None:
+    """Why removing these "unused" imports could break other files (``used`` comes from
+    ``references``), or None."""
     stem = module_stem(rel)
     names = sorted(n for n, _ in removed if used.get((stem, n), set()) - {rel})
     return RE_EXPORTED.format(names=", ".join(names)) if names else None
