@@ -116,7 +116,9 @@ async def run_sandbox(
     from bot.fakegh import FakeGitHub, load_spec
 
     out = out or sys.stdout
-    secret = secrets.token_urlsafe(32)
+    # A configured secret is kept, so deliveries signed elsewhere are accepted too.
+    secret = settings.webhook_secret or secrets.token_urlsafe(32)
+    secret_origin = "from AUTOPILOT_WEBHOOK_SECRET" if settings.webhook_secret else "generated"
     from bot.fakegh.auth import new_app_key_pair
 
     private_key, public_key = new_app_key_pair()
@@ -152,7 +154,9 @@ async def run_sandbox(
             await _wait_finished(store, ids)
             async with aiohttp.ClientSession() as session, session.get(f"{url}/healthz") as r:
                 health = await r.json()
-            failed = await _print_summary(out, fake, demo, store, ids, url, fake_url, health)
+            failed = await _print_summary(
+                out, fake, demo, store, ids, url, fake_url, health, secret_origin
+            )
             if once:
                 return 1 if failed or fake.violations else 0
             print(f"\nserving the sandbox on {url} (dashboard {url}/); Ctrl-C stops", file=out)
@@ -172,6 +176,7 @@ async def _print_summary(
     url: str,
     fake_url: str,
     health: dict[str, Any],
+    secret_origin: str,
 ) -> bool:
     validation = "validating every request against @octokit/openapi"
     if fake.spec is None:
@@ -182,7 +187,7 @@ async def _print_summary(
     print(
         f"  demo         App {DEMO_APP_ID}, installation {DEMO_INSTALLATION} on "
         f"{demo.repo.full_name} (PR #{demo.pull.number}, failed run {demo.run.id}); "
-        "webhook secret generated",
+        f"webhook secret {secret_origin}",
         file=out,
     )
     print("\ndeliveries played through POST /webhook:", file=out)

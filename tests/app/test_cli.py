@@ -137,3 +137,16 @@ def test_sandbox_demo_deliveries_keep_githubs_shapes(github_spec: Any) -> None:
         # Some upstream examples break their own schema; the demo must add nothing to that.
         upstream = set(payload_errors(event, action, find_example(event, action).payload))
         assert set(payload_errors(event, action, payload)) <= upstream, event
+
+
+def test_sandbox_keeps_a_configured_webhook_secret(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deliveries signed with the operator's secret keep working while in sandbox mode."""
+    monkeypatch.setenv("AUTOPILOT_STORE", f"sqlite:///{tmp_path / 'sandbox.db'}")
+    monkeypatch.setenv("AUTOPILOT_WEBHOOK_SECRET", "operator-secret-123")
+    assert cli.main(["serve", "--once", "--port", "0"]) == 0
+    captured = capsys.readouterr()
+    assert "webhook secret from AUTOPILOT_WEBHOOK_SECRET" in captured.out
+    assert "workflow_run.completed       done" in captured.out  # the demo signed with it
+    assert "operator-secret-123" not in captured.out + captured.err
