@@ -13,6 +13,8 @@ REALWORLD = CORPUS / "realworld"
 THIRDPARTY = CORPUS / "thirdparty"
 #: Older and newer tool releases, Python 3.12/3.13, jest, tsc, cargo (make_triage_versions.py).
 VERSIONS = CORPUS / "versions"
+#: pre-commit, coverage gates, Django, tox, pytest plugins, whole job logs (make_triage_ci.py).
+CI = CORPUS / "ci"
 
 
 @dataclass

@@ -100,7 +100,8 @@ class TriageEngine:
 
 
 def _merge(entries: list[_Entry]) -> list[_Entry]:
-    """Report each failure once: same test, same place, or same message without a place."""
+    """Report each failure once: same test, same place (for a syntax error, same file), or
+    same message without a place."""
     kept: list[_Entry] = []
     by_test: dict[str, _Entry] = {}
     by_place: dict[tuple[Category, str, int, str | None], _Entry] = {}
@@ -110,7 +111,12 @@ def _merge(entries: list[_Entry]) -> list[_Entry]:
         # Distinct lint rules on one line are distinct findings; anything else at one place
         # (a syntax error seen by ruff, mypy and pytest) is one failure.
         rule = f.rule if f.category is Category.LINT else None
-        place = (f.category, entry.file, f.line, rule) if entry.file and f.line else None
+        # A parser stops being right after its first syntax error in a file (ruff and mypy
+        # report every line after a conflict marker): the first report for the file is it.
+        place = None
+        if entry.file and f.line:
+            at = 0 if f.category is Category.SYNTAX_ERROR else f.line
+            place = (f.category, entry.file, at, rule)
         # One message about several files (black's "would reformat") is one failure per file.
         message_key = (f.category, entry.file, normalise_message(f.message))
         if f.test and f.test in by_test:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.triage.recognisers.annotations import AnnotationRecogniser
 from bot.core.triage.recognisers.base import LogState, Recogniser
 from bot.core.triage.recognisers.cargo import CargoRecogniser
+from bot.core.triage.recognisers.coverage import CoverageRecogniser
 from bot.core.triage.recognisers.flaky_plugin import FlakyPluginRecogniser
 from bot.core.triage.recognisers.format import FormatRecogniser
 from bot.core.triage.recognisers.generic import GenericRecogniser
@@ -12,6 +13,7 @@ from bot.core.triage.recognisers.jest import JestRecogniser
 from bot.core.triage.recognisers.lint import LintRecogniser
 from bot.core.triage.recognisers.mypy import TypeCheckRecogniser
 from bot.core.triage.recognisers.pip import InstallRecogniser
+from bot.core.triage.recognisers.precommit import PreCommitRecogniser
 from bot.core.triage.recognisers.pytest import PytestRecogniser
 from bot.core.triage.recognisers.runner import RunnerRecogniser
 from bot.core.triage.recognisers.timeout import TimeoutRecogniser
@@ -33,6 +35,8 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     JestRecogniser,
     CargoRecogniser,
     FlakyPluginRecogniser,
+    PreCommitRecogniser,
+    CoverageRecogniser,
     GenericRecogniser,
 )
 
