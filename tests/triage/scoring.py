@@ -15,6 +15,8 @@ THIRDPARTY = CORPUS / "thirdparty"
 VERSIONS = CORPUS / "versions"
 #: pre-commit, coverage gates, Django, tox, pytest plugins, whole job logs (make_triage_ci.py).
 CI = CORPUS / "ci"
+#: A monorepo at the runner's path, tools run in subfolders (make_triage_layouts.py).
+LAYOUTS = CORPUS / "layouts"
 
 
 @dataclass

@@ -10,6 +10,7 @@ from bot.core.triage import triage_text
 from tests.triage.scoring import (
     CI,
     CORPUS,
+    LAYOUTS,
     REALWORLD,
     THIRDPARTY,
     VERSIONS,
@@ -25,6 +26,7 @@ CORPORA = {
     "thirdparty": THIRDPARTY,
     "versions": VERSIONS,
     "ci": CI,
+    "layouts": LAYOUTS,
 }
 ALL = [(name, case) for name, corpus in CORPORA.items() for case in cases(corpus)]
 #: Least cases, labelled failures and categories per corpus (the third one aims at fault
@@ -35,10 +37,15 @@ MINIMUMS = {
     "thirdparty": (30, 45, 8),
     "versions": (45, 60, 11),
     "ci": (20, 24, 6),
+    "layouts": (12, 14, 5),
 }
 #: Categories a corpus may label once: "unknown" anywhere; the fifth corpus aims at CI tools,
-#: and its Django and mypy cases are one import error and one type error.
-SINGLE = {name: {"unknown"} for name in CORPORA} | {"ci": {"unknown", "import_error", "type_error"}}
+#: and its Django and mypy cases are one import error and one type error; the sixth aims at
+#: where the repository is, not at categories.
+SINGLE = {name: {"unknown"} for name in CORPORA} | {
+    "ci": {"unknown", "import_error", "type_error"},
+    "layouts": {"unknown"},
+}
 
 
 def _report(corpus: Path, case: str) -> list[dict[str, object]]:

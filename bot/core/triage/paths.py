@@ -32,6 +32,8 @@ _OUTSIDE = (
     "/.tox/",
     "/.nox/",
 )
+#: Folders of a checkout that hold a virtualenv or an installed package, not the project's files.
+_VIRTUALENVS = ("/.venv/", "/venv/", "/.tox/", "/.nox/", "/site-packages/", "/dist-packages/")
 #: Top-level folders that usually sit right under a repository root (a CI script's too).
 _ANCHORS = ("/tests/", "/test/", "/src/", "/testing/", "/ci/", "/scripts/", "/tools/")
 _MAX_SEEN = 4096
@@ -61,12 +63,37 @@ class PathResolver:
     """Resolves printed paths against the known root, learned roots and paths seen relative."""
 
     def __init__(self, root: str | None = None, learned: Iterable[str] = ()) -> None:
-        roots = [root] if root else []
-        roots.extend(learned)
-        self._roots = sorted(
-            {normalise(r).rstrip("/") + "/" for r in roots if r}, key=len, reverse=True
-        )
+        self._root = normalise(root).rstrip("/") + "/" if root else None
+        self._roots: list[str] = [self._root] if self._root else []
+        #: Folders of the checkout a tool ran in (``rootdir:`` of ``cd packages/foo && pytest``);
+        #: ``""`` is the checkout itself.
+        self._folders: set[str] = set()
         self._seen: dict[str, set[str]] = {}
+        for other in learned:
+            if other:
+                self._add_root(normalise(other).rstrip("/") + "/")
+
+    def _add_root(self, root: str) -> None:
+        """A directory a tool's relative paths start from: inside the checkout (the explicit
+        root or the runner's) it is a folder of the repository, elsewhere a root of its own."""
+        base = self._root or _runner_root(root)
+        if base and root.startswith(base):
+            self._folders.add(root[len(base) :])
+        elif root not in self._roots:
+            self._roots.append(root)
+            self._roots.sort(key=len, reverse=True)
+
+    def _from_folder(self, path: str) -> str | None:
+        """A relative path printed by a tool that ran in the one folder the log names, made
+        relative to the checkout; a path already under that folder's top level is left."""
+        if _in_virtualenv(path):
+            return None
+        if len(self._folders) != 1:
+            return path
+        folder = next(iter(self._folders))
+        if not folder or path.startswith(folder.split("/", 1)[0] + "/"):
+            return path
+        return folder + path
 
     def remember(self, raw: str) -> None:
         """Note a relative path a tool printed: absolute paths ending with it share its root."""
@@ -92,8 +119,7 @@ class PathResolver:
             return
         seen = self._relative_seen(path)
         if seen is not None:
-            self._roots.append(path[: -len(seen)])
-            self._roots.sort(key=len, reverse=True)
+            self._add_root(path[: -len(seen)])
 
     def resolve(self, raw: str | None) -> str | None:
         """The repository-relative form of ``raw``, or None when it lies outside."""
@@ -103,19 +129,19 @@ class PathResolver:
         if not path or path.startswith("<"):
             return None
         if not is_absolute(path):
-            return None if path.startswith("../") else path
+            return None if path.startswith("../") else self._from_folder(path)
+        for base in (self._root, _runner_root(path)):
+            if base and path.startswith(base):
+                rest = path[len(base) :]
+                return None if _in_virtualenv(rest) else rest
         for root in self._roots:
             if path.startswith(root):
                 return path[len(root) :]
-        runner = _RUNNER.match(path)
-        if runner:
-            return path[runner.end() :]
-        site = _SITE.search(path)
-        if site:
-            return path[site.end() :]
+        if _SITE.search(path):
+            return None
         seen = self._relative_seen(path)
         if seen is not None:
-            return seen
+            return self._from_folder(seen)
         temp = _TEMP.match(path)
         if temp:
             rest = path[temp.end() :]
@@ -126,6 +152,17 @@ class PathResolver:
             if at != -1:
                 return path[at + 1 :]
         return None
+
+
+def _runner_root(path: str) -> str | None:
+    """The runner's checkout directory ``path`` lies in, if any."""
+    runner = _RUNNER.match(path)
+    return runner.group() if runner else None
+
+
+def _in_virtualenv(relative: str) -> bool:
+    """Is this checkout-relative path inside a virtualenv or an installed package?"""
+    return any(folder in "/" + relative for folder in _VIRTUALENVS)
 
 
 def module_root(path: str, dotted: str) -> str | None:
