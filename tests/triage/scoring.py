@@ -17,6 +17,8 @@ VERSIONS = CORPUS / "versions"
 CI = CORPUS / "ci"
 #: A monorepo at the runner's path, tools run in subfolders (make_triage_layouts.py).
 LAYOUTS = CORPUS / "layouts"
+#: make, sphinx, codespell, yamllint, markdownlint, bandit, pip check, twine (make_triage_tools.py).
+TOOLS = CORPUS / "tools"
 
 
 @dataclass

@@ -13,6 +13,7 @@ from tests.triage.scoring import (
     LAYOUTS,
     REALWORLD,
     THIRDPARTY,
+    TOOLS,
     VERSIONS,
     Score,
     cases,
@@ -27,6 +28,7 @@ CORPORA = {
     "versions": VERSIONS,
     "ci": CI,
     "layouts": LAYOUTS,
+    "tools": TOOLS,
 }
 ALL = [(name, case) for name, corpus in CORPORA.items() for case in cases(corpus)]
 #: Least cases, labelled failures and categories per corpus (the third one aims at fault
@@ -38,13 +40,15 @@ MINIMUMS = {
     "versions": (45, 60, 11),
     "ci": (20, 24, 6),
     "layouts": (12, 14, 5),
+    "tools": (15, 15, 4),
 }
 #: Categories a corpus may label once: "unknown" anywhere; the fifth corpus aims at CI tools,
 #: and its Django and mypy cases are one import error and one type error; the sixth aims at
-#: where the repository is, not at categories.
+#: where the repository is, not at categories; the seventh at tools beyond Python's checkers.
 SINGLE = {name: {"unknown"} for name in CORPORA} | {
     "ci": {"unknown", "import_error", "type_error"},
     "layouts": {"unknown"},
+    "tools": {"unknown"},
 }
 
 

@@ -60,18 +60,23 @@ class TriageEngine:
         self._scanner.reset()
         previous = -1
 
+        # Only recognisers that override a hook are asked: every handed line reaches them all.
+        followers = [r for r in active if type(r).wants_more is not Recogniser.wants_more]
+        gaps = [r.gap for r in active if type(r).gap is not Recogniser.gap]
+        feeds = [r.feed for r in active]
+
         def follow() -> bool:
-            return any(recogniser.wants_more for recogniser in active)
+            return any(recogniser.wants_more for recogniser in followers)
 
         for block in blocks(chunks):
             for lineno, raw in self._scanner.scan(block, follow):
                 if lineno != previous + 1:
-                    for recogniser in active:
-                        self._keep(recogniser.gap())
+                    for gap in gaps:
+                        self._keep(gap())
                 previous = lineno
                 line = clean_line(raw)
-                for recogniser in active:
-                    found = recogniser.feed(lineno, line)
+                for feed in feeds:
+                    found = feed(lineno, line)
                     if found:
                         self._keep(found)
         for recogniser in active:

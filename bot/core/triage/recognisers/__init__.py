@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from bot.core.triage.recognisers.annotations import AnnotationRecogniser
+from bot.core.triage.recognisers.bandit import BanditRecogniser
 from bot.core.triage.recognisers.base import LogState, Recogniser
 from bot.core.triage.recognisers.cargo import CargoRecogniser
 from bot.core.triage.recognisers.coverage import CoverageRecogniser
+from bot.core.triage.recognisers.docs import DocsRecogniser
 from bot.core.triage.recognisers.flaky_plugin import FlakyPluginRecogniser
 from bot.core.triage.recognisers.format import FormatRecogniser
 from bot.core.triage.recognisers.generic import GenericRecogniser
 from bot.core.triage.recognisers.jest import JestRecogniser
 from bot.core.triage.recognisers.lint import LintRecogniser
+from bot.core.triage.recognisers.make import MakeRecogniser
 from bot.core.triage.recognisers.mypy import TypeCheckRecogniser
 from bot.core.triage.recognisers.pip import InstallRecogniser
 from bot.core.triage.recognisers.precommit import PreCommitRecogniser
 from bot.core.triage.recognisers.pytest import PytestRecogniser
 from bot.core.triage.recognisers.runner import RunnerRecogniser
+from bot.core.triage.recognisers.textlint import TextLintRecogniser
 from bot.core.triage.recognisers.timeout import TimeoutRecogniser
 from bot.core.triage.recognisers.traceback import TracebackRecogniser
 from bot.core.triage.recognisers.unittest import UnittestRecogniser
@@ -37,6 +41,10 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     FlakyPluginRecogniser,
     PreCommitRecogniser,
     CoverageRecogniser,
+    DocsRecogniser,
+    TextLintRecogniser,
+    BanditRecogniser,
+    MakeRecogniser,
     GenericRecogniser,
 )
 

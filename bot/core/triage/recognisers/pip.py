@@ -31,6 +31,11 @@ _NO_VERSION = re.compile(
     r"^ERROR: (?:Could not find a version that satisfies the requirement|"
     r"No matching distribution found for) (?P<req>\S+)(?: \(from (?P<src>.*)\))?"
 )
+#: ``pip check``: ``pkg 1.0 has requirement x>=2, but you have x 1.0.`` and a missing one.
+_BROKEN = re.compile(
+    r"^(?P<dist>\S+ \S+) (?:has requirement (?P<req>.+), but you have (?P<have>.+?)"
+    r"|requires (?P<missing>\S+), which is not installed)\.$"
+)
 _REQ_FILE = re.compile(r"-r (?P<file>\S+) \(line (?P<line>\d+)\)")
 #: pip's error codes for a package whose build step failed (one finding, whichever comes first).
 _BUILD_FAILED = (
@@ -74,7 +79,12 @@ class InstallRecogniser(Recogniser):
     """One finding per failed requirement; network trouble turns it into infrastructure."""
 
     name: ClassVar[str] = "pip"
-    triggers: ClassVar[tuple[bytes, ...]] = (b"error", b"no solution found")
+    triggers: ClassVar[tuple[bytes, ...]] = (
+        b"error",
+        b"no solution found",
+        b" has requirement ",
+        b", which is not installed.",
+    )
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
@@ -134,6 +144,9 @@ class InstallRecogniser(Recogniser):
         if line.startswith(_UV_LEAD) and any(marker in line for marker in _UV_ERRORS):
             message = line.strip().removeprefix(_CROSS).removeprefix("error: ").rstrip(":")
             self._uv = (lineno, message, [])
+        broken = _BROKEN.match(line.strip()) if "install" in line or "requirement" in line else None
+        if broken:
+            return (Finding(Category.DEPENDENCY, broken[0].rstrip("."), "pip", lineno),)
         return NONE
 
     def _pip(self, lineno: int, line: str) -> Sequence[Finding]:
