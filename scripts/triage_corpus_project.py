@@ -7,65 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CORE = '''"""Small arithmetic helpers."""
-
-
-def add(a: int, b: int) -> int:
-    """Return the sum."""
-    return a + b
-
-
-def mean(values: list[float]) -> float:
-    """Return the arithmetic mean."""
-    return sum(values) / len(values)
-
-
-def parse_int(text: str) -> int:
-    """Parse a decimal integer."""
-    return int(text.strip())
-
-
-def label(n: int) -> str:
-    """Describe a number."""
-    if n < 0:
-        return "negative"
-    return "positive"
-
-
-def lookup(key: str) -> int:
-    """Look a unit up."""
-    units = {"one": 1, "two": 2}
-    return units.get(key, 0)
-'''
-
-TESTS = '''"""Tests for calc.core."""
-
-from calc.core import add, label, lookup, mean, parse_int
-
-
-def test_add() -> None:
-    assert add(2, 3) == 5
-
-
-def test_mean() -> None:
-    assert mean([1.0, 2.0, 3.0]) == 2.0
-
-
-def test_parse_int() -> None:
-    assert parse_int(" 42 ") == 42
-
-
-def test_label() -> None:
-    assert label(-1) == "negative"
-
-
-def test_lookup() -> None:
-    assert lookup("two") == 2
-
-
-def test_error_handling() -> None:
-    assert lookup("missing") == 0
-'''
+from bot.fakegh.demo import CALC_CORE as CORE
+from bot.fakegh.demo import CALC_TESTS as TESTS
 
 UNIT = '''"""unittest-style tests."""
 

@@ -11,7 +11,9 @@ from bot.fakegh.state import Job, PullRequest, Repo, WorkflowRun
 if TYPE_CHECKING:
     from bot.fakegh.fake import FakeGitHub
 
-_CORE = '''"""Small arithmetic helpers."""
+#: The tiny ``calc`` project: the demo's code, and the project the triage corpus script
+#: (scripts/triage_corpus_project.py) injects faults into.
+CALC_CORE = '''"""Small arithmetic helpers."""
 
 
 def add(a: int, b: int) -> int:
@@ -41,7 +43,7 @@ def lookup(key: str) -> int:
     units = {"one": 1, "two": 2}
     return units.get(key, 0)
 '''
-_TESTS = '''"""Tests for calc.core."""
+CALC_TESTS = '''"""Tests for calc.core."""
 
 from calc.core import add, label, lookup, mean, parse_int
 
@@ -76,9 +78,9 @@ DEMO_FILES = {
     "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["."]\n\n'
     '[tool.ruff.lint]\nselect = ["E", "F", "W", "I"]\n',
     "calc/__init__.py": "",
-    "calc/core.py": _CORE,
+    "calc/core.py": CALC_CORE,
     "tests/__init__.py": "",
-    "tests/test_core.py": _TESTS,
+    "tests/test_core.py": CALC_TESTS,
     ".github/workflows/ci.yml": "name: CI\non: [push, pull_request]\njobs:\n  test:\n"
     "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
     "      - run: pip install pytest ruff mypy\n"
@@ -89,10 +91,10 @@ DEMO_FILES = {
 # ... and the pull request that injects the corpus case ``multi_lint_types_tests_gha``'s
 # three faults: an unused import, a wrong return type, a wrong expectation.
 PR_FILES = {
-    "calc/core.py": _CORE.replace('helpers."""\n', 'helpers."""\n\nimport os\n', 1).replace(
+    "calc/core.py": CALC_CORE.replace('helpers."""\n', 'helpers."""\n\nimport os\n', 1).replace(
         '    return "positive"', "    return n  # not a str"
     ),
-    "tests/test_core.py": _TESTS.replace("assert add(2, 3) == 5", "assert add(2, 3) == 6"),
+    "tests/test_core.py": CALC_TESTS.replace("assert add(2, 3) == 5", "assert add(2, 3) == 6"),
 }
 # What the failed job printed when the corpus script ran ruff, mypy and pytest on those
 # faults (testdata/triage/multi_lint_types_tests_gha.log), as the job log the API serves.
