@@ -24,7 +24,13 @@ from bot.core.events import Event
 from bot.core.render import triage_report as render
 from bot.core.triage import Failure, find_flaky, recurrences, triage_chunks
 from bot.github.client import GitHubClient
-from bot.github.publish import CheckRunRequest, publish_check_run, upsert_sticky_comment
+from bot.github.publish import (
+    CheckRunRequest,
+    edit_comment,
+    find_sticky_comment,
+    publish_check_run,
+    upsert_sticky_comment,
+)
 from bot.store.deliveries import Store
 from bot.store.history import FailureRow, PastRun, RunKey, TriageHistory
 
@@ -224,7 +230,9 @@ async def on_workflow_run_completed(
     if run.conclusion not in TRIAGED:
         log.info(f"{run.repo} run {run.run_id} {run.conclusion}: not triaged", extra=context)
         if run.conclusion == RunConclusion.SUCCESS:
-            await _record_pass(store, run)
+            triaged_before = await _record_pass(store, run)
+            if triaged_before and config.mode != DRY_RUN:
+                await _resolve_comments(gh, run)
         return
     try:
         repo_config = await read_repo_config(gh, run.repo, run.head_sha)
@@ -272,12 +280,27 @@ async def on_workflow_run_completed(
         await upsert_sticky_comment(gh, run.repo, number, marker=render.MARKER, body=body)
 
 
-async def _record_pass(store: Store, run: WorkflowRun) -> None:
-    """A pass after a triaged failure on one commit is what flaky detection needs."""
+async def _resolve_comments(gh: GitHubClient, run: WorkflowRun) -> None:
+    """On a pass, the PRs' sticky comments that triaged this workflow say it passes again.
 
-    def work() -> None:
+    Only the PRs the payload names are looked at (no search for fork PRs), and only a
+    comment describing this same workflow is edited: another workflow may still be failing.
+    """
+    body = render.resolved_comment(run.workflow, run.run_id, run.html_url, run.head_sha)
+    for number in run.pulls:
+        comment = await find_sticky_comment(gh, run.repo, number, marker=render.MARKER)
+        if comment is not None and render.describes(str(comment.get("body")), run.workflow):
+            await edit_comment(gh, run.repo, comment, body)
+
+
+async def _record_pass(store: Store, run: WorkflowRun) -> bool:
+    """Record a pass after a triaged failure on one commit (what flaky detection needs);
+    whether this workflow was ever triaged here (else there is no comment to resolve)."""
+
+    def work() -> bool:
         history = TriageHistory(store.db)
         if history.has_failed(run.repo, run.workflow, run.head_sha):
             history.record(run.key, run.conclusion, [], now=time.time())
+        return history.has_failed(run.repo, run.workflow)
 
-    await asyncio.to_thread(work)
+    return await asyncio.to_thread(work)

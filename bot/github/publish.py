@@ -88,16 +88,29 @@ def _is_ours(comment: Mapping[str, Any], marker: str) -> bool:
     return user.get("type") == "Bot" and str(comment.get("body") or "").startswith(marker)
 
 
+async def find_sticky_comment(
+    gh: GitHubClient, repo: str, number: int, *, marker: str
+) -> Mapping[str, Any] | None:
+    """The bot's comment carrying ``marker`` on issue/PR ``number``, if there is one."""
+    async for comment in gh.getiter(f"/repos/{repo}/issues/{number}/comments?per_page=100"):
+        if _is_ours(comment, marker):
+            return dict(comment)
+    return None
+
+
+async def edit_comment(gh: GitHubClient, repo: str, comment: Mapping[str, Any], body: str) -> None:
+    """Replace a comment's body, unless it already says exactly that."""
+    if comment.get("body") != body:
+        await gh.patch(f"/repos/{repo}/issues/comments/{comment['id']}", data={"body": body})
+
+
 async def upsert_sticky_comment(
     gh: GitHubClient, repo: str, number: int, *, marker: str, body: str
 ) -> int:
     """Edit the bot's comment carrying ``marker`` on issue/PR ``number``, or post it once."""
-    async for comment in gh.getiter(f"/repos/{repo}/issues/{number}/comments?per_page=100"):
-        if _is_ours(comment, marker):
-            if comment.get("body") != body:
-                await gh.patch(
-                    f"/repos/{repo}/issues/comments/{comment['id']}", data={"body": body}
-                )
-            return int(comment["id"])
+    comment = await find_sticky_comment(gh, repo, number, marker=marker)
+    if comment is not None:
+        await edit_comment(gh, repo, comment, body)
+        return int(comment["id"])
     created = await gh.post(f"/repos/{repo}/issues/{number}/comments", data={"body": body})
     return int(created["id"])

@@ -95,14 +95,15 @@ class TriageHistory:
                     (row["id"], f.fingerprint, f.category, f.file, f.line, f.test),
                 )
 
-    def has_failed(self, repository: str, workflow: str, head_sha: str) -> bool:
-        """Whether a failed run of ``workflow`` on ``head_sha`` was triaged."""
-        row = self.db.fetchone(
-            """SELECT 1 AS found FROM triage_runs WHERE repository = ? AND workflow = ?
-               AND head_sha = ? AND conclusion <> 'success' LIMIT 1""",
-            (repository, workflow, head_sha),
-        )
-        return row is not None
+    def has_failed(self, repository: str, workflow: str, head_sha: str | None = None) -> bool:
+        """Whether a failed run of ``workflow`` was triaged (on ``head_sha``, when given)."""
+        sql = """SELECT 1 AS found FROM triage_runs WHERE repository = ? AND workflow = ?
+                 AND conclusion <> 'success'"""
+        params: list[str] = [repository, workflow]
+        if head_sha is not None:
+            sql += " AND head_sha = ?"
+            params.append(head_sha)
+        return self.db.fetchone(sql + " LIMIT 1", params) is not None
 
     def past_runs(self, key: RunKey, *, limit: int = 500) -> list[PastRun]:
         """The repository's other triaged runs, newest first (at most ``limit``)."""

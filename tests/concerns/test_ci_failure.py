@@ -226,3 +226,22 @@ async def test_a_payload_without_a_run_is_logged_not_raised(
     broken = event.__class__.from_payload("workflow_run", "x", {**event.data, "workflow_run": 7})
     await on_workflow_run_completed(broken, world.gh, store=world.store, config=SETTINGS)
     assert world.fake.calls == [] and "workflow_run without" in caplog.text
+
+
+async def test_a_pass_of_the_same_workflow_resolves_the_sticky_comment(world: World) -> None:
+    await _handle(world)
+    await _handle(world, conclusion="success", name="Lint")  # another workflow: untouched
+    [body] = _bot_comments(world)
+    assert "3 failures" in body
+    await _handle(world, conclusion="success", run_attempt=2)
+    [body] = _bot_comments(world)
+    assert body.startswith(render.MARKER) and "### CI Autopilot: CI passes again" in body
+    assert len(world.fake.calls_to("issues/update-comment")) == 1
+    await _handle(world, run_attempt=3)  # failing again shows the triage again, same comment
+    [body] = _bot_comments(world)
+    assert "failures" in body and "passes again" not in body
+
+
+async def test_a_pass_without_an_earlier_triage_makes_no_calls(world: World) -> None:
+    await _handle(world, conclusion="success")
+    assert world.fake.calls == []

@@ -54,6 +54,7 @@ REPORT = _report(
 
 COMMENT = """\
 <!-- autopilot:triage -->
+<!-- autopilot:workflow "CI" -->
 ### CI Autopilot: 2 failures: 1 type\\_error, 1 assertion
 
 CI [run 1006](https://github.com/octo-org/calc/actions/runs/1006) (attempt 2) failed on \
@@ -155,3 +156,30 @@ def test_long_reports_fold_into_details_and_fit_githubs_limits() -> None:
     assert len(long_title) <= render.TITLE_LIMIT
     huge = render.annotation(render.ReportItem(replace(TYPE, message="é" * 70_000), ("t",)))
     assert huge is not None and len(huge["message"].encode()) <= 64 * 1024
+
+
+def test_the_workflow_marker_is_inert_and_names_one_workflow() -> None:
+    hostile = 'CI --> <img src=x> "quoted"'
+    marker = render.workflow_marker(hostile)
+    assert marker.startswith("<!-- ") and marker.endswith(" -->")
+    assert "-->" not in marker[4:-4] and "--" not in marker[4:-4]
+    body = render.comment(REPORT)
+    assert render.describes(body, "CI") and not render.describes(body, "Lint")
+
+
+def test_resolved_comment_is_exact_markdown() -> None:
+    body = render.resolved_comment(
+        "CI", 1007, "https://github.com/o/r/actions/runs/1007", "9f" * 20
+    )
+    assert body == (
+        "<!-- autopilot:triage -->\n"
+        '<!-- autopilot:workflow "CI" -->\n'
+        "### CI Autopilot: CI passes again\n"
+        "\n"
+        "CI [run 1007](https://github.com/o/r/actions/runs/1007) passed on `9f9f9f9`; "
+        "the failures triaged here before are gone.\n"
+        "\n"
+        "<sub>This comment is updated in place: it shows the triage again if the workflow "
+        "fails.</sub>\n"
+    )
+    assert render.describes(body, "CI")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from bot.core.triage import Category, Failure
 CHECK_NAME = "autopilot/triage"
 #: Hidden marker that lets the bot find its own sticky comment and edit it.
 MARKER = "<!-- autopilot:triage -->"
+#: Second hidden line: which workflow the comment describes, so only its pass resolves it.
+_WORKFLOW_MARKER = "<!-- autopilot:workflow {} -->"
 COMMENT_LIMIT = 65_536
 OUTPUT_LIMIT = 65_535
 TITLE_LIMIT = 255
@@ -151,10 +154,39 @@ def comment(report: TriageReport) -> str:
         f"[run page]({report.run_url}); triage a log locally with "
         "`autopilot triage job.log`.</sub>"
     )
-    body = "\n".join([MARKER, heading, "", *_body(report), "", footer]) + "\n"
+    top = [MARKER, workflow_marker(report.workflow), heading, ""]
+    body = "\n".join([*top, *_body(report), "", footer]) + "\n"
     if len(body) <= COMMENT_LIMIT:
         return body
-    return fit("\n".join([MARKER, heading, "", *_body(report)]), COMMENT_LIMIT)
+    return fit("\n".join([*top, *_body(report)]), COMMENT_LIMIT)
+
+
+def workflow_marker(workflow: str) -> str:
+    """The hidden line naming ``workflow`` (made inert: no ``--`` can end the comment)."""
+    return _WORKFLOW_MARKER.format(json.dumps(workflow).replace("-", "\\u002d"))
+
+
+def describes(body: str, workflow: str) -> bool:
+    """Whether a sticky comment's body is the triage of ``workflow``."""
+    lines = body.split("\n", 2)
+    return len(lines) > 1 and lines[1] == workflow_marker(workflow)
+
+
+def resolved_comment(workflow: str, run_id: int, run_url: str, head_sha: str) -> str:
+    """The sticky comment once ``workflow`` passes again on the pull request."""
+    heading = f"### CI Autopilot: {text(workflow)} passes again"
+    lines = [
+        MARKER,
+        workflow_marker(workflow),
+        heading,
+        "",
+        f"{text(workflow)} [run {run_id}]({run_url}) passed on {code(head_sha[:7])}; "
+        "the failures triaged here before are gone.",
+        "",
+        "<sub>This comment is updated in place: it shows the triage again if the workflow "
+        "fails.</sub>",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def annotation(item: ReportItem) -> dict[str, Any] | None:
