@@ -19,6 +19,8 @@ CI = CORPUS / "ci"
 LAYOUTS = CORPUS / "layouts"
 #: make, sphinx, codespell, yamllint, markdownlint, bandit, pip check, twine (make_triage_tools.py).
 TOOLS = CORPUS / "tools"
+#: Eighth: go test, pyright from npm, poetry, a C extension build and nose2.
+MORE = CORPUS / "more"
 
 
 @dataclass

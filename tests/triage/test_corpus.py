@@ -11,6 +11,7 @@ from tests.triage.scoring import (
     CI,
     CORPUS,
     LAYOUTS,
+    MORE,
     REALWORLD,
     THIRDPARTY,
     TOOLS,
@@ -29,6 +30,7 @@ CORPORA = {
     "ci": CI,
     "layouts": LAYOUTS,
     "tools": TOOLS,
+    "more": MORE,
 }
 ALL = [(name, case) for name, corpus in CORPORA.items() for case in cases(corpus)]
 #: Least cases, labelled failures and categories per corpus (the third one aims at fault
@@ -41,14 +43,17 @@ MINIMUMS = {
     "ci": (20, 24, 6),
     "layouts": (12, 14, 5),
     "tools": (15, 15, 4),
+    "more": (12, 10, 4),
 }
 #: Categories a corpus may label once: "unknown" anywhere; the fifth corpus aims at CI tools,
 #: and its Django and mypy cases are one import error and one type error; the sixth aims at
-#: where the repository is, not at categories; the seventh at tools beyond Python's checkers.
+#: where the repository is, not at categories; the seventh at tools beyond Python's checkers;
+#: the eighth (small) at other languages' and packagers' tools, with one Go panic.
 SINGLE = {name: {"unknown"} for name in CORPORA} | {
     "ci": {"unknown", "import_error", "type_error"},
     "layouts": {"unknown"},
     "tools": {"unknown"},
+    "more": {"unknown", "runtime_error"},
 }
 
 

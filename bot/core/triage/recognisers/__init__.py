@@ -11,6 +11,7 @@ from bot.core.triage.recognisers.docs import DocsRecogniser
 from bot.core.triage.recognisers.flaky_plugin import FlakyPluginRecogniser
 from bot.core.triage.recognisers.format import FormatRecogniser
 from bot.core.triage.recognisers.generic import GenericRecogniser
+from bot.core.triage.recognisers.go import GoRecogniser
 from bot.core.triage.recognisers.jest import JestRecogniser
 from bot.core.triage.recognisers.lint import LintRecogniser
 from bot.core.triage.recognisers.make import MakeRecogniser
@@ -38,6 +39,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     AnnotationRecogniser,
     JestRecogniser,
     CargoRecogniser,
+    GoRecogniser,
     FlakyPluginRecogniser,
     PreCommitRecogniser,
     CoverageRecogniser,

@@ -1,4 +1,4 @@
-"""Compilers and checkers of other languages: ``path:line:col: error: ...``, tsc, cargo, go."""
+"""Compilers and checkers of other languages: ``path:line:col: error: ...``, tsc, cargo."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ _TSC_PRETTY = re.compile(
 )
 _RUST_HEAD = re.compile(r"^error(?:\[(?P<rule>E\d{4})\])?: (?P<msg>.+)$")
 _RUST_ARROW = re.compile(r"^\s*--> (?P<path>[^:\s]+\.rs):(?P<line>\d+):(?P<col>\d+)$")
-_GO_FAIL = re.compile(r"^\s+(?P<path>[\w./-]+_test\.go):(?P<line>\d+): (?P<msg>.+)$")
 _SKIP_SUFFIXES = (".py", ".pyi")
 #: rustc's parse errors carry no error code and start with these words.
 _RUST_SYNTAX = (
@@ -54,19 +53,18 @@ class GenericRecogniser(Recogniser):
     """Errors in the common ``file:line[:col]: error`` shape; Python files are left to mypy."""
 
     name: ClassVar[str] = "generic"
-    triggers: ClassVar[tuple[bytes, ...]] = (b"error", b"fail")
+    triggers: ClassVar[tuple[bytes, ...]] = (b"error",)
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
         self._rust: tuple[int, str, str | None] | None = None
-        self._go_test: str | None = None
 
     @property
     def wants_more(self) -> bool:
-        return self._rust is not None or self._go_test is not None
+        return self._rust is not None
 
     def gap(self) -> Sequence[Finding]:
-        self._rust = self._go_test = None
+        self._rust = None
         return NONE
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
@@ -78,15 +76,6 @@ class GenericRecogniser(Recogniser):
                 path, number = arrow["path"], int(arrow["line"])
                 category = _rust_category(rule, msg)
                 return (Finding(category, msg, "cargo", at, path, number, rule=rule),)
-        if line.startswith("--- FAIL: "):
-            self._go_test = line[10:].split(" ", 1)[0]
-            return NONE
-        if self._go_test is not None:
-            go = _GO_FAIL.match(line)
-            test, self._go_test = self._go_test, None
-            if go:
-                path, number = go["path"], int(go["line"])
-                return (Finding(Category.ASSERTION, go["msg"], "go", lineno, path, number, test),)
         if "error" not in line:
             return NONE
         head = _RUST_HEAD.match(line)

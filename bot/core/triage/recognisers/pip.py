@@ -43,6 +43,10 @@ _BUILD_FAILED = (
     "error: metadata-generation-failed",
     "error: failed-wheel-build-for-install",
 )
+#: A compiler's error inside a failed build's output: ``calc/_speed.c:7:1: error: ...``.
+_COMPILER = re.compile(
+    r"^(?P<path>[\w./-]+\.(?:c|cc|cpp|cxx|h|hpp|pyx)):(?P<line>\d+):\d+: error: "
+)
 #: Errors whose next line names the requirement (``name from URL (from -r file (line N))``).
 _REQUIREMENT_NEXT = ("ERROR: THESE PACKAGES DO NOT MATCH THE HASHES",)
 _PIP_ERRORS = (
@@ -84,6 +88,7 @@ class InstallRecogniser(Recogniser):
         b"no solution found",
         b" has requirement ",
         b", which is not installed.",
+        b"version solving failed",
     )
 
     def __init__(self, state: LogState) -> None:
@@ -91,6 +96,7 @@ class InstallRecogniser(Recogniser):
         self._reported: set[str] = set()
         self._uv: tuple[int, str, list[str]] | None = None
         self._held: Finding | None = None
+        self._build: Finding | None = None
 
     def _category(self, text: str) -> Category:
         if self.state.index_unreachable or any(marker in text for marker in _NETWORK):
@@ -99,9 +105,12 @@ class InstallRecogniser(Recogniser):
 
     @property
     def wants_more(self) -> bool:
-        return self._uv is not None or self._held is not None
+        return self._uv is not None or self._held is not None or self._build is not None
 
     def gap(self) -> Sequence[Finding]:
+        build, self._build = self._build, None
+        if build is not None:
+            return (build, *self.gap())
         held, self._held = self._held, None
         if held is not None:
             return (held, *self.gap())
@@ -115,6 +124,8 @@ class InstallRecogniser(Recogniser):
         return (Finding(category, text, "uv", lineno),)
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if self._build is not None:
+            return self._build_output(line.strip())
         if self._held is not None:
             source = _REQ_FILE.search(line)
             held, self._held = self._held, None
@@ -137,10 +148,13 @@ class InstallRecogniser(Recogniser):
                 self._held = found[0]
                 return NONE
             return found
-        if line.startswith(_BUILD_FAILED) and "build" not in self._reported:
+        if line.lstrip().startswith(_BUILD_FAILED) and "build" not in self._reported:
             self._reported.add("build")
-            message = f"a package failed to build ({line.removeprefix('error: ').strip()})"
-            return (Finding(self._category(line), message, "pip", lineno),)
+            message = f"a package failed to build ({line.strip().removeprefix('error: ')})"
+            self._build = Finding(self._category(line), message, "pip", lineno)
+            return NONE
+        if line.endswith("version solving failed."):
+            return (Finding(Category.DEPENDENCY, line.strip(), "poetry", lineno),)
         if line.startswith(_UV_LEAD) and any(marker in line for marker in _UV_ERRORS):
             message = line.strip().removeprefix(_CROSS).removeprefix("error: ").rstrip(":")
             self._uv = (lineno, message, [])
@@ -148,6 +162,19 @@ class InstallRecogniser(Recogniser):
         if broken:
             return (Finding(Category.DEPENDENCY, broken[0].rstrip("."), "pip", lineno),)
         return NONE
+
+    def _build_output(self, line: str) -> Sequence[Finding]:
+        """The build's captured output, up to pip's ``[end of output]``: a compiler error in the
+        project's own extension places the failure there (it is still ``dependency``)."""
+        assert self._build is not None
+        found = _COMPILER.match(line) if ": error: " in line else None
+        if found is None and line != "[end of output]":
+            return NONE
+        build, self._build = self._build, None
+        if found:
+            message = f"{build.message}: {line[found.end() :]}"
+            build = replace(build, message=message, path=found["path"], line=int(found["line"]))
+        return (build,)
 
     def _pip(self, lineno: int, line: str) -> Sequence[Finding]:
         match = _NO_VERSION.match(line)

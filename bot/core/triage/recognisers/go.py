@@ -1,0 +1,89 @@
+"""``go test`` and ``go build``: failing tests, compile errors and panics."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+from bot.core.triage.model import Category, Finding
+from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
+
+#: ``    calc_test.go:7: got 1 want 2`` (``t.Errorf``), before ``--- FAIL`` with ``-v``.
+_TEST_LINE = re.compile(r"^\s+(?P<path>[\w./-]+_test\.go):(?P<line>\d+): (?P<msg>.+)$")
+#: ``./calc.go:5:17: undefined: offset`` from the compiler.
+_COMPILE = re.compile(r"^(?:\./)?(?P<path>[\w./-]+\.go):(?P<line>\d+):(?P<col>\d+): (?P<msg>.+)$")
+_FRAME = re.compile(r"^\t(?P<path>/\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$")
+#: Frames of the Go runtime and test harness, never where a panic comes from.
+_HARNESS = ("testing.", "runtime.", "panic(", "created by ")
+
+
+class GoRecogniser(Recogniser):
+    """A failing test at its ``t.Errorf`` line, a compile error, a panic at its first own frame."""
+
+    name: ClassVar[str] = "go"
+    triggers: ClassVar[tuple[bytes, ...]] = (b"--- fail: ", b"panic: ", b".go:")
+
+    def __init__(self, state: LogState) -> None:
+        super().__init__(state)
+        self._last: tuple[int, str, int, str] | None = None
+        self._test: str | None = None
+        self._panic: tuple[int, str, str | None] | None = None
+        self._function = ""
+
+    @property
+    def wants_more(self) -> bool:
+        return self._test is not None or self._panic is not None
+
+    def gap(self) -> Sequence[Finding]:
+        self._test = self._panic = None
+        return NONE
+
+    def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if self._panic is not None:
+            return self._frame(line)
+        if line.startswith("--- FAIL: "):
+            test = line[10:].split(" ", 1)[0]
+            last, self._last = self._last, None
+            self._test = test
+            if last is not None:
+                self._test = None
+                return (self._failure(test, *last),)
+            return NONE
+        if line.startswith("panic: "):
+            self._panic = (lineno, line.removesuffix(" [recovered]"), self._test)
+            self._test = None
+            return NONE
+        if ".go:" not in line:
+            return NONE
+        found = _TEST_LINE.match(line)
+        if found:
+            place = (lineno, found["path"], int(found["line"]), found["msg"])
+            failing, self._test = self._test, None
+            if failing is None:
+                self._last = place
+                return NONE
+            return (self._failure(failing, *place),)
+        compiled = _COMPILE.match(line)
+        if compiled:
+            msg = compiled["msg"]
+            category = (
+                Category.SYNTAX_ERROR if msg.startswith("syntax error") else Category.TYPE_ERROR
+            )
+            return (Finding(category, msg, "go", lineno, compiled["path"], int(compiled["line"])),)
+        return NONE
+
+    def _failure(self, test: str, lineno: int, path: str, number: int, msg: str) -> Finding:
+        return Finding(Category.ASSERTION, msg, "go", lineno, path, number, test)
+
+    def _frame(self, line: str) -> Sequence[Finding]:
+        assert self._panic is not None
+        frame = _FRAME.match(line)
+        if frame is None:
+            self._function = line
+            return NONE
+        if self._function.startswith(_HARNESS):
+            return NONE
+        (lineno, message, test), self._panic = self._panic, None
+        path, number = frame["path"], int(frame["line"])
+        return (Finding(Category.RUNTIME_ERROR, message, "go", lineno, path, number, test),)
