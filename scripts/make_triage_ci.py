@@ -23,7 +23,16 @@ import tempfile
 from pathlib import Path
 
 from make_triage_corpus import _gha
-from make_triage_realworld import BIN, ROOT, Tree, _inject, _run, arguments, write_case
+from make_triage_realworld import (
+    BIN,
+    ROOT,
+    Tree,
+    _inject,
+    _run,
+    arguments,
+    run_steps,
+    write_case,
+)
 from make_triage_versions import _empty_checkout
 from triage_corpus_ci import (
     CI_PINS,
@@ -99,14 +108,10 @@ def build(case: CiCase) -> tuple[str, list[dict[str, object]]]:
         tree = Tree(_empty_checkout(case, base))  # type: ignore[arg-type]
         try:
             _prepare(tree, case, venv, base)
-            steps = []
             for run in case.runs:
                 run.env.setdefault("PRE_COMMIT_HOME", str(TOOLS / "pre-commit"))
                 run.env |= {k: os.environ[k] for k in CERTS if k in os.environ}
-                output, code = _run(tree, venv, run, ".", base)
-                steps.append((" ".join(run.argv), output + run.suffix, code if run.gate else 0))
-                if code and run.gate and case.gha:
-                    break
+            steps = run_steps(case, lambda run: _run(tree, venv, run, ".", base))
             labels = [label(tree) for label in case.labels]
         finally:
             shutil.rmtree(tree.path, ignore_errors=True)

@@ -18,8 +18,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from make_triage_corpus import BIN, _env, _gha
-from make_triage_realworld import ROOT, Tree, arguments, write_case
+from make_triage_corpus import BIN, _env
+from make_triage_realworld import ROOT, Tree, arguments, job_text, write_case
 from triage_corpus_project import Run, at, in_file
 from triage_corpus_realworld import RealCase
 
@@ -242,8 +242,7 @@ def build(case: LayoutCase) -> tuple[str, list[dict[str, object]]]:
         labels = [label(tree) for label in case.labels]
     finally:
         shutil.rmtree(CHECKOUT, ignore_errors=True)
-    text = _gha(steps) if case.gha else "".join(output for _, output, _ in steps)
-    return text, labels
+    return job_text(case, steps), labels
 
 
 def main() -> int:

@@ -16,8 +16,17 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from make_triage_corpus import _gha
-from make_triage_realworld import BIN, ROOT, Tree, _inject, _run, arguments, write_case
+from make_triage_realworld import (
+    BIN,
+    ROOT,
+    Tree,
+    _inject,
+    _run,
+    arguments,
+    job_text,
+    run_steps,
+    write_case,
+)
 from make_triage_versions import _empty_checkout
 from triage_corpus_project import PROJECT, Run, _wheel, at, in_file
 from triage_corpus_realworld import RealCase
@@ -223,17 +232,11 @@ def build(case: RealCase) -> tuple[str, list[dict[str, object]]]:
             _wheel(tree.path / "wheels", "calc-base", "1.0")
             _wheel(tree.path / "wheels", "calc-plugin", "1.0", ("calc-base==2.0",))
             _inject(tree, case)
-            steps = []
-            for run in case.runs:
-                output, code = _run(tree, venv, run, ".", base)
-                steps.append((" ".join(run.argv), output, code if run.gate else 0))
-                if code and run.gate and case.gha:
-                    break
+            steps = run_steps(case, lambda run: _run(tree, venv, run, ".", base))
             labels = [label(tree) for label in case.labels]
         finally:
             shutil.rmtree(tree.path, ignore_errors=True)
-    text = _gha(steps) if case.gha else "".join(output for _, output, _ in steps)
-    return text, labels
+    return job_text(case, steps), labels
 
 
 def main() -> int:

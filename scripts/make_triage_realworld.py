@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from make_triage_corpus import _env, _gha
@@ -115,6 +116,26 @@ def _run(tree: Tree, venv: Path, run: Run, pythonpath: str, sdists: Path) -> tup
     return done.stdout, done.returncode
 
 
+Step = tuple[str, str, int]
+
+
+def run_steps(case: RealCase, execute: Callable[[Run], tuple[str, int]]) -> list[Step]:
+    """Run a case's commands in order, as a job does: a job log stops at the first failing
+    gate. Each step is (command, output with any runner-only suffix, exit code or 0)."""
+    steps: list[Step] = []
+    for run in case.runs:
+        output, code = execute(run)
+        steps.append((" ".join(run.argv), output + run.suffix, code if run.gate else 0))
+        if code and run.gate and case.gha:
+            break
+    return steps
+
+
+def job_text(case: RealCase, steps: list[Step]) -> str:
+    """The case's log: the steps wrapped as a GitHub Actions job log, or their plain output."""
+    return _gha(steps) if case.gha else "".join(output for _, output, _ in steps)
+
+
 def build(
     case: RealCase, archive: Path, projects: dict[str, Project] = PROJECTS
 ) -> tuple[str, list[dict[str, object]]]:
@@ -126,18 +147,14 @@ def build(
         try:
             venv = _venv(tree.path / ".venv" if case.venv_inside else base / "venv", case.extra)
             _inject(tree, case)
-            steps = []
-            for run in case.runs:
-                output, code = _run(tree, venv, run, project.pythonpath, archive.parent)
-                steps.append((" ".join(run.argv), output + run.suffix, code if run.gate else 0))
-                if code and run.gate and case.gha:
-                    break
+            steps = run_steps(
+                case, lambda run: _run(tree, venv, run, project.pythonpath, archive.parent)
+            )
             labels = [label(tree) for label in case.labels]
         finally:
             if case.place in PLACES:
                 shutil.rmtree(tree.path, ignore_errors=True)
-    text = _gha(steps) if case.gha else "".join(output for _, output, _ in steps)
-    return text, labels
+    return job_text(case, steps), labels
 
 
 def write_case(out: Path, case: RealCase, text: str, labels: list[dict[str, object]]) -> None:

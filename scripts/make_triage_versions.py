@@ -24,7 +24,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from make_triage_corpus import _gha
 from make_triage_realworld import (
     BIN,
     PLACES,
@@ -34,6 +33,8 @@ from make_triage_realworld import (
     _inject,
     _run,
     arguments,
+    job_text,
+    run_steps,
     sdists,
     write_case,
 )
@@ -105,18 +106,12 @@ def build(case: VersionCase, archives: dict[str, Path]) -> tuple[str, list[dict[
                 local_wheels(tree.path)
             if case.project == "node":
                 os.symlink(_node_modules(), tree.path / "node_modules")
-            steps = []
-            for run in case.runs:
-                output, code = _run(tree, venv, run, pythonpath, base)
-                steps.append((" ".join(run.argv), output + run.suffix, code if run.gate else 0))
-                if code and run.gate and case.gha:
-                    break
+            steps = run_steps(case, lambda run: _run(tree, venv, run, pythonpath, base))
             labels = [label(tree) for label in case.labels]
         finally:
             if case.place in PLACES:
                 shutil.rmtree(tree.path, ignore_errors=True)
-    text = _gha(steps) if case.gha else "".join(output for _, output, _ in steps)
-    return text, labels
+    return job_text(case, steps), labels
 
 
 def main() -> int:

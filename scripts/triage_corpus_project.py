@@ -7,8 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.fakegh.demo import CALC_CORE as CORE
-from bot.fakegh.demo import CALC_TESTS as TESTS
+from bot.fakegh.demo import CALC_CORE, CALC_TESTS
+
+#: The project's code and tests are the sandbox demo's: one copy, in the package.
+CORE = CALC_CORE
+TESTS = CALC_TESTS
 
 UNIT = '''"""unittest-style tests."""
 
