@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -80,19 +79,19 @@ def _checks(args: argparse.Namespace) -> Any:
     return dataclasses.replace(checks, **overrides)
 
 
-def _git(repo: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=120, check=False
-    )
-    if result.returncode != 0:
-        raise UsageError(f"git {' '.join(args)}: {result.stderr.strip() or 'failed'}")
-    return result.stdout
-
-
 def _changed_since(repo: Path, ref: str) -> list[str]:
-    tracked = _git(repo, "diff", "--name-only", ref, "--").splitlines()
-    untracked = _git(repo, "ls-files", "--others", "--exclude-standard").splitlines()
-    return sorted({*tracked, *untracked})
+    from bot.fixer.worktree import git
+
+    names: set[str] = set()
+    for args in (
+        ("diff", "--name-only", ref, "--"),
+        ("ls-files", "--others", "--exclude-standard"),
+    ):
+        done = git(repo, *args)
+        if not done.ok:
+            raise UsageError(f"git {' '.join(args)}: {done.stderr.strip() or 'failed'}")
+        names.update(done.stdout.splitlines())
+    return sorted(names)
 
 
 def _read_patch(name: str) -> str:
@@ -103,7 +102,12 @@ def _read_patch(name: str) -> str:
 
 
 def handler(args: argparse.Namespace) -> int:
-    from bot.fixer.worktree import PatchRefused, apply_patch_in_worktree, remove_worktree
+    from bot.fixer.worktree import (
+        PatchRefused,
+        apply_patch_in_worktree,
+        checkout_worktree,
+        remove_worktree,
+    )
     from bot.validation.runner import validate_tree
 
     repo = Path(args.repo)
@@ -128,8 +132,7 @@ def handler(args: argparse.Namespace) -> int:
         base = None
         try:
             if checks.coverage and checks.tests:  # the unpatched tree, for the coverage delta
-                base = patched.path.parent / "base"
-                _git(repo, "worktree", "add", "--detach", str(base), patched.base)
+                base = checkout_worktree(repo, patched.base, patched.path.parent / "base")
             changed = sorted(patched.report.paths)
             signals = validate_tree(patched.path, changed, checks, base=base, log=log)
         finally:  # the base sits beside the patched tree, whose removal clears the folder

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.patch_safety import MAX_BYTES, MAX_FILES, PatchReport, Refusal, check_patch
-from bot.errors import AutopilotError
+from bot.errors import AutopilotError, UsageError
 from bot.validation.execute import CommandResult, run_command
 
 GIT_TIMEOUT = 120.0
@@ -33,9 +33,11 @@ class AppliedPatch:
     report: PatchReport
 
 
-def _git(repo: Path, *args: str, stdin_file: Path | None = None) -> CommandResult:
+def git(repo: Path, *args: str, stdin_file: Path | None = None) -> CommandResult:
+    """Run ``git -C repo ARGS`` with a timeout, no prompts and no stdin (``stdin_file`` is
+    passed as the last argument, as ``git apply FILE`` takes it)."""
     argv = ["git", "-C", str(repo), *args] + ([str(stdin_file)] if stdin_file else [])
-    return run_command("git " + args[0], argv, cwd=repo, timeout=GIT_TIMEOUT)
+    return run_command("git " + args[0], argv, cwd=repo, timeout=GIT_TIMEOUT, tail=None)
 
 
 def _symlinks_on_disk(tree: Path, report: PatchReport) -> list[Refusal]:
@@ -54,10 +56,18 @@ def _symlinks_on_disk(tree: Path, report: PatchReport) -> list[Refusal]:
 
 def remove_worktree(repo: Path, tree: Path) -> None:
     """Remove a worktree made by ``apply_patch_in_worktree`` (and its bookkeeping)."""
-    _git(repo, "worktree", "remove", "--force", str(tree))
-    _git(repo, "worktree", "prune")
+    git(repo, "worktree", "remove", "--force", str(tree))
+    git(repo, "worktree", "prune")
     if tree.parent.name.startswith("autopilot-worktree-"):
         shutil.rmtree(tree.parent, ignore_errors=True)
+
+
+def checkout_worktree(repo: Path, ref: str, into: Path) -> Path:
+    """A detached worktree of ``ref`` at ``into`` (remove it with ``remove_worktree``)."""
+    added = git(repo, "worktree", "add", "--detach", str(into), ref)
+    if not added.ok:
+        raise UsageError(f"git worktree add {ref}: {added.stderr.strip() or 'failed'}")
+    return into
 
 
 def apply_patch_in_worktree(
@@ -80,11 +90,11 @@ def apply_patch_in_worktree(
     )
     if not report.ok:
         raise PatchRefused(report)
-    base = _git(repo, "rev-parse", "--verify", f"{ref}^{{commit}}")
+    base = git(repo, "rev-parse", "--verify", f"{ref}^{{commit}}")
     if not base.ok:
         raise PatchRefused(_with(report, Refusal("", "bad-ref", f"{ref}: not a commit")))
     tree = into or Path(tempfile.mkdtemp(prefix="autopilot-worktree-")) / "tree"
-    added = _git(repo, "worktree", "add", "--detach", str(tree), base.stdout.strip())
+    added = git(repo, "worktree", "add", "--detach", str(tree), base.stdout.strip())
     if not added.ok:
         raise PatchRefused(_with(report, Refusal("", "worktree", added.stderr.strip())))
     try:
@@ -94,7 +104,7 @@ def apply_patch_in_worktree(
         patch_file = tree.parent / f"{tree.name}.patch"
         patch_file.write_text(diff_text, encoding="utf-8")
         for args in (("apply", "--check"), ("apply",)):
-            result = _git(tree, *args, stdin_file=patch_file)
+            result = git(tree, *args, stdin_file=patch_file)
             if not result.ok:
                 reason = f"git apply --check: {result.stderr.strip()[:500]}"
                 raise PatchRefused(_with(report, Refusal("", "does-not-apply", reason)))

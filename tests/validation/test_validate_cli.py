@@ -123,3 +123,14 @@ def test_usage_errors(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(repo), "--patch", str(repo / "none.patch")]) == 2
     assert main(["validate", str(repo), "--timeout", "0"]) == 2
     assert "error" in capsys.readouterr().err
+
+
+def test_every_changed_file_is_measured_however_many(repo: Path) -> None:
+    """Long listings of changed files are read whole, not cut to a log-sized tail."""
+    from bot.cli.validate import _changed_since
+
+    names = [f"calc/module_{index:03d}_with_a_long_name.py" for index in range(400)]
+    for name in ["calc/aa_first.py", *names]:
+        (repo / name).write_text("X = 1\n")
+    (repo / "calc" / "core.py").write_text("def add(a, b):\n    return b + a\n")
+    assert _changed_since(repo, "HEAD") == sorted(["calc/aa_first.py", "calc/core.py", *names])
