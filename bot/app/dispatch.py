@@ -10,10 +10,8 @@ from typing import Any
 from gidgethub import sansio
 from gidgethub.routing import Router
 
-from bot.config.settings import Settings
+from bot.concerns.ports import Ports
 from bot.core.events import Event
-from bot.github.client import GitHubClient
-from bot.store.deliveries import Store
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +29,8 @@ def handler_name(handler: Any) -> str:
 async def dispatch(
     router: Router,
     event: Event,
-    gh: GitHubClient,
+    ports: Ports,
     *,
-    store: Store,
-    config: Settings,
     attempt: int = 1,
 ) -> DispatchResult:
     """Run each matching handler in its own ``try``; record the ones that raise.
@@ -51,12 +47,12 @@ async def dispatch(
         context = {"delivery": event.delivery_id, "event": event.label, "handler": name}
         started = time.perf_counter()
         try:
-            await handler(event, gh, store=store, config=config)
+            await handler(event, ports)
         except Exception as exc:  # isolation is the point: any failure is recorded, not raised
             error = f"{type(exc).__name__}: {exc}"
             failures.append((name, error))
             log.exception("handler failed", extra={**context, "error": error})
-            await store.add_failure(event.delivery_id, name, error, attempt)
+            await ports.stores.deliveries.add_failure(event.delivery_id, name, error, attempt)
         else:
             duration_ms = round((time.perf_counter() - started) * 1000, 2)
             log.info("handler done", extra={**context, "duration_ms": duration_ms})

@@ -16,6 +16,7 @@ from bot.concerns import compose_router
 from bot.config.settings import Settings
 from bot.github.auth import AppAuth
 from bot.github.client import GitHubClient, Sleep
+from bot.store import Stores, open_stores
 from bot.store.deliveries import Store
 
 
@@ -23,6 +24,7 @@ from bot.store.deliveries import Store
 class Runtime:
     settings: Settings
     store: Store
+    stores: Stores
     gh: GitHubClient
     processor: Processor
     metrics: Metrics
@@ -41,6 +43,7 @@ async def open_runtime(
     metrics = metrics or Metrics()
     store = await Store.open(settings.store_url)
     try:
+        stores = await open_stores(store)
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
             app = None
             if settings.app_id and settings.private_key and token is None:
@@ -53,12 +56,12 @@ async def open_runtime(
                 sleep=sleep or asyncio.sleep,
             )
             processor = Processor(
-                store=store,
+                stores=stores,
                 router=router or compose_router(),
                 gh=gh,
                 settings=settings,
                 metrics=metrics,
             )
-            yield Runtime(settings, store, gh, processor, metrics)
+            yield Runtime(settings, store, stores, gh, processor, metrics)
     finally:
         await store.close()

@@ -20,10 +20,11 @@ from prometheus_client import generate_latest
 
 from bot.app.dashboard import render_dashboard
 from bot.app.metrics import CONTENT_TYPE_LATEST, Metrics
+from bot.app.review_metrics import metrics_registry
 from bot.app.runtime import Runtime, open_runtime
 from bot.config.settings import Settings
 from bot.core.events import Event, decode_payload
-from bot.core.review import metrics_registry, queue_stats
+from bot.core.review import queue_stats
 from bot.core.signature import verify
 from bot.errors import InputError
 from bot.github.client import Sleep

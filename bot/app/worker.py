@@ -10,10 +10,12 @@ from gidgethub.routing import Router
 
 from bot.app.dispatch import dispatch
 from bot.app.metrics import Metrics
+from bot.concerns.ports import HandlerSettings, Ports
 from bot.config.settings import Settings
 from bot.core.events import Event
 from bot.github.client import GitHubClient
-from bot.store.deliveries import Delivery, Status, Store
+from bot.store import Stores
+from bot.store.deliveries import Delivery, Status
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +26,14 @@ class Processor:
     def __init__(
         self,
         *,
-        store: Store,
+        stores: Stores,
         router: Router,
         gh: GitHubClient,
         settings: Settings,
         metrics: Metrics,
     ) -> None:
-        self.store = store
+        self.stores = stores
+        self.store = stores.deliveries
         self.router = router
         self.gh = gh
         self.settings = settings
@@ -60,6 +63,15 @@ class Processor:
         )
         return delivery
 
+    def ports(self, event: Event) -> Ports:
+        """The handlers' ports for one delivery, acting as its installation."""
+        return Ports(
+            gh=self.gh.for_installation(event.installation_id),
+            stores=self.stores,
+            settings=HandlerSettings.of(self.settings),
+            clock=self.store.clock,
+        )
+
     async def drain(self) -> int:
         """Process until nothing is claimable; the number processed."""
         count = 0
@@ -77,15 +89,7 @@ class Processor:
             return Status.FAILED, f"stored payload unreadable: {exc}"
         event = Event.from_payload(delivery.event, delivery.delivery_id, payload)
         # The worker mints its own installation token; the webhook path never held one.
-        gh = self.gh.for_installation(event.installation_id)
-        result = await dispatch(
-            self.router,
-            event,
-            gh,
-            store=self.store,
-            config=self.settings,
-            attempt=delivery.attempts,
-        )
+        result = await dispatch(self.router, event, self.ports(event), attempt=delivery.attempts)
         for handler, _error in result.failures:
             self.metrics.handler_failures.labels(handler).inc()
         if not result.handlers:

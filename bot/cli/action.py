@@ -12,13 +12,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from gidgethub.routing import Router
+
 from bot.app.dispatch import DispatchResult, dispatch
 from bot.app.logging_json import configure_logging
 from bot.app.runtime import open_runtime
+from bot.concerns import compose_router
 from bot.config.repo import load_repo_config
-from bot.config.settings import MODES, Settings, load_settings
+from bot.config.settings import Settings, load_settings
 from bot.core.config_check import CONFIG_PATH, ConfigError, render_github, render_markdown
 from bot.core.events import Event, decode_payload
+from bot.core.modes import Mode, cautious
 from bot.errors import InputError, UsageError
 
 
@@ -31,7 +35,9 @@ def register(subparsers: Any) -> None:
             "same concerns as the App with GITHUB_TOKEN, and write a job summary."
         ),
     )
-    parser.add_argument("--mode", choices=MODES, default=None, help="auto (default) or dry-run")
+    parser.add_argument(
+        "--mode", choices=list(Mode), default=None, help="auto (default) or dry-run"
+    )
     parser.add_argument(
         "--config",
         default=None,
@@ -73,7 +79,11 @@ def _append(path: str | None, text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    environ = os.environ
+    return run_action(args, os.environ, compose_router())
+
+
+def run_action(args: argparse.Namespace, environ: Mapping[str, str], router: Router) -> int:
+    """The Action on ``environ``'s event, dispatched through ``router``."""
     token = environ.get("GITHUB_TOKEN") or environ.get("INPUT_GITHUB-TOKEN") or ""
     if token:
         print(f"::add-mask::{token}", flush=True)  # before anything else can print it
@@ -96,10 +106,11 @@ def run(args: argparse.Namespace) -> int:
         repo_config = load_repo_config(workspace / config_file, file=config_file)
     except ConfigError as exc:
         return _invalid_config(exc, environ)
-    mode = args.mode or environ.get("INPUT_MODE") or settings.mode
-    if repo_config.mode == "dry-run":  # the more cautious of the input and the file wins
-        mode = "dry-run"
-    result = asyncio.run(_dispatch(event, settings, token=token, mode=mode))
+    requested = args.mode or environ.get("INPUT_MODE") or settings.mode
+    if requested not in set(Mode):
+        raise UsageError(f"mode must be one of {', '.join(Mode)}, got {requested!r}")
+    mode = cautious(requested, repo_config.mode)  # the more cautious of input and file wins
+    result = asyncio.run(_dispatch(event, settings, router, token=token, mode=mode))
     _append(environ.get("GITHUB_STEP_SUMMARY"), render_summary(event, result, mode))
     status = "failed" if result.failures else "ok"
     outputs = f"handlers={len(result.handlers)}\nfailures={len(result.failures)}\nstatus={status}\n"
@@ -118,7 +129,9 @@ def _invalid_config(exc: ConfigError, environ: Mapping[str, str]) -> int:
     return 2
 
 
-async def _dispatch(event: Event, settings: Settings, *, token: str, mode: str) -> DispatchResult:
+async def _dispatch(
+    event: Event, settings: Settings, router: Router, *, token: str, mode: Mode
+) -> DispatchResult:
     # The Action keeps no state between runs: a throw-away SQLite store serves the handlers.
     with tempfile.TemporaryDirectory(prefix="autopilot-") as tmp:
         settings = dataclasses.replace(
@@ -128,7 +141,5 @@ async def _dispatch(event: Event, settings: Settings, *, token: str, mode: str) 
             app_id=None,
             private_key=None,
         )
-        async with open_runtime(settings, token=token) as runtime:
-            return await dispatch(
-                runtime.processor.router, event, runtime.gh, store=runtime.store, config=settings
-            )
+        async with open_runtime(settings, token=token, router=router) as runtime:
+            return await dispatch(router, event, runtime.processor.ports(event))

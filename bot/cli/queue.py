@@ -14,6 +14,7 @@ from typing import Any
 
 from prometheus_client import generate_latest
 
+from bot.app.review_metrics import metrics_registry
 from bot.cli import git_apply
 from bot.cli.score import add_scoring_arguments, read_input, score_from_args
 from bot.config.repo import PatchLimits, load_repo_config
@@ -211,7 +212,7 @@ def cmd_stats(args: argparse.Namespace, queue: ReviewQueue, now: datetime) -> in
     alert_after = tuple(args.alert_after or review.DEFAULT_ALERT_AFTER)
     stats = review.queue_stats(queue.list_items(states=None), now=now, alert_after=alert_after)
     if args.format == "prometheus":
-        sys.stdout.write(generate_latest(review.metrics_registry(stats)).decode())
+        sys.stdout.write(generate_latest(metrics_registry(stats)).decode())
     elif args.format == "json":
         _print_json(stats.to_dict())
     else:

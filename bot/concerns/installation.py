@@ -8,9 +8,8 @@ from typing import Any
 
 from gidgethub.routing import Router
 
-from bot.config.settings import Settings
+from bot.concerns.ports import Ports
 from bot.core.events import Event
-from bot.github.client import GitHubClient
 from bot.store.deliveries import Store
 
 log = logging.getLogger(__name__)
@@ -67,9 +66,8 @@ async def _save(event: Event, store: Store, status: str) -> int | None:
 
 
 @router.register("installation")
-async def on_installation(
-    event: Event, gh: GitHubClient, *, store: Store, config: Settings
-) -> None:
+async def on_installation(event: Event, ports: Ports) -> None:
+    store, gh = ports.stores.deliveries, ports.gh
     status = STATUS.get(event.action or "")
     if status is None:
         log.info(
@@ -100,9 +98,8 @@ async def on_installation(
 
 
 @router.register("installation_repositories")
-async def on_installation_repositories(
-    event: Event, gh: GitHubClient, *, store: Store, config: Settings
-) -> None:
+async def on_installation_repositories(event: Event, ports: Ports) -> None:
+    store = ports.stores.deliveries
     installation_id = await _save(event, store, "active")
     if installation_id is None:
         return

@@ -26,6 +26,7 @@ from bot.config.repo_yaml import (
 )
 from bot.core.config_check import CONFIG_PATH, ConfigError, ConfigProblem
 from bot.core.fixes.catalog import CATALOG, by_id
+from bot.core.modes import Mode
 from bot.core.patch_safety import MAX_BYTES, MAX_FILES
 from bot.core.scoring import Thresholds
 from bot.errors import InputError, UsageError
@@ -69,7 +70,7 @@ class RepoConfig:
     """A repository's configuration, every key filled in (defaults for what the file omits)."""
 
     version: int = 1
-    mode: str = "auto"
+    mode: Mode = Mode.AUTO
     thresholds: Thresholds = field(default_factory=Thresholds)
     fixes: FixesConfig = field(default_factory=FixesConfig)
     validation: Checks = field(default_factory=Checks)
@@ -82,7 +83,7 @@ class RepoConfig:
         select = self.fixes.select
         return {
             "version": self.version,
-            "mode": self.mode,
+            "mode": str(self.mode),
             "scoring": {
                 "auto_merge_threshold": self.thresholds.auto_merge,
                 "pr_threshold": self.thresholds.pull_request,
@@ -261,7 +262,7 @@ def _build(data: Any) -> RepoConfig:
     limits = PatchLimits()
     return RepoConfig(
         version=data.get("version", 1),
-        mode=data.get("mode", "auto"),
+        mode=Mode(data.get("mode", "auto")),
         thresholds=_thresholds(data.get("scoring") or {}),
         fixes=FixesConfig(
             select=None if select is None else tuple(select),

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.modes import Mode
 from bot.errors import UsageError
 from bot.store.db import DEFAULT_STORE_URL
 
@@ -31,7 +32,7 @@ class Settings:
     max_attempts: int = 5
     workers: int = 2
     #: ``auto`` acts; ``dry-run`` asks handlers to decide and report without writing.
-    mode: str = "auto"
+    mode: Mode = Mode.AUTO
 
     @property
     def has_app_credentials(self) -> bool:
@@ -112,10 +113,8 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     )
 
 
-MODES = ("auto", "dry-run")
-
-
-def _mode(value: str) -> str:
-    if value not in MODES:
-        raise UsageError(f"mode must be one of {', '.join(MODES)}, got {value!r}")
-    return value
+def _mode(value: str) -> Mode:
+    try:
+        return Mode(value)
+    except ValueError:
+        raise UsageError(f"mode must be one of {', '.join(Mode)}, got {value!r}") from None

@@ -1,16 +1,13 @@
-"""Review queue model (items, states, ids, ages), metrics and text views; pure, clock-free."""
+"""Review queue model (items, states, ids, ages), stats and text views; pure, clock-free."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
-
-from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
-from prometheus_client.registry import Collector, CollectorRegistry
 
 from bot.core.scoring import Route, format_score
 from bot.errors import UsageError
@@ -176,58 +173,6 @@ def queue_stats(
         oldest_pending_seconds=None if oldest is None else oldest.total_seconds(),
         pending_older_than=older,
     )
-
-
-def metrics_registry(stats: QueueStats) -> CollectorRegistry:
-    """A Prometheus registry over the stats (``generate_latest(registry)`` renders it)."""
-    registry = CollectorRegistry(auto_describe=True)
-    registry.register(_StatsCollector(stats))
-    return registry
-
-
-class _StatsCollector(Collector):
-    def __init__(self, stats: QueueStats) -> None:
-        self.stats = stats
-
-    def collect(self) -> Iterator[Metric]:
-        s = self.stats
-        items = GaugeMetricFamily(
-            "autopilot_review_queue_items", "Review queue items by state.", labels=["state"]
-        )
-        for state, count in s.by_state.items():
-            items.add_metric([state], count)
-        routes = GaugeMetricFamily(
-            "autopilot_review_queue_items_by_route",
-            "Review queue items by the route their score gave.",
-            labels=["route"],
-        )
-        for route, count in s.by_route.items():
-            routes.add_metric([route], count)
-        cumulative, running = [], 0
-        for bound, count in zip(CONFIDENCE_BOUNDS, s.confidence, strict=True):
-            running += count
-            cumulative.append((str(bound), running))
-        yield items
-        yield routes
-        yield HistogramMetricFamily(
-            "autopilot_review_queue_confidence",
-            "Confidence scores of review queue items.",
-            buckets=[*cumulative[:-1], ("+Inf", s.total)],
-            sum_value=s.score_sum,
-        )
-        yield GaugeMetricFamily(
-            "autopilot_review_queue_oldest_pending_age_seconds",
-            "Age of the oldest pending item (0 when nothing is pending).",
-            value=s.oldest_pending_seconds or 0.0,
-        )
-        older = GaugeMetricFamily(
-            "autopilot_review_queue_pending_older_than",
-            "Pending items older than each alert threshold.",
-            labels=["threshold"],
-        )
-        for label, count in s.pending_older_than.items():
-            older.add_metric([label], count)
-        yield older
 
 
 def render_table(items: list[QueueItem], now: datetime) -> str:

@@ -1,1 +1,29 @@
 """Persistence: one schema on SQLite (default) or PostgreSQL, chosen by ``AUTOPILOT_STORE``."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from bot.store import history
+from bot.store.deliveries import Store
+from bot.store.history import TriageHistory
+
+#: Every table the handlers use, created once when the stores open.
+HANDLER_SCHEMAS: tuple[tuple[str, ...], ...] = (history.SCHEMA,)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Stores:
+    """The stores a concern handler may use, over the App's one database."""
+
+    deliveries: Store
+    history: TriageHistory
+
+
+async def open_stores(deliveries: Store) -> Stores:
+    """The handlers' stores over ``deliveries``' database, their schemas created once here."""
+    db = deliveries.db
+    for schema in HANDLER_SCHEMAS:
+        await asyncio.to_thread(db.ensure_schema, schema)
+    return Stores(deliveries=deliveries, history=TriageHistory(db))

@@ -6,9 +6,10 @@ the run's rows instead of counting it twice.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from bot.core.history import FailureRow, PastRun, RunKey
 from bot.store.db import Database
 
 SCHEMA = (
@@ -26,48 +27,33 @@ SCHEMA = (
 )
 
 
-@dataclass(frozen=True)
-class RunKey:
-    """Which run of which workflow: the identity of one triage."""
-
-    repository: str
-    workflow: str
-    run_id: int
-    attempt: int
-    head_sha: str
-
-
-@dataclass(frozen=True)
-class FailureRow:
-    fingerprint: str
-    category: str
-    file: str | None
-    line: int | None
-    test: str | None
-
-
-@dataclass(frozen=True)
-class PastRun:
-    """An earlier triage of the repository: its commit and the fingerprints that failed."""
-
-    run_id: int
-    attempt: int
-    head_sha: str
-    workflow: str
-    fingerprints: frozenset[str]
-
-
 class TriageHistory:
-    """Triaged runs and failures over one ``Database`` (SQLite or PostgreSQL)."""
+    """Triaged runs and failures over one ``Database`` (SQLite or PostgreSQL).
+
+    The schema is created once when the stores open (``bot.store.open_stores``); the
+    coroutines run the synchronous SQL in a thread so the event loop keeps serving.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        db.ensure_schema(SCHEMA)
 
-    def record(
+    async def record(
         self, key: RunKey, conclusion: str, failures: Sequence[FailureRow], *, now: float
     ) -> None:
         """Store one run's triage (``conclusion`` ``success`` for a run that passed)."""
+        await asyncio.to_thread(self._record, key, conclusion, failures, now=now)
+
+    async def has_failed(self, repository: str, workflow: str, head_sha: str | None = None) -> bool:
+        """Whether a failed run of ``workflow`` was triaged (on ``head_sha``, when given)."""
+        return await asyncio.to_thread(self._has_failed, repository, workflow, head_sha)
+
+    async def past_runs(self, key: RunKey, *, limit: int = 500) -> list[PastRun]:
+        """The repository's other triaged runs, newest first (at most ``limit``)."""
+        return await asyncio.to_thread(self._past_runs, key, limit=limit)
+
+    def _record(
+        self, key: RunKey, conclusion: str, failures: Sequence[FailureRow], *, now: float
+    ) -> None:
         with self.db.transaction():
             row = self.db.fetchone(
                 """INSERT INTO triage_runs
@@ -95,8 +81,7 @@ class TriageHistory:
                     (row["id"], f.fingerprint, f.category, f.file, f.line, f.test),
                 )
 
-    def has_failed(self, repository: str, workflow: str, head_sha: str | None = None) -> bool:
-        """Whether a failed run of ``workflow`` was triaged (on ``head_sha``, when given)."""
+    def _has_failed(self, repository: str, workflow: str, head_sha: str | None = None) -> bool:
         sql = """SELECT 1 AS found FROM triage_runs WHERE repository = ? AND workflow = ?
                  AND conclusion <> 'success'"""
         params: list[str] = [repository, workflow]
@@ -105,8 +90,7 @@ class TriageHistory:
             params.append(head_sha)
         return self.db.fetchone(sql + " LIMIT 1", params) is not None
 
-    def past_runs(self, key: RunKey, *, limit: int = 500) -> list[PastRun]:
-        """The repository's other triaged runs, newest first (at most ``limit``)."""
+    def _past_runs(self, key: RunKey, *, limit: int = 500) -> list[PastRun]:
         runs = self.db.fetchall(
             """SELECT id, run_id, attempt, head_sha, workflow FROM triage_runs
                WHERE repository = ? AND NOT (run_id = ? AND attempt = ?)
@@ -126,11 +110,11 @@ class TriageHistory:
             found.get(int(row["triage_id"]), set()).add(str(row["fingerprint"]))
         return [
             PastRun(
-                int(r["run_id"]),
-                int(r["attempt"]),
-                str(r["head_sha"]),
-                str(r["workflow"]),
-                frozenset(found[int(r["id"])]),
+                run_id=int(r["run_id"]),
+                attempt=int(r["attempt"]),
+                head_sha=str(r["head_sha"]),
+                workflow=str(r["workflow"]),
+                fingerprints=frozenset(found[int(r["id"])]),
             )
             for r in runs
         ]

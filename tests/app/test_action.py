@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from gidgethub.routing import Router
 
-import bot.app.runtime as runtime
 import bot.cli.main as cli
-from bot.config.settings import Settings
+from bot.cli import action
+from bot.concerns.ports import Ports
 from bot.core.events import Event
 from bot.fakegh import FakeGitHub
 from bot.fakegh.webhooks import find_example
-from bot.github.client import GitHubClient
-from bot.store.deliveries import Store
 
 TOKEN = "ghs_actiontoken0123456789"
 
@@ -53,15 +53,23 @@ def _probe_router(calls: list[str]) -> Router:
     router = Router()
 
     @router.register("workflow_run", action="completed")
-    async def read_repo(event: Event, gh: GitHubClient, *, store: Store, config: Settings) -> None:
-        repo = await gh.getitem("/repos/{+name}", {"name": event.repository})
-        calls.append(f"{repo['full_name']} {config.mode} {event.delivery_id}")
+    async def read_repo(event: Event, ports: Ports) -> None:
+        repo = await ports.gh.getitem("/repos/{+name}", {"name": event.repository})
+        calls.append(f"{repo['full_name']} {ports.settings.mode} {event.delivery_id}")
 
     @router.register("workflow_run")
-    async def broken(event: Event, gh: GitHubClient, *, store: Store, config: Settings) -> None:
+    async def broken(event: Event, ports: Ports) -> None:
         raise ValueError("this concern is broken")
 
     return router
+
+
+async def _run_with(router: Router, *argv: str) -> int:
+    """``autopilot action ARGV`` dispatched through ``router`` (in its own event loop)."""
+    parser = argparse.ArgumentParser()
+    action.register(parser.add_subparsers())
+    args = parser.parse_args(["action", *argv])
+    return await asyncio.to_thread(action.run_action, args, os.environ, router)
 
 
 async def test_action_dispatches_with_the_token_and_writes_a_summary(
@@ -71,9 +79,8 @@ async def test_action_dispatches_with_the_token_and_writes_a_summary(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(runtime, "compose_router", lambda: _probe_router(calls))
     # The action runs its own event loop; the fake keeps serving on this one.
-    code = await asyncio.to_thread(cli.main, ["action", "--mode", "dry-run"])
+    code = await _run_with(_probe_router(calls), "--mode", "dry-run")
     assert code == 1  # one concern failed
     assert calls == ["octo-org/demo dry-run actions-99-1"]
     [call] = fake_github.calls_to("repos/get")
@@ -117,11 +124,10 @@ async def test_action_with_an_invalid_config_annotates_it_and_exits_2(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(runtime, "compose_router", lambda: _probe_router(calls))
     config = actions_env["event.json"].parent / ".github" / "autopilot.yml"
     config.parent.mkdir()
     config.write_text("scoring:\n  pr_threshold: 1.5\nmode: fast\n")
-    code = await asyncio.to_thread(cli.main, ["action", "--config", ".github/autopilot.yml"])
+    code = await _run_with(_probe_router(calls), "--config", ".github/autopilot.yml")
     assert code == 2
     assert calls == [] and fake_github.calls_to("repos/get") == []  # nothing was acted on
     out, err = capfd.readouterr()
@@ -145,12 +151,9 @@ async def test_action_reads_the_config_from_the_workspace(
     actions_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(runtime, "compose_router", lambda: _probe_router(calls))
     (actions_env["event.json"].parent / "autopilot.yml").write_text("mode: dry-run\n")
     # the file's dry-run wins over the input's auto: the more cautious mode is taken
-    code = await asyncio.to_thread(
-        cli.main, ["action", "--mode", "auto", "--config", "autopilot.yml"]
-    )
+    code = await _run_with(_probe_router(calls), "--mode", "auto", "--config", "autopilot.yml")
     assert code == 1  # the probe's broken concern
     assert calls == ["octo-org/demo dry-run actions-99-1"]
     assert "mode `dry-run`" in actions_env["summary.md"].read_text()

@@ -9,7 +9,7 @@ from tests.app.conftest import ServerFactory
 from tests.fixtures.github import AppCredentials
 
 INSTALLATION = 4243
-HANDLER = "bot.concerns.ci_failure.on_workflow_run_completed"
+HANDLER = "bot.concerns.ci_failure.on_workflow_run_failed"
 
 
 async def _deliver(

@@ -7,11 +7,10 @@ from typing import Any
 
 from gidgethub.routing import Router
 
-from bot.config.settings import Settings
+from bot.concerns.ports import Ports
 from bot.core.events import Event
 from bot.fakegh import FakeGitHub
 from bot.fakegh.webhooks import find_example
-from bot.github.client import GitHubClient
 from bot.store.deliveries import Status, Store
 from tests.app.conftest import ServerFactory
 from tests.fixtures.github import AppCredentials
@@ -22,12 +21,12 @@ async def test_a_failing_handler_does_not_stop_the_others(make_server: ServerFac
     first, second = Router(), Router()
 
     @first.register("issues", action="opened")
-    async def explode(event: Event, gh: GitHubClient, *, store: Store, config: Settings) -> None:
+    async def explode(event: Event, ports: Ports) -> None:
         ran.append("explode")
         raise RuntimeError("concern A is broken")
 
     @second.register("issues")
-    async def count(event: Event, gh: GitHubClient, *, store: Store, config: Settings) -> None:
+    async def count(event: Event, ports: Ports) -> None:
         ran.append(f"count {event.label} {event.repository} by {event.sender}")
 
     server = await make_server(router=Router(first, second))

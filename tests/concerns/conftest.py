@@ -10,6 +10,10 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.app.dispatch import DispatchResult, dispatch
+from bot.concerns import compose_router
+from bot.concerns.ports import HandlerSettings, Ports
+from bot.config.settings import Settings
 from bot.core.events import Event
 from bot.fakegh import FakeGitHub
 from bot.fakegh.demo import Demo
@@ -17,6 +21,7 @@ from bot.fakegh.state import WorkflowRun
 from bot.fakegh.webhooks import workflow_run_completed
 from bot.github.auth import AppAuth
 from bot.github.client import GitHubClient
+from bot.store import Stores, open_stores
 from bot.store.deliveries import Store
 from tests.fixtures.github import AppCredentials
 
@@ -45,6 +50,7 @@ class World:
     demo: Demo
     gh: GitHubClient
     store: Store
+    stores: Stores
     sleeps: Sleeps
 
     def event(self, run: WorkflowRun | None = None, **changes: Any) -> Event:
@@ -56,6 +62,18 @@ class World:
         )
         payload["workflow_run"].update(changes)
         return Event.from_payload("workflow_run", f"d-{run.id}-{run.run_attempt}", payload)
+
+    def ports(self, settings: Settings | None = None) -> Ports:
+        """The ports a worker would hand the concerns, acting as the demo installation."""
+        return Ports(
+            gh=self.gh, stores=self.stores, settings=HandlerSettings.of(settings or Settings())
+        )
+
+    async def handle(self, event: Event, settings: Settings | None = None) -> DispatchResult:
+        """Dispatch ``event`` through every concern, as the worker does; no handler may fail."""
+        result = await dispatch(compose_router(), event, self.ports(settings))
+        assert not result.failures, result.failures
+        return result
 
     def writes(self) -> list[str]:
         return [c.operation_id or c.path for c in self.fake.calls if c.method != "GET"]
@@ -78,7 +96,8 @@ def world_factory(fake_github: FakeGitHub, app_credentials: AppCredentials) -> C
             client = GitHubClient(
                 session, base_url=fake_github.url, app=auth, sleep=sleeps, jitter=lambda: 1.0
             )
-            yield World(fake_github, demo, client.for_installation(INSTALLATION), store, sleeps)
+            gh = client.for_installation(INSTALLATION)
+            yield World(fake_github, demo, gh, store, await open_stores(store), sleeps)
         await store.close()
 
     return make

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from bot.concerns.ci_failure import on_workflow_run_completed
 from bot.config.settings import Settings
 from bot.core.render import triage_report as render
 from tests.concerns.conftest import World, corpus_log
@@ -31,7 +30,7 @@ TRIAGE_CALLS = [
 
 async def _handle(world: World, settings: Settings = SETTINGS, **changes: Any) -> None:
     event = world.event(**changes)
-    await on_workflow_run_completed(event, world.gh, store=world.store, config=settings)
+    await world.handle(event, settings)
 
 
 def _bot_comments(world: World) -> list[str]:
@@ -75,9 +74,7 @@ async def test_the_second_run_edits_the_comment_and_a_redelivery_adds_nothing(
         head_branch=world.demo.pull.head_ref,
         jobs=[("test", "failure", corpus_log("assertion_two_tests_xdist"))],
     )
-    await on_workflow_run_completed(
-        world.event(rerun), world.gh, store=world.store, config=SETTINGS
-    )
+    await world.handle(world.event(rerun), SETTINGS)
     [body] = _bot_comments(world)
     assert world.writes().count("issues/update-comment") == 1
     assert f"run {rerun.id}" in body and "_seen in 1 earlier run_" in body
@@ -128,7 +125,7 @@ async def test_more_than_50_annotations_go_in_batches_of_50(world: World, tmp_pa
         head_branch=world.demo.pull.head_ref,
         jobs=[("lint", "failure", _ruff_log(tmp_path, 120))],
     )
-    await on_workflow_run_completed(world.event(run), world.gh, store=world.store, config=SETTINGS)
+    await world.handle(world.event(run), SETTINGS)
     sizes = [
         len(c.json["output"]["annotations"])
         for c in world.fake.calls
@@ -159,7 +156,7 @@ async def test_an_invalid_config_posts_a_failing_config_check_and_stops(world: W
         head_branch=world.demo.pull.head_ref,
         jobs=[("test", "failure", corpus_log("multi_lint_types_tests_gha"))],
     )
-    await on_workflow_run_completed(world.event(run), world.gh, store=world.store, config=SETTINGS)
+    await world.handle(world.event(run), SETTINGS)
     [check] = world.fake.state.check_runs.values()
     assert (check.name, check.conclusion, check.head_sha) == ("autopilot/config", "failure", sha)
     assert [(a["path"], a["start_line"]) for a in check.annotations] == [
@@ -183,7 +180,7 @@ async def test_dry_run_decides_and_logs_but_writes_nothing(
         )
         world.demo.run.head_sha = world.demo.pull.head_sha = sha
     with caplog.at_level(logging.INFO, logger="bot.concerns.ci_failure"):
-        await on_workflow_run_completed(world.event(), world.gh, store=world.store, config=settings)
+        await world.handle(world.event(), settings)
     assert world.writes() == ["apps/create-installation-access-token"]
     assert world.fake.calls_to("fakegh/log-content")  # it did triage
     assert "3 failures: 1 type_error, 1 assertion, 1 lint" in caplog.text
@@ -224,7 +221,7 @@ async def test_a_payload_without_a_run_is_logged_not_raised(
 ) -> None:
     event = world.event()
     broken = event.__class__.from_payload("workflow_run", "x", {**event.data, "workflow_run": 7})
-    await on_workflow_run_completed(broken, world.gh, store=world.store, config=SETTINGS)
+    await world.handle(broken, SETTINGS)
     assert world.fake.calls == [] and "workflow_run without" in caplog.text
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from jsonschema import Draft7Validator, Draft202012Validator
 
 from bot.config.repo import RepoConfig, schema
-from bot.config.settings import MODES
+from bot.core.modes import Mode
 
 
 def _defaults(node: dict[str, Any]) -> Any:
@@ -35,4 +35,4 @@ def test_every_key_has_a_description_and_the_codes_default() -> None:
 
 
 def test_modes_match_the_settings() -> None:
-    assert tuple(schema()["properties"]["mode"]["enum"]) == MODES
+    assert tuple(schema()["properties"]["mode"]["enum"]) == tuple(Mode)

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from prometheus_client import generate_latest
 
+from bot.app.review_metrics import metrics_registry
 from bot.core.review import (
     QueueItem,
     QueueState,
     format_age,
-    metrics_registry,
     parse_duration,
     parse_item_id,
     queue_stats,

@@ -1,0 +1,56 @@
+"""What every concern handler is given: one typed set of ports, and the handler signature.
+
+Handlers look like ``async def on_x(event: Event, ports: Ports) -> None``. Everything they
+reach outside the pure core comes through ``ports``: the GitHub client acting as the
+delivery's installation, the stores (schemas already created), the repository config
+reader, a clock, and settings with no secrets in them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.config.settings import Settings
+from bot.core.events import Event
+from bot.core.modes import Mode
+from bot.github.client import GitHubClient
+from bot.github.repo_config import RepoConfigReader
+from bot.store import Stores
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandlerSettings:
+    """The operator's settings a handler may read; secrets and credentials stay out."""
+
+    mode: Mode = Mode.AUTO
+    api_url: str = "https://api.github.com"
+
+    @classmethod
+    def of(cls, settings: Settings) -> HandlerSettings:
+        return cls(mode=Mode(settings.mode), api_url=settings.api_url)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ports:
+    """The handler's dependencies, built once per delivery by the worker or the Action."""
+
+    gh: GitHubClient
+    stores: Stores
+    settings: HandlerSettings = field(default_factory=HandlerSettings)
+    clock: Clock = time.time
+    repo_config: RepoConfigReader = field(init=False)
+
+    def __post_init__(self) -> None:
+        # One reader per delivery: a config read twice in one delivery costs one request.
+        object.__setattr__(self, "repo_config", RepoConfigReader(self.gh))
+
+    @property
+    def dry_run(self) -> bool:
+        return self.settings.mode is Mode.DRY_RUN
+
+
+Handler = Callable[[Event, Ports], Awaitable[None]]
