@@ -7,6 +7,14 @@ from gidgethub.routing import Router
 
 def compose_router() -> Router:
     """The App's and the Action's router: every concern, in one place."""
-    from bot.concerns import ci_failure, ci_recovery, installation, ping
+    from bot.concerns import check_buttons, ci_failure, ci_recovery, commands, installation, ping
 
-    return Router(ci_failure.router, ci_recovery.router, installation.router, ping.router)
+    return Router(
+        ci_failure.router,
+        ci_recovery.router,
+        installation.router,
+        ping.router,
+        # people steering the bot: slash-commands and check-run buttons
+        commands.router,
+        check_buttons.router,
+    )

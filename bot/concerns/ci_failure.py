@@ -19,6 +19,7 @@ from bot.core.history import FailureRow, build_items
 from bot.core.modes import Mode
 from bot.core.payloads import TRIAGED, WorkflowRun
 from bot.core.render import triage_report as render
+from bot.core.render.check_actions import actions_for
 from bot.core.render.triage_report import CheckConclusion
 from bot.core.triage import Failure, triage_chunks
 from bot.github.client import GitHubClient
@@ -125,6 +126,7 @@ async def publish_report(ports: Ports, run: WorkflowRun, report: render.TriageRe
         run.external_id,
         output.output(),
         output.annotations,
+        actions_for(report),
     )
     await publish_check_run(ports.gh, run.repo, request)
     body = render.comment(report)

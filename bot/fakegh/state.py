@@ -141,6 +141,8 @@ class CheckRun:
     details_url: str | None = None
     external_id: str | None = None
     app_id: int | None = None
+    #: The buttons (``requested_action``) the check run offers.
+    actions: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass

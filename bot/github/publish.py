@@ -25,6 +25,8 @@ class CheckRunRequest:
     external_id: str
     output: Mapping[str, Any]
     annotations: Sequence[Mapping[str, Any]] = ()
+    #: Buttons (``label``, ``identifier``, ``description``), at most three; sent every time.
+    actions: Sequence[Mapping[str, str]] = ()
 
 
 async def _existing_check_run(
@@ -50,7 +52,9 @@ async def publish_check_run(gh: GitHubClient, repo: str, request: CheckRunReques
     """
     annotations = list(request.annotations)
     existing = await _existing_check_run(gh, repo, request)
-    body = {"status": "completed", "conclusion": request.conclusion}
+    body: dict[str, Any] = {"status": "completed", "conclusion": request.conclusion}
+    if request.actions:
+        body["actions"] = [dict(action) for action in request.actions]
     if existing is None:
         first = annotations[:ANNOTATIONS_PER_REQUEST]
         annotations = annotations[ANNOTATIONS_PER_REQUEST:]

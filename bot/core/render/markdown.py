@@ -43,3 +43,8 @@ def fit(markdown: str, limit: int) -> str:
     if len(markdown) <= limit:
         return markdown
     return markdown[: limit - len(TRUNCATED)] + TRUNCATED
+
+
+def no_mentions(markdown: str) -> str:
+    """Markdown the bot wrote, kept as is except that no ``@name`` in it notifies anyone."""
+    return markdown.replace("@", _MENTION_BREAK)

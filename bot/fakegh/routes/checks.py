@@ -67,7 +67,7 @@ def _apply(ctx: Ctx, run: CheckRun) -> None:
     annotations = output.get("annotations") or []
     if len(annotations) > MAX_ANNOTATIONS:
         raise HTTPError(422, f"Only {MAX_ANNOTATIONS} annotations are allowed per request")
-    for key in ("name", "details_url", "external_id", "status"):
+    for key in ("name", "details_url", "external_id", "status", "actions"):
         if key in body:
             setattr(run, key, body[key])
     if body.get("conclusion"):

@@ -1,0 +1,256 @@
+"""What each slash-command does once it is allowed: one executor per command name.
+
+``EXECUTORS`` maps a command name to ``async def run(ports, request, command) -> Outcome``;
+a new command adds its spec to ``bot.core.commands.COMMANDS`` and its executor here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from gidgethub import BadRequest
+
+from bot.concerns import merging
+from bot.concerns.ci_failure import publish_report, triage_run
+from bot.concerns.ports import Ports
+from bot.core.commands import Command
+from bot.core.events import Event
+from bot.core.payloads import TRIAGED, WorkflowRun
+from bot.core.render import command_reports as reports
+from bot.core.render.command_reply import Outcome, Status
+from bot.core.render.markdown import code, no_mentions, plain, text
+from bot.core.review import QueueItem, QueueState, parse_item_id
+from bot.store.review_queue import AlreadyDecided, ItemNotFound, ReviewQueue
+
+log = logging.getLogger(__name__)
+SUMMARY_LIMIT = 2000
+
+
+@dataclass(frozen=True, kw_only=True)
+class Request:
+    """Where a command was given and by whom; ``view_sha`` is the head the person saw."""
+
+    repo: str
+    number: int | None
+    is_pull: bool
+    actor: str
+    view_sha: str | None = None
+    said_at: float | None = None
+    run_id: int | None = None
+
+
+Executor = Callable[[Ports, Request, Command], Awaitable[Outcome]]
+
+
+def done(command: Command, message: str) -> Outcome:
+    return Outcome(command.text, Status.DONE, message)
+
+
+def refused(command: Command, message: str) -> Outcome:
+    return Outcome(command.text, Status.REFUSED, message)
+
+
+def failed(command: Command, message: str) -> Outcome:
+    return Outcome(command.text, Status.FAILED, message)
+
+
+def _on_pull(command: Command, request: Request) -> Outcome | None:
+    if request.is_pull and request.number is not None:
+        return None
+    return refused(command, "this command works in a pull request's comments only.")
+
+
+async def head_sha(ports: Ports, request: Request) -> str:
+    pull = await ports.gh.getitem(f"/repos/{request.repo}/pulls/{request.number}")
+    return str(pull["head"]["sha"])
+
+
+async def latest_failed_run(ports: Ports, repo: str, sha: str) -> WorkflowRun | None:
+    """The newest failed workflow run on ``sha``, read like a ``workflow_run`` payload."""
+    url = f"/repos/{repo}/actions/runs?head_sha={sha}&per_page=100"
+    async for run in ports.gh.getiter(url, iterable_key="workflow_runs"):
+        if run.get("conclusion") in TRIAGED:
+            return workflow_run(repo, run)
+    return None
+
+
+def workflow_run(repo: str, run: Mapping[str, Any]) -> WorkflowRun | None:
+    payload = {"workflow_run": run, "repository": {"full_name": repo}}
+    return WorkflowRun.from_event(Event.from_payload("workflow_run", "command", payload))
+
+
+async def _run_of(ports: Ports, request: Request, command: Command) -> WorkflowRun | Outcome:
+    """The run a command acts on: the button's run, else the PR head's latest failed run."""
+    if request.run_id is not None:
+        data = await ports.gh.getitem(f"/repos/{request.repo}/actions/runs/{request.run_id}")
+        run = workflow_run(request.repo, data)
+    else:
+        run = await latest_failed_run(ports, request.repo, await head_sha(ports, request))
+    if run is None or not run.triaged:
+        return refused(command, "the head commit has no failed workflow run: nothing to do.")
+    return run
+
+
+async def run_help(ports: Ports, request: Request, command: Command) -> Outcome:
+    return done(command, "the commands are listed below.")
+
+
+async def run_triage(ports: Ports, request: Request, command: Command) -> Outcome:
+    if (problem := _on_pull(command, request)) is not None and request.run_id is None:
+        return problem
+    run = await _run_of(ports, request, command)
+    if isinstance(run, Outcome):
+        return run
+    report = await triage_run(ports, run)
+    await publish_report(ports, run, report)
+    return done(
+        command,
+        f"triaged {text(run.workflow)} run {run.run_id} again: "
+        f"{len(report.items)} failure(s) in {len(report.failed_jobs)} failed job(s).",
+    )
+
+
+async def run_retry(ports: Ports, request: Request, command: Command) -> Outcome:
+    if (problem := _on_pull(command, request)) is not None and request.run_id is None:
+        return problem
+    run = await _run_of(ports, request, command)
+    if isinstance(run, Outcome):
+        return run
+    try:
+        await ports.gh.post(
+            f"/repos/{request.repo}/actions/runs/{run.run_id}/rerun-failed-jobs", data={}
+        )
+    except BadRequest as exc:
+        return refused(command, f"GitHub did not re-run it: {text(str(exc))}.")
+    return done(command, f"re-running the failed jobs of {text(run.workflow)} run {run.run_id}.")
+
+
+def _fix_journey() -> Any:
+    """``bot.concerns.autofix`` (the fix journey), or ``None`` while it is not built in."""
+    try:
+        return importlib.import_module("bot.concerns.autofix")
+    except ModuleNotFoundError:
+        return None
+
+
+async def run_fix(ports: Ports, request: Request, command: Command) -> Outcome:
+    if (problem := _on_pull(command, request)) is not None:
+        return problem
+    assert request.number is not None
+    autofix = _fix_journey()
+    if autofix is None:
+        return failed(command, "the fix journey is not part of this build.")
+    result = await autofix.fix_pull_request(
+        ports, request.repo, request.number, requested_by=request.actor
+    )
+    status = Status.DONE if result.ok else Status.FAILED
+    return Outcome(command.text, status, no_mentions(plain(result.summary, SUMMARY_LIMIT)))
+
+
+async def run_merge(ports: Ports, request: Request, command: Command) -> Outcome:
+    if (problem := _on_pull(command, request)) is not None:
+        return problem
+    assert request.number is not None
+    decision = await merging.merge_pull(
+        ports,
+        request.repo,
+        request.number,
+        view_sha=command.args.get("sha") or request.view_sha,
+        said_at=request.said_at,
+    )
+    return Outcome(command.text, Status.DONE if decision.ok else Status.REFUSED, decision.message)
+
+
+def _queue(ports: Ports) -> ReviewQueue:
+    return ReviewQueue(ports.stores.deliveries.db)
+
+
+async def _item(ports: Ports, request: Request, command: Command) -> QueueItem | Outcome:
+    """The item named by the command, if it belongs to this repository."""
+    label = command.args["id"]
+    try:
+        item = await asyncio.to_thread(_queue(ports).get, parse_item_id(label))
+    except ItemNotFound:
+        item = None
+    if item is None or item.repo.lower() != request.repo.lower():
+        return refused(command, f"{code(label)} is not in this repository's review queue.")
+    if item.state is not QueueState.PENDING:
+        by = f" by {code(item.actor)}" if item.actor else ""
+        return refused(command, f"{code(label)} is already {item.state.value}{by}.")
+    return item
+
+
+async def run_approve(ports: Ports, request: Request, command: Command) -> Outcome:
+    item = await _item(ports, request, command)
+    if isinstance(item, Outcome):
+        return item
+    autofix = _fix_journey()
+    if autofix is None:
+        return failed(command, "the fix journey is not part of this build.")
+    result = await autofix.ship_queued_fix(ports, item.id, actor=request.actor)
+    status = Status.DONE if result.ok else Status.FAILED
+    return Outcome(command.text, status, no_mentions(plain(result.summary, SUMMARY_LIMIT)))
+
+
+async def run_reject(ports: Ports, request: Request, command: Command) -> Outcome:
+    item = await _item(ports, request, command)
+    if isinstance(item, Outcome):
+        return item
+    reason = command.args.get("reason") or f"rejected by {request.actor} from a comment"
+    now = datetime.fromtimestamp(ports.clock(), UTC)
+    try:
+        item = await asyncio.to_thread(
+            _queue(ports).reject, item.id, actor=request.actor, reason=reason, now=now
+        )
+    except AlreadyDecided as exc:
+        return refused(command, text(str(exc)))
+    return done(command, f"{code(item.label)} is rejected: {text(reason)}.")
+
+
+async def _pending(ports: Ports, repo: str) -> list[QueueItem]:
+    items = await asyncio.to_thread(_queue(ports).list_items)
+    return [item for item in items if item.repo.lower() == repo.lower()]
+
+
+async def run_queue(ports: Ports, request: Request, command: Command) -> Outcome:
+    items = await _pending(ports, request.repo)
+    now = datetime.fromtimestamp(ports.clock(), UTC)
+    return done(command, "\n\n" + reports.queue_table(items, now) + "\n")
+
+
+async def run_status(ports: Ports, request: Request, command: Command) -> Outcome:
+    if (problem := _on_pull(command, request)) is not None:
+        return problem
+    pull = await ports.gh.getitem(f"/repos/{request.repo}/pulls/{request.number}")
+    sha = str(pull["head"]["sha"])
+    checks = await merging.check_summary(ports, request.repo, sha)
+    queued = [i for i in await _pending(ports, request.repo) if i.pr_number == request.number]
+    state = "merged" if pull.get("merged") else str(pull.get("state"))
+    message = reports.status(
+        number=int(pull["number"]),
+        state=state,
+        head_sha=sha,
+        checks=checks,
+        mergeable_state=pull.get("mergeable_state"),
+        queued=queued,
+    )
+    return done(command, message)
+
+
+EXECUTORS: dict[str, Executor] = {
+    "help": run_help,
+    "status": run_status,
+    "queue": run_queue,
+    "triage": run_triage,
+    "fix": run_fix,
+    "retry": run_retry,
+    "merge": run_merge,
+    "approve": run_approve,
+    "reject": run_reject,
+}
