@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.commands import COMMANDS, PREFIX, Access, CommandSpec, Problem
-from bot.core.render.markdown import code, fit, plain
+from bot.core.render.markdown import code, fit, no_mentions, plain
 
 #: Hidden first line of a reply: which comment it answers and which commands already ran.
 _REPLY_MARKER = "<!-- autopilot:reply comment={comment_id} ran={ran} -->"
@@ -102,7 +102,7 @@ def reply(
         )
     if show_help:
         lines += ["", "Commands (one per line, outside code blocks and quotes):", "", help_table()]
-    return fit("\n".join(lines) + "\n", REPLY_LIMIT)
+    return fit(no_mentions("\n".join(lines)) + "\n", REPLY_LIMIT)
 
 
 BUTTON_MARKER = "<!-- autopilot:button -->"
@@ -116,4 +116,4 @@ def button_reply(*, label: str, check_name: str, actor: str, outcomes: Sequence[
         "",
         *(f"- {EMOJI[o.status]} {code(o.command)}: {o.message}" for o in outcomes),
     ]
-    return fit("\n".join(lines) + "\n", REPLY_LIMIT)
+    return fit(no_mentions("\n".join(lines)) + "\n", REPLY_LIMIT)

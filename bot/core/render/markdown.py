@@ -9,6 +9,7 @@ import re
 _MENTION_BREAK = "@\u200b"
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
 _BACKTICKS = re.compile(r"`+")
+_BARE_AT = re.compile("@(?!\u200b)")
 TRUNCATED = "\n\n… (cut to fit GitHub's limit)"
 
 
@@ -47,4 +48,4 @@ def fit(markdown: str, limit: int) -> str:
 
 def no_mentions(markdown: str) -> str:
     """Markdown the bot wrote, kept as is except that no ``@name`` in it notifies anyone."""
-    return markdown.replace("@", _MENTION_BREAK)
+    return _BARE_AT.sub(_MENTION_BREAK, markdown)

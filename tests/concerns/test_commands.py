@@ -1,0 +1,253 @@
+"""Slash-commands through every concern against the spec-validating fake GitHub."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.concerns.ports import Ports
+from bot.core.review import QueueState
+from bot.core.scoring import parse_signals, score
+from bot.store.review_queue import ReviewQueue
+from tests.concerns.commands_world import (
+    READER,
+    STRANGER,
+    WRITER,
+    comment_event,
+    reactions,
+    replies,
+)
+from tests.concerns.conftest import World
+
+MUTATING = ["triage", "fix", "retry", "merge", "approve rq-1", "reject rq-1 no"]
+
+
+@pytest.fixture(autouse=True)
+def _people(world: World) -> None:
+    world.fake.set_permission(world.demo.repo, READER, "read")
+
+
+def _last_comment_id(world: World) -> int:
+    return max(world.fake.state.comments)
+
+
+async def _enqueue(world: World, *, repo: str | None = None) -> int:
+    queue = ReviewQueue(world.store.db)
+    result = score(parse_signals({"tests": 0.5, "lint": True}))
+    item = await asyncio.to_thread(
+        queue.enqueue,
+        result,
+        diff="--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a\n+b\n",
+        now=datetime.now(UTC),
+        repo=repo or world.demo.repo.full_name,
+        pr_number=world.demo.pull.number,
+        head_sha=world.demo.pull.head_sha,
+        fix_ids=("F401",),
+    )
+    return item.id
+
+
+def _outside_code(markdown: str) -> str:
+    return re.sub(r"(`+).*?\1", "", markdown)
+
+
+async def test_help_for_anyone_lists_the_commands(world: World) -> None:
+    event = comment_event(world, "/autopilot help", author=STRANGER)
+    await world.handle(event)
+    [reply] = replies(world)
+    assert reply.startswith(f"<!-- autopilot:reply comment={event.data['comment']['id']} ran=")
+    assert "| `/autopilot approve ID` | ship a fix waiting in the review queue |" in reply
+    assert "people with write permission |" in reply
+    assert reactions(world, event.data["comment"]["id"]) == ["eyes", "rocket"]
+    assert world.fake.calls_to("repos/get-collaborator-permission-level") == []
+
+
+@pytest.mark.parametrize("who", [READER, STRANGER])
+@pytest.mark.parametrize("command", MUTATING)
+async def test_mutating_commands_need_write_permission(
+    world: World, who: str, command: str
+) -> None:
+    await _enqueue(world)
+    event = comment_event(world, f"/autopilot {command}", author=who)
+    await world.handle(event)
+    ignored = ("issues/create-comment", "apps/create-installation-access-token")
+    writes = [w for w in world.writes() if w not in ignored]
+    assert writes == ["reactions/create-for-issue-comment"] * 2  # 👀 then 😕, nothing else
+    assert reactions(world, event.data["comment"]["id"]) == ["eyes", "confused"]
+    [reply] = replies(world)
+    level = "read" if who == READER else "none"
+    assert f"this command needs write permission on `octo-org/demo`; `{who}` has `{level}`" in reply
+    item = ReviewQueue(world.store.db).get(1)
+    assert item.state is QueueState.PENDING
+
+
+async def test_retry_by_a_writer_reruns_the_failed_jobs(world: World) -> None:
+    event = comment_event(world, "Flaky network, again.\n\n/autopilot retry\n")
+    await world.handle(event)
+    [call] = world.fake.calls_to("actions/re-run-workflow-failed-jobs")
+    assert call.path.endswith(f"/actions/runs/{world.demo.run.id}/rerun-failed-jobs")
+    assert reactions(world, event.data["comment"]["id"]) == ["eyes", "rocket"]
+    [reply] = replies(world)
+    assert (
+        f"- 🚀 `/autopilot retry`: re-running the failed jobs of CI run {world.demo.run.id}."
+        in reply
+    )
+
+
+async def test_triage_by_a_writer_publishes_the_report_again(world: World) -> None:
+    await world.handle(comment_event(world, "/autopilot triage"))
+    [check] = world.fake.state.check_runs.values()
+    assert check.name == "autopilot/triage" and check.head_sha == world.demo.pull.head_sha
+    assert [a["identifier"] for a in check.actions] == ["fix", "retry"]
+    assert any(body.startswith("<!-- autopilot:triage -->") for body in replies(world))
+
+
+async def test_status_and_queue_report(world: World) -> None:
+    await _enqueue(world)
+    await _enqueue(world, repo="someone/else")
+    await world.handle(comment_event(world, "/autopilot status\n/autopilot queue", author=READER))
+    [reply] = replies(world)
+    assert (
+        f"pull request #{world.demo.pull.number} is open, head `{world.demo.pull.head_sha[:12]}`"
+        in reply
+    )
+    assert "waiting for review: `rq-1`" in reply
+    assert "1 fix(es) waiting for review:" in reply and "`rq-2`" not in reply
+
+
+async def test_reject_by_a_writer_closes_the_item_like_the_cli(world: World) -> None:
+    item_id = await _enqueue(world)
+    await world.handle(
+        comment_event(world, f"/autopilot reject rq-{item_id} touches the public API")
+    )
+    item = ReviewQueue(world.store.db).get(item_id)
+    assert (item.state, item.actor, item.reason) == (
+        QueueState.REJECTED,
+        WRITER,
+        "touches the public API",
+    )
+    [reply] = replies(world)
+    assert "🚀 `/autopilot reject rq-1 touches the public API`: `rq-1` is rejected" in reply
+    await world.handle(comment_event(world, f"/autopilot reject rq-{item_id}"))
+    assert "`rq-1` is already rejected by `octocat`" in replies(world)[-1]
+
+
+async def test_items_of_other_repositories_are_not_reachable(world: World) -> None:
+    item_id = await _enqueue(world, repo="someone/else")
+    await world.handle(
+        comment_event(world, f"/autopilot reject rq-{item_id}\n/autopilot approve 99")
+    )
+    [reply] = replies(world)
+    assert "`rq-1` is not in this repository's review queue" in reply
+    assert "`rq-99` is not in this repository's review queue" in reply
+    assert ReviewQueue(world.store.db).get(item_id).state is QueueState.PENDING
+
+
+async def test_several_commands_and_ignored_ones(world: World) -> None:
+    body = (
+        "> /autopilot merge\n\n```\n/autopilot merge\n```\n\n    /autopilot merge\n\n"
+        "<details>\n/autopilot merge\n</details>\n\n/autopilot retry\n/autopilot status\n"
+        "/autopilot frobnicate\n"
+    )
+    event = comment_event(world, body)
+    await world.handle(event)
+    assert world.fake.calls_to("pulls/merge") == []
+    assert len(world.fake.calls_to("actions/re-run-workflow-failed-jobs")) == 1
+    [reply] = replies(world)
+    assert "🚀 `/autopilot retry`" in reply and "🚀 `/autopilot status`" in reply
+    assert "😕 `/autopilot frobnicate`: unknown command 'frobnicate'" in reply
+    assert "| `/autopilot help` |" in reply  # unknown commands get the list
+    assert reactions(world, event.data["comment"]["id"]) == ["eyes", "confused"]
+
+
+async def test_an_edit_runs_only_new_commands_and_a_delete_runs_nothing(world: World) -> None:
+    first = comment_event(world, "/autopilot retry")
+    await world.handle(first)
+    comment_id = first.data["comment"]["id"]
+    world.fake.state.runs[world.demo.run.id].status = "completed"  # the re-run finished
+    edited = comment_event(
+        world, "/autopilot retry\n/autopilot status", comment_id=comment_id, action="edited"
+    )
+    await world.handle(edited)
+    await world.handle(edited)  # a redelivery
+    assert len(world.fake.calls_to("actions/re-run-workflow-failed-jobs")) == 1
+    [reply] = replies(world)  # the one reply, edited
+    assert "🚀 `/autopilot status`" in reply and "`/autopilot retry`:" not in reply
+    assert "1 command(s) of this comment had already run" in reply
+    calls = len(world.fake.calls)
+    await world.handle(
+        comment_event(world, "/autopilot retry", comment_id=comment_id, action="deleted")
+    )
+    assert len(world.fake.calls) == calls
+
+
+async def test_bots_never_run_commands(world: World) -> None:
+    world.fake.set_permission(world.demo.repo, "helper[bot]", "admin")
+    calls = len(world.fake.calls)
+    await world.handle(comment_event(world, "/autopilot retry", author="helper[bot]", kind="Bot"))
+    await world.handle(comment_event(world, "/autopilot retry", author="ci-autopilot[bot]"))
+    await world.handle(
+        comment_event(world, "/autopilot retry", author=WRITER, sender="renovate[bot]")
+    )
+    assert len(world.fake.calls) == calls
+    assert replies(world) == []
+
+
+async def test_hostile_text_is_neutralised(world: World) -> None:
+    item_id = await _enqueue(world)
+    reason = "@everyone <img src=x onerror=alert(1)> [x](javascript:alert(1)) | **bold**"
+    body = "@octo-org/admins <script>alert(1)</script>\n" + "A" * 1_000_000
+    body += f"\n/autopilot reject rq-{item_id} {reason}\n/autopilot bogus @everyone <b>x</b>\n"
+    await world.handle(comment_event(world, body))
+    [reply] = replies(world)
+    assert len(reply) < 65_536
+    prose = _outside_code(reply)
+    assert "@everyone" not in reply and "@octo" not in reply
+    assert "<img" not in prose and "<b>" not in prose and "<script" not in reply
+    assert "[x](javascript" not in prose and "\\[x\\](javascript" in prose  # no link
+    assert "\\| \\*\\*bold\\*\\*" in prose  # no table break, no bold
+    assert ReviewQueue(world.store.db).get(item_id).reason == reason
+
+
+async def test_a_flood_of_commands_is_rate_limited(world: World) -> None:
+    for _ in range(12):
+        await world.handle(comment_event(world, "/autopilot status"))
+    bodies = replies(world)
+    assert len(bodies) == 11  # ten answered, one refusal, then silence
+    assert "too many commands from `octocat`" in bodies[-1]
+    last = _last_comment_id(world)
+    assert reactions(world, last) == ["eyes", "confused"]
+
+
+async def test_permission_answers_are_cached_briefly(world: World) -> None:
+    now = [1_000_000.0]
+    ports = Ports(gh=world.gh, stores=world.stores, clock=lambda: now[0])
+    from bot.app.dispatch import dispatch
+    from bot.concerns import compose_router
+
+    for step in (0, 10, 100):
+        now[0] += step
+        await dispatch(
+            compose_router(), comment_event(world, "/autopilot retry", author=READER), ports
+        )
+    assert len(world.fake.calls_to("repos/get-collaborator-permission-level")) == 2
+
+
+async def test_commands_on_an_issue_that_is_no_pull_request(world: World) -> None:
+    issue = await world.gh.post(
+        f"/repos/{world.demo.repo.full_name}/issues", data={"title": "Tracking"}
+    )
+    await world.handle(
+        comment_event(world, "/autopilot retry\n/autopilot queue", number=issue["number"])
+    )
+    key = (world.demo.repo.full_name, issue["number"])
+    [reply] = [
+        c.body
+        for c in world.fake.state.comments.values()
+        if (c.repo, c.issue_number) == key and c.user.type == "Bot"
+    ]
+    assert "`/autopilot retry`: this command works in a pull request's comments only." in reply
+    assert "🚀 `/autopilot queue`: \n\nno fix is waiting for review." in reply
