@@ -9,14 +9,18 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.concerns.ports import Ports
+from bot.core.events import Event
 from bot.core.review import QueueState
 from bot.core.scoring import parse_signals, score
+from bot.fakegh.webhooks import find_example
 from bot.store.review_queue import ReviewQueue
 from tests.concerns.commands_world import (
     READER,
     STRANGER,
     WRITER,
+    check_run_event,
     comment_event,
+    person,
     reactions,
     replies,
 )
@@ -251,3 +255,155 @@ async def test_commands_on_an_issue_that_is_no_pull_request(world: World) -> Non
     ]
     assert "`/autopilot retry`: this command works in a pull request's comments only." in reply
     assert "🚀 `/autopilot queue`: \n\nno fix is waiting for review." in reply
+
+
+# --- merge ------------------------------------------------------------------------------
+
+
+def _check(world: World, name: str, status: str, conclusion: str | None) -> None:
+    from bot.fakegh.state import CheckRun
+
+    run = CheckRun(
+        id=world.fake.state.next_id(),
+        repo=world.demo.repo.full_name,
+        name=name,
+        head_sha=world.demo.pull.head_sha,
+        status=status,
+        conclusion=conclusion,
+        started_at=world.fake.state.now(),
+        completed_at=None,
+        output={},
+        annotations=[],
+    )
+    world.fake.state.check_runs[run.id] = run
+
+
+async def test_merge_merges_the_head_it_saw(world: World) -> None:
+    _check(world, "CI / test", "completed", "success")
+    head = world.demo.pull.head_sha
+    await world.handle(comment_event(world, "/autopilot merge"))
+    [call] = world.fake.calls_to("pulls/merge")
+    assert call.json == {"sha": head, "merge_method": "squash"}
+    assert world.demo.pull.merged_sha is not None
+    assert f"merged `{head[:12]}` (squash)" in replies(world)[0]
+
+
+async def test_merge_is_refused_when_checks_fail(world: World) -> None:
+    _check(world, "CI / test", "completed", "failure")
+    await world.handle(comment_event(world, "/autopilot merge"))
+    assert world.fake.calls_to("pulls/merge") == []
+    assert (
+        "😕 `/autopilot merge`: checks are failing on the head: `CI / test`." in replies(world)[0]
+    )
+
+
+async def test_merge_enables_auto_merge_while_checks_run(world: World) -> None:
+    _check(world, "CI / test", "in_progress", None)
+    await world.handle(comment_event(world, "/autopilot merge"))
+    assert world.fake.calls_to("pulls/merge") == []
+    assert world.demo.pull.auto_merge is not None
+    assert "checks are running (`CI / test`); auto-merge (squash) is on" in replies(world)[0]
+
+
+async def test_merge_is_refused_when_the_head_moved(world: World) -> None:
+    seen = world.demo.pull.head_sha
+    event = comment_event(world, f"/autopilot merge {seen[:10]}")
+    world.fake.push(world.demo.repo, world.demo.pull.head_ref, {"late.py": "x = 1\n"})
+    await world.handle(event)
+    assert world.fake.calls_to("pulls/merge") == []
+    assert f"the head moved from `{seen[:10]}` to" in replies(world)[0]
+    # Without a SHA, a head committed after the comment was written is refused too.
+    event = comment_event(world, "/autopilot merge")
+    event.data["comment"]["updated_at"] = "2020-01-01T00:00:00Z"
+    await world.handle(event)
+    assert world.fake.calls_to("pulls/merge") == []
+    assert "was committed after the command was written" in replies(world)[1]
+
+
+async def test_merge_of_a_closed_pull_request_is_refused(world: World) -> None:
+    world.fake.state.issues[(world.demo.repo.full_name, world.demo.pull.number)].state = "closed"
+    await world.handle(comment_event(world, "/autopilot merge"))
+    assert "the pull request is closed." in replies(world)[0]
+
+
+# --- check-run buttons ------------------------------------------------------------------
+
+
+async def _triaged(world: World) -> int:
+    await world.handle(world.event())
+    [check] = world.fake.state.check_runs.values()
+    return check.id
+
+
+async def test_the_triage_check_run_offers_buttons(world: World) -> None:
+    check_id = await _triaged(world)
+    [call] = world.fake.calls_to("checks/create")
+    assert call.json["actions"] == [
+        {"label": "Fix it", "identifier": "fix", "description": "Apply the safe mechanical fixes"},
+        {
+            "label": "Re-run failed jobs",
+            "identifier": "retry",
+            "description": "Re-run the failed jobs of this run",
+        },
+    ]
+    assert world.fake.state.check_runs[check_id].actions == call.json["actions"]
+
+
+async def test_the_retry_button_reruns_for_writers_only(world: World) -> None:
+    check_id = await _triaged(world)
+    for who in (READER, STRANGER):
+        await world.handle(
+            await check_run_event(
+                world, check_id, action="requested_action", sender=who, identifier="retry"
+            )
+        )
+    assert world.fake.calls_to("actions/re-run-workflow-failed-jobs") == []
+    await world.handle(
+        await check_run_event(
+            world, check_id, action="requested_action", sender=WRITER, identifier="retry"
+        )
+    )
+    [call] = world.fake.calls_to("actions/re-run-workflow-failed-jobs")
+    assert call.path.endswith(f"/runs/{world.demo.run.id}/rerun-failed-jobs")
+    buttons = [b for b in replies(world) if b.startswith("<!-- autopilot:button -->")]
+    assert len(buttons) == 3
+    assert "`reader` pressed `Re-run failed jobs` on `autopilot/triage`" in buttons[0]
+    assert "needs write permission" in buttons[0] and "needs write permission" in buttons[1]
+    assert "🚀 `/autopilot retry`: re-running the failed jobs" in buttons[2]
+
+
+async def test_the_fix_button_is_refused_without_write_or_when_the_head_moved(
+    world: World,
+) -> None:
+    check_id = await _triaged(world)
+    await world.handle(
+        await check_run_event(
+            world, check_id, action="requested_action", sender=READER, identifier="fix"
+        )
+    )
+    assert "😕 `/autopilot fix`: this command needs write permission" in replies(world)[-1]
+    world.fake.push(world.demo.repo, world.demo.pull.head_ref, {"late.py": "x = 1\n"})
+    await world.handle(
+        await check_run_event(
+            world, check_id, action="requested_action", sender=WRITER, identifier="fix"
+        )
+    )
+    assert "the pull request's head moved since this check run" in replies(world)[-1]
+
+
+async def test_rerequested_check_run_and_suite_triage_again(world: World) -> None:
+    check_id = await _triaged(world)
+    listed = len(world.fake.calls_to("actions/list-jobs-for-workflow-run"))
+    await world.handle(await check_run_event(world, check_id, action="rerequested", sender=WRITER))
+    assert len(world.fake.calls_to("actions/list-jobs-for-workflow-run")) == listed + 1
+    payload = find_example("check_suite", "rerequested").payload
+    payload["repository"].update(full_name=world.demo.repo.full_name)
+    payload["check_suite"].update(head_sha=world.demo.pull.head_sha, pull_requests=[])
+    payload["sender"] = person(WRITER)
+    event = Event.from_payload("check_suite", "suite-1", payload)
+    await world.handle(event)
+    assert len(world.fake.calls_to("actions/list-jobs-for-workflow-run")) == listed + 2
+    assert len(world.fake.state.check_runs) == 1  # the same check run, updated
+    payload["sender"] = person(READER)
+    await world.handle(Event.from_payload("check_suite", "suite-2", payload))
+    assert len(world.fake.calls_to("actions/list-jobs-for-workflow-run")) == listed + 2
