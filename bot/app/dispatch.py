@@ -12,6 +12,7 @@ from gidgethub.routing import Router
 
 from bot.concerns.ports import Ports
 from bot.core.events import Event
+from bot.github.client import GitHubRefused
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,12 @@ log = logging.getLogger(__name__)
 class DispatchResult:
     handlers: tuple[str, ...]
     failures: tuple[tuple[str, str], ...]
+    #: Handlers GitHub refused (a gone installation, a 4xx): a reason each, not a failure.
+    refusals: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def all_refused(self) -> bool:
+        return bool(self.refusals) and len(self.refusals) == len(self.handlers)
 
 
 def handler_name(handler: Any) -> str:
@@ -42,12 +49,16 @@ async def dispatch(
     )
     handlers = sorted(matched, key=handler_name)  # a stable order for logs and tests
     failures: list[tuple[str, str]] = []
+    refusals: list[tuple[str, str]] = []
     for handler in handlers:
         name = handler_name(handler)
         context = {"delivery": event.delivery_id, "event": event.label, "handler": name}
         started = time.perf_counter()
         try:
             await handler(event, ports)
+        except GitHubRefused as exc:  # GitHub said no: one warning line, no traceback
+            refusals.append((name, exc.reason))
+            log.warning(f"ignored: {exc.reason}", extra=context)
         except Exception as exc:  # isolation is the point: any failure is recorded, not raised
             error = f"{type(exc).__name__}: {exc}"
             failures.append((name, error))
@@ -56,4 +67,5 @@ async def dispatch(
         else:
             duration_ms = round((time.perf_counter() - started) * 1000, 2)
             log.info("handler done", extra={**context, "duration_ms": duration_ms})
-    return DispatchResult(tuple(handler_name(h) for h in handlers), tuple(failures))
+    names = tuple(handler_name(h) for h in handlers)
+    return DispatchResult(names, tuple(failures), tuple(refusals))

@@ -94,10 +94,13 @@ class Processor:
             self.metrics.handler_failures.labels(handler).inc()
         if not result.handlers:
             return Status.IGNORED, f"no handler for {event.label}"
+        refused = "; ".join(dict.fromkeys(reason for _, reason in result.refusals))
+        if result.all_refused:
+            return Status.IGNORED, f"ignored: {refused}"
         if result.failures:
             names = ", ".join(name.rsplit(".", 1)[-1] for name, _ in result.failures)
             return (
                 Status.FAILED,
                 f"{len(result.failures)} of {len(result.handlers)} handlers failed: {names}",
             )
-        return Status.DONE, None
+        return Status.DONE, f"partly ignored: {refused}" if refused else None

@@ -64,10 +64,11 @@ def render_summary(event: Event, result: DispatchResult, mode: str) -> str:
     ]
     if not result.handlers:
         lines.append("No concern handles this event: nothing to do.")
-    failed = dict(result.failures)
+    failed, refused = dict(result.failures), dict(result.refusals)
     for name in result.handlers:
         short = name.rsplit(".", 2)[-2:]
         mark = f"failed: {failed[name]}" if name in failed else "done"
+        mark = f"ignored: {refused[name]}" if name in refused else mark
         lines.append(f"- `{'.'.join(short)}`: {mark}")
     return "\n".join(lines) + "\n"
 

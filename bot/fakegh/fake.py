@@ -141,6 +141,21 @@ class FakeGitHub:
         self.state.installations[installation_id] = inst
         return inst
 
+    def suspend_installation(self, installation_id: int) -> None:
+        """Suspend an installation: its tokens stop working and no new one is minted (403)."""
+        self.state.installations[installation_id].suspended_at = self.state.now()
+        self._drop_tokens(installation_id)
+
+    def remove_installation(self, installation_id: int) -> None:
+        """Uninstall: the installation and its tokens are gone (404 to a token request)."""
+        del self.state.installations[installation_id]
+        self._drop_tokens(installation_id)
+
+    def _drop_tokens(self, installation_id: int) -> None:
+        for raw, token in list(self.state.tokens.items()):
+            if token.installation_id == installation_id:
+                del self.state.tokens[raw]
+
     def add_token(
         self,
         token: str,

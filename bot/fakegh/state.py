@@ -47,6 +47,7 @@ class Installation:
     app_id: int | None
     repos: list[str]  # "owner/name"; the installation may act on these only
     permissions: dict[str, str]
+    suspended_at: float | None = None
 
 
 @dataclass

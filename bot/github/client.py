@@ -14,7 +14,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 import aiohttp
-from gidgethub import HTTPException, sansio
+from gidgethub import BadRequest, HTTPException, RateLimitExceeded, sansio
 from gidgethub import abc as gh_abc
 from gidgethub.abc import JSON_CONTENT_TYPE
 from uritemplate import variable
@@ -36,6 +36,37 @@ Sleep = Callable[[float], Awaitable[None]]
 
 class GitHubGaveUp(AutopilotError):
     """A request still failed after every retry the policy allows."""
+
+
+class GitHubRefused(BadRequest):
+    """GitHub answered a request with a 4xx that retrying will not change (not a rate limit).
+
+    Still a ``BadRequest`` (callers that expect a 404 keep catching it); ``reason`` is the
+    one line the worker records instead of a traceback.
+    """
+
+    def __init__(self, method: str, url: str, cause: BadRequest) -> None:
+        super().__init__(cause.status_code, *cause.args, headers=cause.headers)
+        self.method, self.path = method, urlsplit(url).path
+
+    @property
+    def reason(self) -> str:
+        return f"GitHub refused {self.method} {self.path}: {int(self.status_code)} {self}"
+
+
+class InstallationGone(GitHubRefused):
+    """The installation's token cannot be minted: it was removed or suspended."""
+
+    def __init__(self, installation_id: int, method: str, url: str, cause: BadRequest) -> None:
+        super().__init__(method, url, cause)
+        self.installation_id = installation_id
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"installation {self.installation_id} is gone (removed or suspended): "
+            f"GitHub answered {int(self.status_code)} {self} to its token request"
+        )
 
 
 class _Retry(Exception):
@@ -148,12 +179,15 @@ class GitHubClient(gh_abc.GitHubAPI):
 
     # -- auth ---------------------------------------------------------------------------
     async def _mint(self, jwt: str) -> Mapping[str, Any]:
-        response = await self.post(
-            "/app/installations/{installation_id}/access_tokens",
-            {"installation_id": self.installation_id},
-            data=b"",
-            jwt=jwt,
-        )
+        url = "/app/installations/{installation_id}/access_tokens"
+        try:
+            response = await self.post(
+                url, {"installation_id": self.installation_id}, data=b"", jwt=jwt
+            )
+        except GitHubRefused as exc:
+            if int(exc.status_code) not in (403, 404) or self.installation_id is None:
+                raise
+            raise InstallationGone(self.installation_id, exc.method, exc.path, exc) from exc
         return response if isinstance(response, Mapping) else {}
 
     async def _authorization(self) -> str | None:
@@ -258,14 +292,19 @@ class GitHubClient(gh_abc.GitHubAPI):
         extra_headers: dict[str, str] | None = None,
     ) -> tuple[bytes, str | None, int]:
         args = (method, url, url_vars, data, accept, jwt, oauth_token, content_type, extra_headers)
-        if method in READ_METHODS or jwt is not None:
-            return await super()._make_request(*args)
-        # Writes to one installation go one at a time (GitHub's advice against secondary
-        # rate limits); the retries of a write stay inside its turn.
-        key = self.installation_id if self._shared.app is not None else "token"
-        lock = self._shared.write_locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            return await super()._make_request(*args)
+        try:
+            if method in READ_METHODS or jwt is not None:
+                return await super()._make_request(*args)
+            # Writes to one installation go one at a time (GitHub's advice against secondary
+            # rate limits); the retries of a write stay inside its turn.
+            key = self.installation_id if self._shared.app is not None else "token"
+            lock = self._shared.write_locks.setdefault(key, asyncio.Lock())
+            async with lock:
+                return await super()._make_request(*args)
+        except BadRequest as exc:
+            if isinstance(exc, GitHubRefused | RateLimitExceeded):
+                raise
+            raise GitHubRefused(method, url, exc) from exc
 
     # -- retries and rate limits --------------------------------------------------------
     def _backoff(self, attempt: int) -> float:

@@ -140,3 +140,41 @@ async def test_installation_is_reconciled_with_the_api_as_the_installation(
         "apps/create-installation-access-token",
         "apps/list-repos-accessible-to-installation",
     ]
+
+
+async def test_a_gone_installation_is_ignored_with_a_reason_not_a_traceback(
+    make_server: ServerFactory,
+    fake_github: FakeGitHub,
+    app_credentials: AppCredentials,
+    caplog: Any,
+) -> None:
+    fake_github.add_installation(957387, "Codertocat", repos=["Hello-World"])
+    fake_github.add_installation(957388, "Codertocat", repos=["Hello-World"])
+    fake_github.remove_installation(957387)
+    fake_github.suspend_installation(957388)
+    server = await make_server(
+        api_url=fake_github.url,
+        app_id=str(app_credentials.app_id),
+        private_key=app_credentials.private_key_pem,
+    )
+    removed = _example("installation", "created")
+    suspended = {
+        **_example("installation", "unsuspend"),
+        "installation": {**_example("installation", "unsuspend")["installation"], "id": 957388},
+    }
+    assert (await server.post("installation", removed, delivery="gone-1")).status == 202
+    assert (await server.post("installation", suspended, delivery="gone-2")).status == 202
+    assert await server.services.runtime.processor.drain() == 2
+    store = server.services.runtime.store
+    first, second = await store.delivery("gone-1"), await store.delivery("gone-2")
+    assert first is not None and second is not None
+    assert (first.status, second.status) == (Status.IGNORED, Status.IGNORED)
+    assert first.note == (
+        "ignored: installation 957387 is gone (removed or suspended): "
+        "GitHub answered 404 Not Found to its token request"
+    )
+    assert second.note is not None and "403 This installation has been suspended" in second.note
+    assert not [r for r in caplog.records if r.exc_info]  # no traceback anywhere
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert sum("installation 957387 is gone" in w for w in warnings) == 1
+    assert await store.failures("gone-1") == []

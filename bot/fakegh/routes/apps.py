@@ -71,7 +71,7 @@ def installation_json(ctx: Ctx, inst: Installation) -> dict[str, Any]:
         "updated_at": iso(0),
         "single_file_name": None,
         "suspended_by": None,
-        "suspended_at": None,
+        "suspended_at": iso(inst.suspended_at) if inst.suspended_at else None,
     }
 
 
@@ -102,6 +102,8 @@ async def get_installation(ctx: Ctx) -> web.StreamResponse:
 @router.route("POST", "/app/installations/{installation_id}/access_tokens", auth="app")
 async def create_access_token(ctx: Ctx) -> web.StreamResponse:
     inst = _installation(ctx)
+    if inst.suspended_at is not None:
+        raise HTTPError(403, "This installation has been suspended")
     wanted = ctx.field("permissions")
     token = mint_installation_token(
         ctx.world, inst.id, wanted if isinstance(wanted, dict) else None
