@@ -6,7 +6,8 @@ import copy
 from typing import Any
 
 from bot.core.events import Event
-from bot.fakegh.state import iso
+from bot.fakegh import FakeGitHub
+from bot.fakegh.state import Comment, Repo, iso
 from bot.fakegh.webhooks import find_example, pull_request_comment
 from tests.concerns.conftest import INSTALLATION, World
 
@@ -17,6 +18,36 @@ def person(login: str, kind: str = "User") -> dict[str, Any]:
     user = copy.deepcopy(find_example("issue_comment", "created").payload["sender"])
     user.update(login=login, type=kind)
     return user
+
+
+def comment_payload(
+    fake: FakeGitHub,
+    repo: Repo,
+    comment: Comment,
+    *,
+    action: str = "created",
+    kind: str = "User",
+    sender: str | None = None,
+) -> dict[str, Any]:
+    """The ``issue_comment`` payload GitHub sends for a comment the fake holds."""
+    number = comment.issue_number
+    payload = pull_request_comment(find_example("issue_comment", "created").payload)
+    payload["action"] = action
+    payload["repository"].update(full_name=repo.full_name, name=repo.name)
+    payload["issue"]["number"] = number
+    if not fake.state.issues[(repo.full_name, number)].is_pull:
+        payload["issue"].pop("pull_request")
+    payload["comment"].update(
+        id=comment.id,
+        body=comment.body,
+        user=person(comment.user.login, kind),
+        html_url=f"https://github.com/{repo.full_name}/pull/{number}#issuecomment-{comment.id}",
+        created_at=iso(comment.created_at),
+        updated_at=iso(comment.updated_at),
+    )
+    payload["sender"] = person(sender or comment.user.login, kind)
+    payload["installation"] = {"id": INSTALLATION}
+    return payload
 
 
 def comment_event(
@@ -37,22 +68,7 @@ def comment_event(
     else:
         comment = world.fake.state.comments[comment_id]
         comment.body, comment.updated_at = body, world.fake.state.now()
-    payload = pull_request_comment(find_example("issue_comment", "created").payload)
-    payload["action"] = action
-    payload["repository"].update(full_name=repo.full_name, name=repo.name)
-    payload["issue"]["number"] = number
-    if not world.fake.state.issues[(repo.full_name, number)].is_pull:
-        payload["issue"].pop("pull_request")
-    payload["comment"].update(
-        id=comment.id,
-        body=body,
-        user=person(author, kind),
-        html_url=f"https://github.com/{repo.full_name}/pull/{number}#issuecomment-{comment.id}",
-        created_at=iso(comment.created_at),
-        updated_at=iso(comment.updated_at),
-    )
-    payload["sender"] = person(sender or author, kind)
-    payload["installation"] = {"id": INSTALLATION}
+    payload = comment_payload(world.fake, repo, comment, action=action, kind=kind, sender=sender)
     return Event.from_payload("issue_comment", f"c-{comment.id}-{action}", payload)
 
 
