@@ -23,6 +23,10 @@ SUBCOMMANDS: tuple[str, ...] = (
     "worker",
     "action",
     "config",
+    # operators' tools
+    "doctor",
+    "app",
+    "replay",
 )
 
 EPILOG = """\

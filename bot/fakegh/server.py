@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.fakegh.auth import authenticate, check_repo_access
 from bot.fakegh.faults import Fault, Faults
 from bot.fakegh.http import AuthKind, Ctx, HTTPError, Principal, Route, error_response
-from bot.fakegh.routes import ROUTERS, actions, graphql
+from bot.fakegh.routes import ROUTERS, actions, graphql, manifest
 from bot.fakegh.spec import Operation, Spec
 from bot.fakegh.state import Clock, World
 from bot.fakegh.templates import Match, TemplateMatcher
@@ -126,6 +126,8 @@ class Server:
         self.app.router.add_route("*", "/{tail:.*}", self.handle)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        if manifest.is_web_form(request.path):  # github.com's page, not the API
+            return await manifest.new_app_form(self.world, request)
         raw = await request.read()
         body: Any = None
         operation_id: str | None = None

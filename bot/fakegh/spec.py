@@ -168,6 +168,24 @@ def _nullable_enum_quirk(e: Any) -> bool:
     return e.validator == "enum" and e.instance is None and bool(schema.get("nullable"))
 
 
+def _user_as_enterprise_quirk(e: Any) -> bool:
+    """A user checked against the ``enterprise`` branch of ``anyOf [simple-user, enterprise]``.
+
+    openapi-core reports the enterprise branch's required fields for an installation's
+    ``account`` even when the value is a valid ``simple-user``; GitHub sends users there.
+    """
+    schema = e.schema if isinstance(e.schema, Mapping) else {}
+    instance = e.instance if isinstance(e.instance, Mapping) else {}
+    enterprise = "slug" in (schema.get("required") or ()) and "login" not in (
+        schema.get("properties") or {}
+    )
+    return e.validator == "required" and enterprise and "login" in instance
+
+
+def _quirk(e: Any) -> bool:
+    return _nullable_enum_quirk(e) or _user_as_enterprise_quirk(e)
+
+
 def describe(error: BaseException) -> str | None:
     """One readable line for an openapi-core error (None when only the null-enum quirk)."""
     head = type(error).__name__
@@ -179,7 +197,7 @@ def describe(error: BaseException) -> str | None:
     while cause is not None:
         schema_errors = getattr(cause, "schema_errors", None)
         if schema_errors:
-            kept = [e for e in schema_errors if not _nullable_enum_quirk(e)]
+            kept = [e for e in schema_errors if not _quirk(e)]
             if not kept:
                 return None
             for e in kept:

@@ -38,6 +38,12 @@ class App:
     name: str
     public_key_pem: str
     owner: User
+    #: What the App was granted and subscribed to (``None``: the fake's defaults).
+    permissions: dict[str, str] | None = None
+    events: list[str] | None = None
+    hook_url: str = "https://autopilot.example.com/webhook"
+    webhook_secret: str | None = None
+    client_secret: str = ""
 
 
 @dataclass
@@ -270,6 +276,8 @@ class World:
     workflows: dict[int, Workflow] = field(default_factory=dict)
     runs: dict[int, WorkflowRun] = field(default_factory=dict)
     jobs: dict[int, Job] = field(default_factory=dict)
+    #: Manifest-flow codes waiting for their conversion (code -> manifest).
+    manifest_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
 
     def next_id(self) -> int:

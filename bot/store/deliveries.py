@@ -163,6 +163,16 @@ class Store:
             (status.value, note, self.clock(), delivery_id),
         )
 
+    async def requeue(self, delivery_id: str) -> bool:
+        """Queue a stored delivery again with fresh attempts (``autopilot replay``)."""
+        changed = await self._run(
+            self.db.execute,
+            "UPDATE deliveries SET status = 'queued', note = NULL, attempts = 0, "
+            "claimed_until = NULL, finished_at = NULL WHERE delivery_id = ?",
+            (delivery_id,),
+        )
+        return changed == 1
+
     async def delivery(self, delivery_id: str) -> Delivery | None:
         row = await self._run(
             self.db.fetchone,

@@ -7,6 +7,7 @@ from bot.fakegh.routes import (
     contents,
     git,
     issues,
+    manifest,
     pulls,
     reactions,
     repos,
@@ -24,4 +25,5 @@ ROUTERS = (
     checks.router,
     actions.router,
     workflows.router,
+    manifest.router,
 )

@@ -12,7 +12,23 @@ from bot.fakegh.shapes import HTML, node_id, repository, user
 from bot.fakegh.state import App, Installation, iso
 
 router = Router()
-EVENTS = ["check_run", "issue_comment", "issues", "pull_request", "push", "workflow_run"]
+EVENTS = [
+    "check_run",
+    "check_suite",
+    "issue_comment",
+    "issues",
+    "pull_request",
+    "push",
+    "workflow_run",
+]
+PERMISSIONS = {
+    "actions": "write",
+    "checks": "write",
+    "contents": "write",
+    "issues": "write",
+    "metadata": "read",
+    "pull_requests": "write",
+}
 
 
 def _app(ctx: Ctx) -> App:
@@ -36,15 +52,8 @@ def integration(ctx: Ctx, app: App) -> dict[str, Any]:
         "html_url": f"{HTML}/apps/{app.slug}",
         "created_at": iso(0),
         "updated_at": iso(0),
-        "permissions": {
-            "checks": "write",
-            "contents": "write",
-            "issues": "write",
-            "pull_requests": "write",
-            "actions": "write",
-            "metadata": "read",
-        },
-        "events": EVENTS,
+        "permissions": dict(PERMISSIONS if app.permissions is None else app.permissions),
+        "events": list(EVENTS if app.events is None else app.events),
         "installations_count": sum(
             1 for i in ctx.world.installations.values() if i.app_id == app.id
         ),
@@ -85,6 +94,18 @@ def _installation(ctx: Ctx) -> Installation:
 @router.route("GET", "/app", auth="app")
 async def get_app(ctx: Ctx) -> web.StreamResponse:
     return json_response(integration(ctx, _app(ctx)))
+
+
+@router.route("GET", "/app/hook/config", auth="app")
+async def get_hook_config(ctx: Ctx) -> web.StreamResponse:
+    app = _app(ctx)
+    data = {
+        "url": app.hook_url,
+        "content_type": "json",
+        "insecure_ssl": "0",
+        "secret": "********" if app.webhook_secret else None,
+    }
+    return json_response({k: v for k, v in data.items() if v is not None})
 
 
 @router.route("GET", "/app/installations", auth="app")
