@@ -7,6 +7,12 @@ from gidgethub.routing import Router
 
 def compose_router() -> Router:
     """The App's and the Action's router: every concern, in one place."""
-    from bot.concerns import ci_failure, ci_recovery, installation, ping
+    from bot.concerns import autofix, ci_failure, ci_recovery, installation, ping
 
-    return Router(ci_failure.router, ci_recovery.router, installation.router, ping.router)
+    return Router(
+        ci_failure.router,
+        ci_recovery.router,
+        installation.router,
+        ping.router,
+        autofix.router,  # journey 2: fix, validate, route
+    )

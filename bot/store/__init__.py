@@ -5,12 +5,19 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from bot.store import history
+from bot.store import fix_attempts, history, review_queue
 from bot.store.deliveries import Store
+from bot.store.fix_attempts import FixAttempts
 from bot.store.history import TriageHistory
+from bot.store.review_queue import ReviewQueue
 
 #: Every table the handlers use, created once when the stores open.
-HANDLER_SCHEMAS: tuple[tuple[str, ...], ...] = (history.SCHEMA,)
+HANDLER_SCHEMAS: tuple[tuple[str, ...], ...] = (
+    history.SCHEMA,
+    # The fix journey: its attempts, and the review queue that manual-review fixes wait in.
+    fix_attempts.SCHEMA,
+    review_queue.SCHEMA,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -19,6 +26,9 @@ class Stores:
 
     deliveries: Store
     history: TriageHistory
+    # The fix journey (bot/concerns/autofix.py).
+    fix_attempts: FixAttempts
+    review_queue: ReviewQueue
 
 
 async def open_stores(deliveries: Store) -> Stores:
@@ -26,4 +36,9 @@ async def open_stores(deliveries: Store) -> Stores:
     db = deliveries.db
     for schema in HANDLER_SCHEMAS:
         await asyncio.to_thread(db.ensure_schema, schema)
-    return Stores(deliveries=deliveries, history=TriageHistory(db))
+    return Stores(
+        deliveries=deliveries,
+        history=TriageHistory(db),
+        fix_attempts=FixAttempts(db),
+        review_queue=ReviewQueue(db),
+    )

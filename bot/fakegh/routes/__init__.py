@@ -3,6 +3,7 @@
 from bot.fakegh.routes import (
     actions,
     apps,
+    archives,
     checks,
     contents,
     git,
@@ -10,6 +11,7 @@ from bot.fakegh.routes import (
     pulls,
     reactions,
     repos,
+    reviews,
     workflows,
 )
 
@@ -24,4 +26,7 @@ ROUTERS = (
     checks.router,
     actions.router,
     workflows.router,
+    # The fix journey: source archives, commit listings, reviews.
+    archives.router,
+    reviews.router,
 )
