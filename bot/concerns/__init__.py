@@ -7,7 +7,15 @@ from gidgethub.routing import Router
 
 def compose_router() -> Router:
     """The App's and the Action's router: every concern, in one place."""
-    from bot.concerns import check_buttons, ci_failure, ci_recovery, commands, installation, ping
+    from bot.concerns import (
+        autofix,
+        check_buttons,
+        ci_failure,
+        ci_recovery,
+        commands,
+        installation,
+        ping,
+    )
 
     return Router(
         ci_failure.router,
@@ -17,4 +25,5 @@ def compose_router() -> Router:
         # people steering the bot: slash-commands and check-run buttons
         commands.router,
         check_buttons.router,
+        autofix.router,  # journey 2: fix, validate, route
     )

@@ -155,3 +155,7 @@ async def on_workflow_run_failed(event: Event, ports: Ports) -> None:
         log.info("dry-run: no check run, no comment", extra=context)
         return
     await publish_report(ports, run, report)
+    # Journey 2 carries on from the triage (lazy import: autofix reuses this module).
+    from bot.concerns.autofix import after_triage
+
+    await after_triage(ports, run, report, repo_config, await pull_numbers(ports.gh, run))

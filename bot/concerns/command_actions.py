@@ -7,7 +7,6 @@ a new command adds its spec to ``bot.core.commands.COMMANDS`` and its executor h
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import Any
 
 from gidgethub import BadRequest
 
-from bot.concerns import merging
+from bot.concerns import autofix, merging
 from bot.concerns.ci_failure import publish_report, triage_run
 from bot.concerns.ports import Ports
 from bot.core.commands import Command
@@ -26,7 +25,7 @@ from bot.core.render import command_reports as reports
 from bot.core.render.command_reply import Outcome, Status
 from bot.core.render.markdown import code, no_mentions, plain, text
 from bot.core.review import QueueItem, QueueState, parse_item_id
-from bot.store.review_queue import AlreadyDecided, ItemNotFound, ReviewQueue
+from bot.store.review_queue import AlreadyDecided, ItemNotFound
 
 log = logging.getLogger(__name__)
 SUMMARY_LIMIT = 2000
@@ -131,21 +130,10 @@ async def run_retry(ports: Ports, request: Request, command: Command) -> Outcome
     return done(command, f"re-running the failed jobs of {text(run.workflow)} run {run.run_id}.")
 
 
-def _fix_journey() -> Any:
-    """``bot.concerns.autofix`` (the fix journey), or ``None`` while it is not built in."""
-    try:
-        return importlib.import_module("bot.concerns.autofix")
-    except ModuleNotFoundError:
-        return None
-
-
 async def run_fix(ports: Ports, request: Request, command: Command) -> Outcome:
     if (problem := _on_pull(command, request)) is not None:
         return problem
     assert request.number is not None
-    autofix = _fix_journey()
-    if autofix is None:
-        return failed(command, "the fix journey is not part of this build.")
     result = await autofix.fix_pull_request(
         ports, request.repo, request.number, requested_by=request.actor
     )
@@ -167,15 +155,11 @@ async def run_merge(ports: Ports, request: Request, command: Command) -> Outcome
     return Outcome(command.text, Status.DONE if decision.ok else Status.REFUSED, decision.message)
 
 
-def _queue(ports: Ports) -> ReviewQueue:
-    return ReviewQueue(ports.stores.deliveries.db)
-
-
 async def _item(ports: Ports, request: Request, command: Command) -> QueueItem | Outcome:
     """The item named by the command, if it belongs to this repository."""
     label = command.args["id"]
     try:
-        item = await asyncio.to_thread(_queue(ports).get, parse_item_id(label))
+        item = await asyncio.to_thread(ports.stores.review_queue.get, parse_item_id(label))
     except ItemNotFound:
         item = None
     if item is None or item.repo.lower() != request.repo.lower():
@@ -190,9 +174,6 @@ async def run_approve(ports: Ports, request: Request, command: Command) -> Outco
     item = await _item(ports, request, command)
     if isinstance(item, Outcome):
         return item
-    autofix = _fix_journey()
-    if autofix is None:
-        return failed(command, "the fix journey is not part of this build.")
     result = await autofix.ship_queued_fix(ports, item.id, actor=request.actor)
     status = Status.DONE if result.ok else Status.FAILED
     return Outcome(command.text, status, no_mentions(plain(result.summary, SUMMARY_LIMIT)))
@@ -206,7 +187,7 @@ async def run_reject(ports: Ports, request: Request, command: Command) -> Outcom
     now = datetime.fromtimestamp(ports.clock(), UTC)
     try:
         item = await asyncio.to_thread(
-            _queue(ports).reject, item.id, actor=request.actor, reason=reason, now=now
+            ports.stores.review_queue.reject, item.id, actor=request.actor, reason=reason, now=now
         )
     except AlreadyDecided as exc:
         return refused(command, text(str(exc)))
@@ -214,14 +195,16 @@ async def run_reject(ports: Ports, request: Request, command: Command) -> Outcom
 
 
 async def _pending(ports: Ports, repo: str) -> list[QueueItem]:
-    items = await asyncio.to_thread(_queue(ports).list_items)
+    items = await asyncio.to_thread(ports.stores.review_queue.list_items)
     return [item for item in items if item.repo.lower() == repo.lower()]
 
 
 async def run_queue(ports: Ports, request: Request, command: Command) -> Outcome:
     items = await _pending(ports, request.repo)
     now = datetime.fromtimestamp(ports.clock(), UTC)
-    return done(command, "\n\n" + reports.queue_table(items, now) + "\n")
+    table = reports.queue_table(items, now)
+    count = f"{len(items)} fix(es) waiting for review (below)." if items else table
+    return Outcome(command.text, Status.DONE, count, details=table if items else "")
 
 
 async def run_status(ports: Ports, request: Request, command: Command) -> Outcome:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.config.settings import Settings
 from bot.core.events import Event
@@ -35,6 +36,17 @@ class HandlerSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Workspace:
+    """The Action's checkout (GITHUB_WORKSPACE): the code the fix journey reads there, whether
+    the job validates a fix itself, and the outputs the journey leaves for the step."""
+
+    path: Path
+    #: With ``GITHUB_TOKEN`` a pushed fix starts no workflow: the job runs the checks itself.
+    validate_in_job: bool = True
+    outputs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Ports:
     """The handler's dependencies, built once per delivery by the worker or the Action."""
 
@@ -42,6 +54,8 @@ class Ports:
     stores: Stores
     settings: HandlerSettings = field(default_factory=HandlerSettings)
     clock: Clock = time.time
+    #: Set by the Action only: the App reads code through the API and keeps no checkout.
+    workspace: Workspace | None = None
     repo_config: RepoConfigReader = field(init=False)
 
     def __post_init__(self) -> None:

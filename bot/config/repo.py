@@ -25,6 +25,7 @@ from bot.config.repo_yaml import (
     to_data,
 )
 from bot.core.config_check import CONFIG_PATH, ConfigError, ConfigProblem
+from bot.core.fix_plan import AutofixPolicy, MergeChecks, ShipMode
 from bot.core.fixes.catalog import CATALOG, by_id
 from bot.core.modes import Mode
 from bot.core.patch_safety import MAX_BYTES, MAX_FILES
@@ -75,6 +76,7 @@ class RepoConfig:
     fixes: FixesConfig = field(default_factory=FixesConfig)
     validation: Checks = field(default_factory=Checks)
     patches: PatchLimits = field(default_factory=PatchLimits)
+    autofix: AutofixPolicy = field(default_factory=AutofixPolicy)
 
     def to_dict(self) -> dict[str, Any]:
         """The effective configuration in the file's own shape (``autopilot config show``)."""
@@ -94,6 +96,7 @@ class RepoConfig:
             },
             "validation": checks,
             "patches": dataclasses.asdict(self.patches),
+            "autofix": _autofix_dict(self.autofix),
         }
 
 
@@ -250,6 +253,32 @@ def _thresholds(scoring: dict[str, Any]) -> Thresholds:
     )
 
 
+def _autofix_dict(policy: AutofixPolicy) -> dict[str, Any]:
+    checks = dataclasses.asdict(policy.checks)
+    return {
+        "enabled": policy.enabled,
+        "ship": str(policy.ship),
+        "max_bot_commits": policy.max_bot_commits,
+        "push_to_forks": policy.push_to_forks,
+        "merge_method": policy.merge_method,
+        "checks": {k: None if v is None else list(v) for k, v in checks.items()},
+    }
+
+
+def _autofix(data: dict[str, Any]) -> AutofixPolicy:
+    default = AutofixPolicy()
+    checks = data.get("checks") or {}
+    names = {k: None if checks.get(k) is None else tuple(checks[k]) for k in checks}
+    return AutofixPolicy(
+        enabled=data.get("enabled", default.enabled),
+        ship=ShipMode(data.get("ship", default.ship)),
+        max_bot_commits=int(data.get("max_bot_commits", default.max_bot_commits)),
+        push_to_forks=data.get("push_to_forks", default.push_to_forks),
+        merge_method=data.get("merge_method", default.merge_method),
+        checks=MergeChecks(**names),
+    )
+
+
 def _build(data: Any) -> RepoConfig:
     if not isinstance(data, dict):  # an empty document: a bare scalar is refused by the schema
         return RepoConfig()
@@ -274,4 +303,5 @@ def _build(data: Any) -> RepoConfig:
             max_bytes=int(patches.get("max_bytes", limits.max_bytes)),
             max_files=int(patches.get("max_files", limits.max_files)),
         ),
+        autofix=_autofix(data.get("autofix") or {}),
     )

@@ -36,6 +36,10 @@ class WorkflowRun:
     head_owner: str | None
     html_url: str
     pulls: tuple[int, ...]
+    #: The head commit's message (the fix journey tells the bot's own commits by it).
+    head_message: str = ""
+    #: Who triggered the run (the author of the failing change when no PR says otherwise).
+    actor: str | None = None
 
     @classmethod
     def from_event(cls, event: Event) -> WorkflowRun | None:
@@ -61,6 +65,8 @@ class WorkflowRun:
                 head_owner=(head_repo.get("owner") or {}).get("login"),
                 html_url=str(run.get("html_url") or ""),
                 pulls=pulls,
+                head_message=str((run.get("head_commit") or {}).get("message") or ""),
+                actor=(run.get("triggering_actor") or run.get("actor") or {}).get("login"),
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             return None

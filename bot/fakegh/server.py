@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.fakegh.auth import authenticate, check_repo_access
 from bot.fakegh.faults import Fault, Faults
 from bot.fakegh.http import AuthKind, Ctx, HTTPError, Principal, Route, error_response
-from bot.fakegh.routes import ROUTERS, actions, graphql, manifest
+from bot.fakegh.routes import ROUTERS, actions, archives, graphql, manifest
 from bot.fakegh.spec import Operation, Spec
 from bot.fakegh.state import Clock, World
 from bot.fakegh.templates import Match, TemplateMatcher
@@ -168,6 +168,9 @@ class Server:
     ) -> tuple[web.StreamResponse, Principal, str | None]:
         base_url = f"{request.scheme}://{request.host}"
         auth_header = request.headers.get("Authorization")
+        if request.path.startswith(archives.ARCHIVE_PREFIX):
+            ctx = Ctx(request, self.world, {}, body, Principal("none"), base_url)
+            return await archives.serve_archive(ctx), ctx.principal, "fakegh/archive-content"
         if request.path.startswith(actions.LOG_PREFIX):
             ctx = Ctx(request, self.world, {}, body, Principal("none"), base_url)
             return await actions.serve_log(ctx), ctx.principal, "fakegh/log-content"

@@ -127,10 +127,24 @@ class PullRequest:
     merged_sha: str | None = None
     merged_at: float | None = None
     auto_merge: dict[str, Any] | None = None
+    requested_reviewers: list[str] = field(default_factory=list)
 
     @property
     def node_id(self) -> str:
         return f"PR_{self.id}"
+
+
+@dataclass
+class Review:
+    id: int
+    repo: str
+    pull_number: int
+    user: User
+    body: str
+    state: str
+    commit_id: str
+    comments: list[dict[str, Any]]
+    submitted_at: float
 
 
 @dataclass
@@ -278,6 +292,7 @@ class World:
     jobs: dict[int, Job] = field(default_factory=dict)
     #: Manifest-flow codes waiting for their conversion (code -> manifest).
     manifest_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reviews: dict[int, Review] = field(default_factory=dict)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
 
     def next_id(self) -> int:

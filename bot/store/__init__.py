@@ -5,15 +5,20 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from bot.store import commands, history
+from bot.store import commands, fix_attempts, history, review_queue
 from bot.store.commands import CommandStore
 from bot.store.deliveries import Store
+from bot.store.fix_attempts import FixAttempts
 from bot.store.history import TriageHistory
+from bot.store.review_queue import ReviewQueue
 
 #: Every table the handlers use, created once when the stores open.
 HANDLER_SCHEMAS: tuple[tuple[str, ...], ...] = (
     history.SCHEMA,
     commands.SCHEMA,
+    # The fix journey: its attempts, and the review queue that manual-review fixes wait in.
+    fix_attempts.SCHEMA,
+    review_queue.SCHEMA,
 )
 
 
@@ -24,6 +29,9 @@ class Stores:
     deliveries: Store
     history: TriageHistory
     commands: CommandStore
+    # The fix journey (bot/concerns/autofix.py).
+    fix_attempts: FixAttempts
+    review_queue: ReviewQueue
 
 
 async def open_stores(deliveries: Store) -> Stores:
@@ -35,4 +43,6 @@ async def open_stores(deliveries: Store) -> Stores:
         deliveries=deliveries,
         history=TriageHistory(db),
         commands=CommandStore(db),
+        fix_attempts=FixAttempts(db),
+        review_queue=ReviewQueue(db),
     )

@@ -40,13 +40,14 @@ async def test_a_signed_delivery_is_triaged_end_to_end(
 ) -> None:
     delivery = await _deliver(make_server, fake_github, app_credentials, "wr-1")
     assert delivery.status is Status.DONE
-    [check] = fake_github.state.check_runs.values()
+    [check] = [r for r in fake_github.state.check_runs.values() if r.name == "autopilot/triage"]
     assert (check.name, check.conclusion, len(check.annotations)) == (
         "autopilot/triage",
         "failure",
         3,
     )
-    assert len(fake_github.calls_to("issues/create-comment")) == 1
+    # One triage comment, and one from the fix journey that follows it.
+    assert len(fake_github.calls_to("issues/create-comment")) == 2
 
 
 async def test_a_403_on_check_run_creation_is_a_recorded_reason_not_a_failure(

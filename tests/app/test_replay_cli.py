@@ -47,7 +47,10 @@ async def test_replay_dispatches_a_stored_delivery_again(
     assert await asyncio.to_thread(cli.main, ["replay", "rp-1", "--log-level", "ERROR"]) == 0
     assert capsys.readouterr().out == "rp-1 (workflow_run.completed): done\n"
     assert len(fake_github.calls_to("actions/list-jobs-for-workflow-run")) == 2
-    assert len(fake_github.state.check_runs) == 1  # the same check run, updated in place
+    triage = [
+        c for c in fake_github.state.check_runs.values() if c.external_id == f"{demo.run.id}:1"
+    ]
+    assert len(triage) == 1  # the same check run, updated in place
     found = await server.services.runtime.store.delivery("rp-1")
     assert found is not None and found.status is Status.DONE and found.attempts == 1
     assert await asyncio.to_thread(cli.main, ["replay", "nope", "--log-level", "ERROR"]) == 2

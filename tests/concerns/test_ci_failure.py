@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from bot.config.settings import Settings
+from bot.core.render import fix_report
 from bot.core.render import triage_report as render
+from bot.fakegh.state import CheckRun
 from tests.concerns.conftest import World, corpus_log
 
 SETTINGS = Settings()
@@ -34,15 +36,27 @@ async def _handle(world: World, settings: Settings = SETTINGS, **changes: Any) -
 
 
 def _bot_comments(world: World) -> list[str]:
-    return [c.body for c in world.fake.state.comments.values() if c.user.type == "Bot"]
+    """The bot's triage comments (the fix journey keeps a comment of its own)."""
+    return [
+        c.body
+        for c in world.fake.state.comments.values()
+        if c.user.type == "Bot" and c.body.startswith(render.MARKER)
+    ]
+
+
+def _triage_checks(world: World) -> list[CheckRun]:
+    """The triage check runs (the fix journey adds ``autopilot/fix``)."""
+    checks = world.fake.state.check_runs.values()
+    return [r for r in checks if r.name != fix_report.CHECK_NAME]
 
 
 async def test_a_failed_run_gets_one_check_run_with_annotations_and_one_comment(
     world: World,
 ) -> None:
     await _handle(world)
-    assert [c.operation_id for c in world.fake.calls] == TRIAGE_CALLS
-    [check] = world.fake.state.check_runs.values()
+    # Journey 2 carries on after these calls (tests/fixjourney).
+    assert [c.operation_id for c in world.fake.calls][: len(TRIAGE_CALLS)] == TRIAGE_CALLS
+    [check] = _triage_checks(world)
     assert (check.name, check.head_sha, check.conclusion) == (
         "autopilot/triage",
         world.demo.pull.head_sha,
@@ -65,9 +79,9 @@ async def test_the_second_run_edits_the_comment_and_a_redelivery_adds_nothing(
     world = any_store_world
     await _handle(world)
     await _handle(world)  # the same delivery again (a lapsed claim, a redelivery)
-    [check] = world.fake.state.check_runs.values()
+    [check] = _triage_checks(world)
     assert len(check.annotations) == 3  # resumed, not appended twice
-    assert world.writes().count("issues/create-comment") == 1
+    assert world.writes().count("issues/create-comment") == 2  # the triage and the fix comment
     rerun = world.fake.add_workflow_run(
         world.demo.repo,
         head_sha=world.demo.pull.head_sha,
@@ -78,8 +92,8 @@ async def test_the_second_run_edits_the_comment_and_a_redelivery_adds_nothing(
     [body] = _bot_comments(world)
     assert world.writes().count("issues/update-comment") == 1
     assert f"run {rerun.id}" in body and "_seen in 1 earlier run_" in body
-    latest = max(world.fake.state.check_runs.values(), key=lambda r: r.id)
-    assert latest.external_id == f"{rerun.id}:1" and len(world.fake.state.check_runs) == 2
+    latest = max(_triage_checks(world), key=lambda r: r.id)
+    assert latest.external_id == f"{rerun.id}:1" and len(_triage_checks(world)) == 2
     rows = world.store.db.fetchall(
         "SELECT r.run_id, f.category, f.file, f.line FROM triage_failures f "
         "JOIN triage_runs r ON r.id = f.triage_id ORDER BY r.run_id, f.file, f.line"
@@ -130,9 +144,11 @@ async def test_more_than_50_annotations_go_in_batches_of_50(world: World, tmp_pa
         len(c.json["output"]["annotations"])
         for c in world.fake.calls
         if c.operation_id in ("checks/create", "checks/update")
+        and c.json.get("name", "autopilot/triage") == "autopilot/triage"
+        and "annotations" in c.json["output"]
     ]
     assert sizes == [50, 50, 20]
-    [check] = world.fake.state.check_runs.values()
+    [check] = _triage_checks(world)
     assert len(check.annotations) == 120 and check.output["title"] == "120 failures: 120 lint"
 
 
@@ -141,7 +157,7 @@ async def test_a_502_on_the_log_download_is_retried(world: World) -> None:
     await _handle(world)
     statuses = [c.status for c in world.fake.calls_to("actions/download-job-logs-for-workflow-run")]
     assert statuses == [502, 302] and world.sleeps.durations == [1.0]
-    [check] = world.fake.state.check_runs.values()
+    [check] = _triage_checks(world)
     assert len(check.annotations) == 3
 
 
@@ -157,7 +173,7 @@ async def test_an_invalid_config_posts_a_failing_config_check_and_stops(world: W
         jobs=[("test", "failure", corpus_log("multi_lint_types_tests_gha"))],
     )
     await world.handle(world.event(run), SETTINGS)
-    [check] = world.fake.state.check_runs.values()
+    [check] = _triage_checks(world)
     assert (check.name, check.conclusion, check.head_sha) == ("autopilot/config", "failure", sha)
     assert [(a["path"], a["start_line"]) for a in check.annotations] == [
         (".github/autopilot.yml", 1)
@@ -203,7 +219,7 @@ async def test_a_pass_after_a_failure_on_one_commit_marks_its_failures_flaky(
     await _handle(world)
     await _handle(world, conclusion="success", run_attempt=2)
     await _handle(world, run_attempt=3)
-    latest = max(world.fake.state.check_runs.values(), key=lambda r: r.id)
+    latest = max(_triage_checks(world), key=lambda r: r.id)
     assert latest.external_id == f"{world.demo.run.id}:3"
     assert {a["annotation_level"] for a in latest.annotations} == {"warning"}
     [body] = _bot_comments(world)

@@ -12,6 +12,7 @@ from bot.concerns.ports import Ports
 from bot.core.events import Event
 from bot.core.review import QueueState
 from bot.core.scoring import parse_signals, score
+from bot.fakegh.state import CheckRun
 from bot.fakegh.webhooks import find_example
 from bot.store.review_queue import ReviewQueue
 from tests.concerns.commands_world import (
@@ -119,7 +120,8 @@ async def test_status_and_queue_report(world: World) -> None:
         in reply
     )
     assert "waiting for review: `rq-1`" in reply
-    assert "1 fix(es) waiting for review:" in reply and "`rq-2`" not in reply
+    assert "🚀 `/autopilot queue`: 1 fix(es) waiting for review (below)." in reply
+    assert "| `rq-1` | #1 | 0.6667 | 0s | F401 |" in reply and "`rq-2`" not in reply
 
 
 async def test_reject_by_a_writer_closes_the_item_like_the_cli(world: World) -> None:
@@ -254,15 +256,13 @@ async def test_commands_on_an_issue_that_is_no_pull_request(world: World) -> Non
         if (c.repo, c.issue_number) == key and c.user.type == "Bot"
     ]
     assert "`/autopilot retry`: this command works in a pull request's comments only." in reply
-    assert "🚀 `/autopilot queue`: \n\nno fix is waiting for review." in reply
+    assert "🚀 `/autopilot queue`: no fix is waiting for review." in reply
 
 
 # --- merge ------------------------------------------------------------------------------
 
 
 def _check(world: World, name: str, status: str, conclusion: str | None) -> None:
-    from bot.fakegh.state import CheckRun
-
     run = CheckRun(
         id=world.fake.state.next_id(),
         repo=world.demo.repo.full_name,
@@ -331,13 +331,26 @@ async def test_merge_of_a_closed_pull_request_is_refused(world: World) -> None:
 
 async def _triaged(world: World) -> int:
     await world.handle(world.event())
-    [check] = world.fake.state.check_runs.values()
+    [check] = _triage_checks(world)
     return check.id
+
+
+def _triage_checks(world: World) -> list[CheckRun]:
+    """The triage check runs (the fix journey posts its own, ``external_id`` ``fix:…``)."""
+    return [
+        c
+        for c in world.fake.state.check_runs.values()
+        if c.name == "autopilot/triage" and not (c.external_id or "").startswith("fix:")
+    ]
 
 
 async def test_the_triage_check_run_offers_buttons(world: World) -> None:
     check_id = await _triaged(world)
-    [call] = world.fake.calls_to("checks/create")
+    [call] = [
+        c
+        for c in world.fake.calls_to("checks/create")
+        if c.json["external_id"] == f"{world.demo.run.id}:1"
+    ]
     assert call.json["actions"] == [
         {"label": "Fix it", "identifier": "fix", "description": "Apply the safe mechanical fixes"},
         {
@@ -403,7 +416,7 @@ async def test_rerequested_check_run_and_suite_triage_again(world: World) -> Non
     event = Event.from_payload("check_suite", "suite-1", payload)
     await world.handle(event)
     assert len(world.fake.calls_to("actions/list-jobs-for-workflow-run")) == listed + 2
-    assert len(world.fake.state.check_runs) == 1  # the same check run, updated
+    assert len(_triage_checks(world)) == 1  # the same check run, updated
     payload["sender"] = person(READER)
     await world.handle(Event.from_payload("check_suite", "suite-2", payload))
     assert len(world.fake.calls_to("actions/list-jobs-for-workflow-run")) == listed + 2

@@ -58,12 +58,14 @@ async def test_the_manifest_flow_creates_the_app_and_writes_its_credentials(
     command = asyncio.create_task(asyncio.to_thread(cli.main, argv))
     action, manifest_json = _form(await _page(f"http://127.0.0.1:{port}/"))
     assert action.startswith(f"{api}/organizations/octo-org/settings/apps/new?state=")
-    async with aiohttp.ClientSession() as session:
-        # The person confirms on GitHub; GitHub redirects back to the local callback.
-        async with session.post(action, data={"manifest": manifest_json}) as response:
-            assert response.status == 200, await response.text()
-            assert "created" in await response.text()
-            assert str(response.url).startswith(f"http://127.0.0.1:{port}/callback?code=")
+    # The person confirms on GitHub; GitHub redirects back to the local callback.
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(action, data={"manifest": manifest_json}) as response,
+    ):
+        assert response.status == 200, await response.text()
+        assert "created" in await response.text()
+        assert str(response.url).startswith(f"http://127.0.0.1:{port}/callback?code=")
     assert await command == 0
     [app] = [a for a in fake_github.state.apps.values() if a.name == "CI Autopilot"]
     wanted = load_manifest(PROJECT_MANIFEST)

@@ -36,6 +36,8 @@ class Outcome:
     command: str
     status: Status
     message: str
+    #: A block (a table) shown after the list of outcomes.
+    details: str = ""
 
     @property
     def ok(self) -> bool:
@@ -100,6 +102,7 @@ def reply(
         lines.append(
             f"- {skipped} command(s) of this comment had already run and were not run again."
         )
+    lines += [f"\n{o.details}" for o in outcomes if o.details]
     if show_help:
         lines += ["", "Commands (one per line, outside code blocks and quotes):", "", help_table()]
     return fit(no_mentions("\n".join(lines)) + "\n", REPLY_LIMIT)

@@ -38,7 +38,7 @@ class CheckSummary:
 
     def describe(self) -> str:
         if not (self.passed or self.failing or self.pending):
-            return "no checks"
+            return "none reported"
         parts = [f"{len(self.passed)} passed"]
         if self.failing:
             parts.append(f"{len(self.failing)} failing ({names(self.failing)})")
@@ -57,8 +57,6 @@ def queue_table(items: Sequence[QueueItem], now: datetime) -> str:
     if not items:
         return "no fix is waiting for review."
     lines = [
-        f"{len(items)} fix(es) waiting for review:",
-        "",
         "| id | pull request | confidence | waiting | fixes |",
         "|---|---|---|---|---|",
     ]
@@ -85,8 +83,8 @@ def status(
 ) -> str:
     """``/autopilot status`` on a pull request."""
     lines = [
-        f"pull request #{number} is {text(state)}, head {code(head_sha[:12])}: "
-        f"checks {checks.describe()}",
+        f"pull request #{number} is {text(state)}, head {code(head_sha[:12])}",
+        f"checks: {checks.describe()}",
     ]
     if mergeable_state:
         lines.append(f"mergeable state {code(mergeable_state)}")

@@ -3,6 +3,7 @@
 from bot.fakegh.routes import (
     actions,
     apps,
+    archives,
     checks,
     contents,
     git,
@@ -11,6 +12,7 @@ from bot.fakegh.routes import (
     pulls,
     reactions,
     repos,
+    reviews,
     workflows,
 )
 
@@ -26,4 +28,7 @@ ROUTERS = (
     actions.router,
     workflows.router,
     manifest.router,
+    # The fix journey: source archives, commit listings, reviews.
+    archives.router,
+    reviews.router,
 )

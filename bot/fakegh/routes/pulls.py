@@ -137,13 +137,15 @@ def pull_json(ctx: Ctx, pull: PullRequest) -> dict[str, Any]:
         "mergeable": pull.mergeable if state == "open" else None,
         "mergeable_state": "clean" if pull.mergeable else "dirty",
         "maintainer_can_modify": pull.maintainer_can_modify,
-        "requested_reviewers": [],
+        "requested_reviewers": [
+            user(ctx, ctx.world.user(login)) for login in pull.requested_reviewers
+        ],
         "requested_teams": [],
         "review_comments": 0,
         "commits": 1,
-        "additions": sum(f["additions"] for f in _files(ctx, pull)),
-        "deletions": sum(f["deletions"] for f in _files(ctx, pull)),
-        "changed_files": len(_files(ctx, pull)),
+        "additions": sum(f["additions"] for f in files_of(ctx, pull)),
+        "deletions": sum(f["deletions"] for f in files_of(ctx, pull)),
+        "changed_files": len(files_of(ctx, pull)),
     }
 
 
@@ -154,7 +156,7 @@ def _auto_merge(ctx: Ctx, pull: PullRequest) -> dict[str, Any] | None:
     return {**pull.auto_merge, "enabled_by": user(ctx, who)}
 
 
-def _files(ctx: Ctx, pull: PullRequest) -> list[dict[str, Any]]:
+def files_of(ctx: Ctx, pull: PullRequest) -> list[dict[str, Any]]:
     """The diff between the base and the head commit, one entry per changed file."""
     repo, head_repo = ctx.world.repos[pull.repo.lower()], ctx.world.repos[pull.head_repo.lower()]
     old = repo.commit_files(pull.base_sha)
@@ -257,7 +259,7 @@ async def update_pull(ctx: Ctx) -> web.StreamResponse:
 
 @router.route("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files")
 async def list_files(ctx: Ctx) -> web.StreamResponse:
-    page, headers = paginate(ctx, _files(ctx, get_pull(ctx)))
+    page, headers = paginate(ctx, files_of(ctx, get_pull(ctx)))
     return json_response(page, headers=headers)
 
 
