@@ -61,9 +61,12 @@ async def permission(ports: Ports, repo: str, login: str) -> Permission:
     try:
         data = await ports.gh.getitem(f"/repos/{repo}/collaborators/{login}/permission")
     except BadRequest as exc:
+        # 404: not a user GitHub knows. Anything else: the answer is unknown, and an
+        # unknown permission never grants write (nothing is cached either).
         if int(exc.status_code) != 404:
-            raise
-        data = {}  # not a user GitHub knows: no permission
+            log.warning(f"{repo}: cannot read {login}'s permission ({exc}): treated as none")
+            return Permission.NONE
+        data = {}
     level = Permission.from_api(data.get("permission"), data.get("role_name"))
     await store.cache_permission(repo, login, level.value, now=now)
     return level

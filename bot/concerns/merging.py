@@ -2,7 +2,8 @@
 
 Guards, in order: the pull request is open and not a draft; its head is the commit the
 command saw (an explicit SHA, the check run's head, or no commit newer than the comment);
-no check is failing; the repository allows the merge method. The merge itself passes the
+no check is failing; no conflicts; the method is ``autofix.merge_method`` when the
+repository allows it, else the first one it allows. The merge itself passes the
 head SHA (``sha`` on the merge API, ``expectedHeadOid`` for auto-merge), so a push between
 the bot's reading and its merging is refused by GitHub too.
 """
@@ -18,6 +19,7 @@ from gidgethub import BadRequest, GraphQLException
 
 from bot.concerns.ports import Ports
 from bot.core.command_payloads import timestamp
+from bot.core.config_check import CONFIG_PATH, ConfigError
 from bot.core.render.command_reports import CheckSummary, names
 from bot.core.render.markdown import code, text
 
@@ -74,11 +76,10 @@ async def _moved(
     return None
 
 
-def _method(repository: Mapping[str, Any]) -> str | None:
-    for method, setting in METHODS:
-        if repository.get(setting, True):
-            return method
-    return None
+def _method(repository: Mapping[str, Any], preferred: str) -> str | None:
+    """The configured method if the repository allows it, else the first one it allows."""
+    allowed = [method for method, setting in METHODS if repository.get(setting, True)]
+    return preferred if preferred in allowed else next(iter(allowed), None)
 
 
 async def _auto_merge(
@@ -125,8 +126,12 @@ async def merge_pull(
         return MergeDecision(False, "it has conflicts with its base branch; resolve them first.")
     if state == "behind":
         return MergeDecision(False, "its branch is behind its base; update it first.")
+    try:
+        config = await ports.repo_config.at(repo, head)
+    except ConfigError as exc:
+        return MergeDecision(False, f"{code(CONFIG_PATH)} is invalid: {text(str(exc))}.")
     repository = await ports.gh.getitem(f"/repos/{repo}")
-    method = _method(repository)
+    method = _method(repository, config.autofix.merge_method)
     if method is None:
         return MergeDecision(False, "the repository allows no merge method.")
     if checks.pending or state == "blocked":

@@ -420,3 +420,15 @@ async def test_rerequested_check_run_and_suite_triage_again(world: World) -> Non
     payload["sender"] = person(READER)
     await world.handle(Event.from_payload("check_suite", "suite-2", payload))
     assert len(world.fake.calls_to("actions/list-jobs-for-workflow-run")) == listed + 2
+
+
+async def test_an_unreadable_permission_never_grants_write(world: World) -> None:
+    world.fake.inject_fault(
+        403,
+        operation_id="repos/get-collaborator-permission-level",
+        message="Resource not accessible by integration",
+        headers={"retry-after": ""},
+    )
+    await world.handle(comment_event(world, "/autopilot retry"))
+    assert world.fake.calls_to("actions/re-run-workflow-failed-jobs") == []
+    assert "`octocat` has `none` permission" in replies(world)[0]
