@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from triage_corpus_project import Run, at
-from triage_corpus_versions import VersionCase
+from testdata.corpora.project import Run, at
+from testdata.corpora.versions_tests import VersionCase
 
 #: Installed once with npm into the tool cache; each checkout links its ``node_modules``.
 NPM_PINS = ("jest@29.7.0", "typescript@5.4.5")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from triage_corpus_project import PROJECT, TESTS, Case, Run, at, in_file, local_wheels
+from testdata.corpora.project import PROJECT, TESTS, Case, Run, at, in_file, local_wheels
 
 CORE = "calc/core.py"
 TEST = "tests/test_core.py"

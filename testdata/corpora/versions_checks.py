@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from triage_corpus_project import Run, at, in_file
-from triage_corpus_realworld_checks import FLAKE8, MYPY, PYLINT
-from triage_corpus_versions import VersionCase
+from testdata.corpora.project import Run, at, in_file
+from testdata.corpora.realworld_checks import FLAKE8, MYPY, PYLINT
+from testdata.corpora.versions_tests import VersionCase
 
 IDNA = "idna/core.py"
 RUFF = ["ruff", "check", "--no-cache", "--isolated", "--select", "F,E9"]

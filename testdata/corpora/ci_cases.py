@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from triage_corpus_project import CORE, PROJECT, TESTS, Run, at, in_file
-from triage_corpus_realworld import RealCase
+from testdata.corpora.project import CORE, PROJECT, TESTS, RealCase, Run, at, in_file
 
 #: Every tool the throwaway venv gets, pinned (pre-commit hooks run them as ``language: system``).
 CI_PINS = (

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from triage_corpus_project import Run, at, in_file
-from triage_corpus_realworld import Project, RealCase
-from triage_corpus_realworld_tests import PYTEST
+from testdata.corpora.project import Project, RealCase, Run, at, in_file
+from testdata.corpora.realworld_tests import PYTEST
 
 PROJECTS = {
     "attrs": Project("attrs", "26.1.0", "attrs", "src"),
