@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from bot.fakegh.demo import CALC_CORE, CALC_TESTS
 
@@ -155,6 +157,17 @@ class RealCase:
     gha: bool = False
     venv_inside: bool = False
     extra: tuple[str, ...] = ()
+
+
+CaseT = TypeVar("CaseT", bound=RealCase)
+
+
+def as_job(case: CaseT, name: str, description: str, runs: list[Run]) -> CaseT:
+    """``case`` again (same project, faults and labels) with other commands, kept as a job
+    log at the runner's checkout path."""
+    return dataclasses.replace(
+        case, name=name, description=description, runs=runs, place="runner", gha=True
+    )
 
 
 #: A wrong expectation in the calc project's tests (the marker ``# add`` is its line).
