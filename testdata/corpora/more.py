@@ -18,6 +18,7 @@ from testdata.corpora.project import (
     PROJECT,
     RealCase,
     Run,
+    as_job,
     at,
     in_file,
     local_wheels,
@@ -82,6 +83,13 @@ def _go_fault(old: str, new: str, rel: str = "calc.go") -> tuple[str, str, str]:
 
 PANIC = "func Pick(xs []int, i int) int {\n\treturn xs[i]  // panic\n}\n"
 PANIC_TEST = "func TestPick(t *testing.T) {\n\tPick([]int{1, 2, 3}, 5)\n}\n"
+POETRY_CONFLICT = on_calc(
+    "dependency_poetry_conflict",
+    "poetry lock: a path dependency needs calc-base 2.0 but the project pins 1.0",
+    [POETRY_LOCK],
+    faults=[*PY_FILES, ("pyproject.toml", "", PYPROJECT + PLUGIN)],
+    labels=[in_file(None, "dependency")],
+)
 CASES = [
     on_calc(
         "assertion_go_test",
@@ -124,20 +132,11 @@ CASES = [
         faults=[*PY_FILES, ("calc/core.py", "return a + b", "return str(a + b)  # type")],
         labels=[at("calc/core.py", "# type", "type_error")],
     ),
-    on_calc(
-        "dependency_poetry_conflict",
-        "poetry lock: a path dependency needs calc-base 2.0 but the project pins 1.0",
-        [POETRY_LOCK],
-        faults=[*PY_FILES, ("pyproject.toml", "", PYPROJECT + PLUGIN)],
-        labels=[in_file(None, "dependency")],
-    ),
-    on_calc(
+    POETRY_CONFLICT,
+    as_job(
+        POETRY_CONFLICT,
         "dependency_poetry_conflict_gha",
         "job log: poetry lock fails on conflicting path dependencies",
-        [POETRY_LOCK],
-        faults=[*PY_FILES, ("pyproject.toml", "", PYPROJECT + PLUGIN)],
-        labels=[in_file(None, "dependency")],
-        gha=True,
     ),
     on_calc(
         "dependency_c_extension_build",

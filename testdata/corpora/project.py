@@ -162,11 +162,12 @@ class RealCase:
 CaseT = TypeVar("CaseT", bound=RealCase)
 
 
-def as_job(case: CaseT, name: str, description: str, runs: list[Run]) -> CaseT:
-    """``case`` again (same project, faults and labels) with other commands, kept as a job
-    log at the runner's checkout path."""
+def as_job(case: CaseT, name: str, description: str, runs: list[Run] | None = None) -> CaseT:
+    """``case`` again (same project, faults and labels; its commands unless ``runs`` are
+    given), kept as a job log at the runner's checkout path."""
+    again = runs if runs is not None else case.runs
     return dataclasses.replace(
-        case, name=name, description=description, runs=runs, place="runner", gha=True
+        case, name=name, description=description, runs=again, place="runner", gha=True
     )
 
 

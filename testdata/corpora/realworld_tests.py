@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from testdata.corpora.project import Project, RealCase, Run, at, in_file
+from testdata.corpora.project import Project, RealCase, Run, as_job, at, in_file
 
 PROJECTS = {
     "toolz": Project("toolz", "1.0.0", "toolz"),
@@ -85,6 +85,14 @@ NTH_TYPO = (
     "return next(itertools.islice(sequence, n, None))",
 )
 
+OOM_KILLED = RealCase(
+    "infrastructure_oom_killed_raw",
+    "the test process is SIGKILLed, raw output of the shell step",
+    "toolz",
+    [Run(["bash", "-c", "python -m pytest -q -p no:cacheprovider toolz/tests; exit $?"])],
+    [in_file(None, "infrastructure")],
+    [("toolz/tests/test_zz_oom.py", "", OOM)],
+)
 TEST_CASES: list[RealCase] = [
     RealCase(
         "assertion_toolz_source_bug_q",
@@ -410,22 +418,10 @@ TEST_CASES: list[RealCase] = [
         [(TZ_SRC, *NTH_TYPO), ("noxfile.py", "", NOXFILE)],
         extra=WRAPPERS,
     ),
-    RealCase(
+    as_job(
+        OOM_KILLED,
         "infrastructure_oom_killed_gha",
         "the test process is SIGKILLed (as by the OOM killer): bash prints Killed, exit 137",
-        "toolz",
-        [Run(["bash", "-c", "python -m pytest -q -p no:cacheprovider toolz/tests; exit $?"])],
-        [in_file(None, "infrastructure")],
-        [("toolz/tests/test_zz_oom.py", "", OOM)],
-        place="runner",
-        gha=True,
     ),
-    RealCase(
-        "infrastructure_oom_killed_raw",
-        "the test process is SIGKILLed, raw output of the shell step",
-        "toolz",
-        [Run(["bash", "-c", "python -m pytest -q -p no:cacheprovider toolz/tests; exit $?"])],
-        [in_file(None, "infrastructure")],
-        [("toolz/tests/test_zz_oom.py", "", OOM)],
-    ),
+    OOM_KILLED,
 ]

@@ -19,6 +19,7 @@ from testdata.corpora.project import (
     WRONG_ADD,
     RealCase,
     Run,
+    as_job,
     at,
     in_file,
     local_wheels,
@@ -72,21 +73,23 @@ SHELL = (
 )
 
 
+MAKE_PYTEST = on_calc(
+    "assertion_make_pytest",
+    "make test runs pytest: make's own error line adds nothing to the failing test",
+    [MAKE],
+    faults=[WRONG_ADD],
+    labels=[at("tests/test_core.py", "# add", "assertion", "tests/test_core.py::test_add")],
+)
+BROKEN_REQUIREMENT = on_calc(
+    "dependency_pip_check",
+    "pip check: an installed package needs a newer version of another",
+    [PIP_CHECK],
+    labels=[in_file(None, "dependency")],
+)
 CASES = [
-    on_calc(
-        "assertion_make_pytest",
-        "make test runs pytest: make's own error line adds nothing to the failing test",
-        [MAKE],
-        faults=[WRONG_ADD],
-        labels=[at("tests/test_core.py", "# add", "assertion", "tests/test_core.py::test_add")],
-    ),
-    on_calc(
-        "assertion_make_pytest_gha",
-        "job log: make test runs pytest, one failing test",
-        [MAKE],
-        faults=[WRONG_ADD],
-        labels=[at("tests/test_core.py", "# add", "assertion", "tests/test_core.py::test_add")],
-        gha=True,
+    MAKE_PYTEST,
+    as_job(
+        MAKE_PYTEST, "assertion_make_pytest_gha", "job log: make test runs pytest, one failing test"
     ),
     on_calc(
         "unknown_make_alone",
@@ -156,18 +159,11 @@ CASES = [
         faults=[SHELL],
         labels=[at("calc/shell.py", "# import", "lint"), at("calc/shell.py", "# shell", "lint")],
     ),
-    on_calc(
-        "dependency_pip_check",
-        "pip check: an installed package needs a newer version of another",
-        [PIP_CHECK],
-        labels=[in_file(None, "dependency")],
-    ),
-    on_calc(
+    BROKEN_REQUIREMENT,
+    as_job(
+        BROKEN_REQUIREMENT,
         "dependency_pip_check_gha",
         "job log: pip check after installing the project",
-        [PIP_CHECK],
-        labels=[in_file(None, "dependency")],
-        gha=True,
     ),
     on_calc(
         "lint_twine_check",
