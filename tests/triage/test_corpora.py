@@ -9,7 +9,6 @@ import pytest
 
 from testdata.corpora import __main__ as cli
 from testdata.corpora import project, versions_tests
-from testdata.corpora.corpus import TRIAGE
 from testdata.corpora.joblog import gha
 from testdata.corpora.versions import CASES
 from testdata.corpora.versions_other import NPM_PINS
@@ -37,12 +36,12 @@ def test_versions_corpus_pins_every_tool_it_installs() -> None:
     assert {case.tools for case in CASES} <= set(versions_tests.TOOLSETS)
 
 
-def test_every_committed_log_belongs_to_one_corpus_case() -> None:
-    corpora = cli.corpora()
-    made = {corpus.out / f"{case.name}.log" for corpus in corpora.values() for case in corpus.cases}
-    names = [case.name for corpus in corpora.values() for case in corpus.cases]
-    assert len(made) == len(names)
-    assert made == set(TRIAGE.rglob("*.log"))
+def test_each_corpus_folder_holds_exactly_its_cases() -> None:
+    for corpus in cli.corpora().values():
+        names = [case.name for case in corpus.cases]
+        assert len(set(names)) == len(names), corpus.name
+        committed = {path.stem for path in corpus.out.glob("*.log")}
+        assert committed == set(names), corpus.name
 
 
 def test_list_names_every_corpus(capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,3 +53,11 @@ def test_list_names_every_corpus(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_corpus_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["nosuch"]) == 2
     assert "unknown corpus: nosuch" in capsys.readouterr().err
+
+
+def test_one_command_regenerates_a_case_with_its_committed_labels(tmp_path: Path) -> None:
+    toy = cli.corpora()["toy"]
+    assert cli.main(["toy", "-k", "lint_ruff_full", "--out", str(tmp_path)]) == 0
+    made = tmp_path / "lint_ruff_full.expected.json"
+    assert made.read_text() == (toy.out / "lint_ruff_full.expected.json").read_text()
+    assert "F401" in (tmp_path / "lint_ruff_full.log").read_text()
