@@ -17,7 +17,8 @@ from testdata.corpora.corpus import Archives, Corpus
 from testdata.corpora.joblog import gha
 from testdata.corpora.project import Case, Run, Workspace
 from testdata.corpora.runner import BIN, Built, base_env, execute, run_steps
-from testdata.corpora.toy_cases import CASES
+from testdata.corpora.toy_cases import TEST_CASES
+from testdata.corpora.toy_checks import CHECK_CASES
 
 RUNNER_ROOT = "/home/runner/work/calc/calc"
 
@@ -55,4 +56,4 @@ def build(case: Case, _: Archives) -> Built:
     return text, labels
 
 
-CORPUS = Corpus("toy", __doc__, "", CASES, build)
+CORPUS = Corpus("toy", __doc__, "", [*TEST_CASES, *CHECK_CASES], build)
