@@ -84,7 +84,12 @@ async def _config_problem(ports: Ports, run: WorkflowRun, error: ConfigError) ->
         return
     annotations = output.pop("annotations")
     request = CheckRunRequest(
-        CONFIG_CHECK, run.head_sha, CheckConclusion.FAILURE, run.external_id, output, annotations
+        name=CONFIG_CHECK,
+        head_sha=run.head_sha,
+        conclusion=CheckConclusion.FAILURE,
+        external_id=run.external_id,
+        output=output,
+        annotations=annotations,
     )
     await publish_check_run(ports.gh, run.repo, request)
 
@@ -120,13 +125,13 @@ async def publish_report(ports: Ports, run: WorkflowRun, report: render.TriageRe
     """The ``autopilot/triage`` check run of this attempt and the PRs' sticky comment."""
     output = render.check_output(report)
     request = CheckRunRequest(
-        render.CHECK_NAME,
-        run.head_sha,
-        output.conclusion,
-        run.external_id,
-        output.output(),
-        output.annotations,
-        actions_for(report),
+        name=render.CHECK_NAME,
+        head_sha=run.head_sha,
+        conclusion=output.conclusion,
+        external_id=run.external_id,
+        output=output.output(),
+        annotations=output.annotations,
+        actions=actions_for(report),
     )
     await publish_check_run(ports.gh, run.repo, request)
     body = render.comment(report)

@@ -70,7 +70,11 @@ async def show(
         return
     conclusion, output = render.check_output(view)
     request = CheckRunRequest(
-        render.CHECK_NAME, view.failed_sha, conclusion, external_id(view.run_id), output
+        name=render.CHECK_NAME,
+        head_sha=view.failed_sha,
+        conclusion=conclusion,
+        external_id=external_id(view.run_id),
+        output=output,
     )
     await publish_check_run(ports.gh, view.repo, request)
     body = render.comment(view)
