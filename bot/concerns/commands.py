@@ -24,6 +24,7 @@ from bot.core.events import Event
 from bot.core.render import command_reply as render
 from bot.core.render.command_reply import Outcome, Status
 from bot.core.render.markdown import code, plain
+from bot.github.client import GitHubRefused, InstallationGone
 from bot.github.publish import edit_comment, find_sticky_comment
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,18 @@ async def rate_limited(ports: Ports, login: str, repo: str, count: int) -> bool 
     return len(recent) < RATE_LIMIT.limit + count
 
 
+async def _find_reply(ports: Ports, comment: CommentEvent) -> Mapping[str, Any] | None:
+    """The bot's earlier reply to this comment; none when the comments cannot be listed."""
+    prefix = render.reply_prefix(comment.comment_id)
+    try:
+        return await find_sticky_comment(ports.gh, comment.repo, comment.number, marker=prefix)
+    except GitHubRefused as exc:
+        if isinstance(exc, InstallationGone):
+            raise  # nothing else can be done either
+        log.warning(f"{comment.repo}: cannot list comments ({exc.reason}); replying anew")
+        return None
+
+
 def _already_ran(reply_body: str | None) -> frozenset[str]:
     return render.ran_digests(reply_body or "")
 
@@ -149,8 +162,7 @@ async def on_comment(event: Event, ports: Ports) -> None:
 
 async def _answer(ports: Ports, comment: CommentEvent, parsed: Parsed, actor: str) -> None:
     repo, comment_id = comment.repo, comment.comment_id
-    prefix = render.reply_prefix(comment_id)
-    reply = await find_sticky_comment(ports.gh, repo, comment.number, marker=prefix)
+    reply = await _find_reply(ports, comment)
     ran = await ports.stores.commands.ran(comment_id) | _already_ran(
         None if reply is None else str(reply.get("body"))
     )

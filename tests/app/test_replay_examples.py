@@ -69,3 +69,27 @@ async def test_replayed_examples_make_only_requests_the_spec_accepts(
     assert "apps/create-installation-access-token" in made_calls
     assert "actions/list-jobs-for-workflow-run" in made_calls  # the failed workflow runs
     assert not fake_github.unexpected_violations(), fake_github.unexpected_violations()
+
+
+async def test_replayed_examples_for_unknown_installations_end_without_tracebacks(
+    make_server: ServerFactory,
+    fake_github: FakeGitHub,
+    app_credentials: AppCredentials,
+    webhook_examples: list[tuple[str, str | None, dict[str, Any]]],
+    caplog: Any,
+) -> None:
+    """Installations the fake does not know (removed ones): a reason each, no traceback."""
+    server = await make_server(
+        api_url=fake_github.url,
+        app_id=str(app_credentials.app_id),
+        private_key=app_credentials.private_key_pem,
+    )
+    for index, (event, _action, payload) in enumerate(webhook_examples):
+        response = await server.post(event, payload, delivery=f"gone-{index}")
+        assert response.status == 202, (event, await response.text())
+    assert await server.services.runtime.processor.drain() == len(webhook_examples)
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+    recent = await server.services.runtime.store.recent(limit=len(webhook_examples))
+    gone = [d for d in recent if d.note and "is gone (removed or suspended)" in d.note]
+    assert gone and all(d.status is Status.IGNORED for d in gone)
+    assert not [d for d in recent if d.status is Status.FAILED]
