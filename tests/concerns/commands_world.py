@@ -11,6 +11,8 @@ from bot.fakegh.state import Comment, Repo, iso
 from bot.fakegh.webhooks import find_example, pull_request_comment
 from tests.concerns.conftest import INSTALLATION, World
 
+__all__ = ["INSTALLATION", "READER", "STRANGER", "WRITER"]
+
 READER, STRANGER, WRITER = "reader", "stranger", "octocat"
 
 
