@@ -74,7 +74,7 @@ def headline(view: FixView) -> str:
         Stage.MERGED: f"fix {_short(view.fix_sha)} merged",
         Stage.OPEN: f"fix {_short(view.fix_sha)} waits for a review",
         Stage.QUEUED: f"fix {_short(view.fix_sha)} is in the review queue",
-        Stage.FAILED: f"CI failed on fix {_short(view.fix_sha)}: it will not merge",
+        Stage.FAILED: f"CI failed on fix {_short(view.fix_sha)}: it does not merge by itself",
     }
     return lines[view.stage]
 
@@ -102,7 +102,7 @@ def _score(view: FixView) -> list[str]:
 
 def _next(view: FixView) -> list[str]:
     label = format_item_id(view.queue_id) if view.queue_id else "ID"
-    if view.stage is Stage.QUEUED:
+    if view.queue_id is not None and view.stage in (Stage.QUEUED, Stage.FAILED):
         return [
             f"It waits as {code(label)}: comment {code(f'/autopilot approve {label}')} to ship "
             f"it or {code(f'/autopilot reject {label} reason')} to drop it.",
@@ -114,7 +114,8 @@ def _next(view: FixView) -> list[str]:
 
 
 def _patch_block(view: FixView) -> list[str]:
-    if not view.patch or view.stage not in (Stage.SUGGESTED, Stage.QUEUED, Stage.NO_FIX):
+    shown = (Stage.SUGGESTED, Stage.QUEUED, Stage.FAILED, Stage.NO_FIX)
+    if not view.patch or view.stage not in shown:
         return []
     if len(view.patch) > PATCH_SHOWN:
         return [f"The patch is {len(view.patch)} characters long: too long to show here.", ""]
