@@ -43,6 +43,7 @@ from bot.core.patch_safety import check_patch
 from bot.core.payloads import WorkflowRun
 from bot.core.render import fix_report as render
 from bot.core.render.triage_report import TriageReport
+from bot.core.scoring import Signals, score
 from bot.core.triage import Failure
 from bot.fixer.run import FixOptions, fix_tree
 from bot.github.gitdata import BranchMoved, branch_head, create_commit, move_branch, put_bot_branch
@@ -297,10 +298,12 @@ async def carry_out(
         )
     if attempt.state is not AttemptState.COMMITTED or attempt.fix_sha is None:
         return attempt
-    return await _ship(ports, attempt, plan, head_repo)
+    return await _ship(ports, attempt, plan, head_repo, config)
 
 
-async def _ship(ports: Ports, attempt: FixAttempt, plan: FixPlan, head_repo: str) -> FixAttempt:
+async def _ship(
+    ports: Ports, attempt: FixAttempt, plan: FixPlan, head_repo: str, config: RepoConfig
+) -> FixAttempt:
     assert attempt.fix_sha is not None
     attempts = ports.stores.fix_attempts
     if plan.delivery is Delivery.PUSH:
@@ -310,7 +313,9 @@ async def _ship(ports: Ports, attempt: FixAttempt, plan: FixPlan, head_repo: str
             return await _abandon(ports, attempt, NoFix.BRANCH_MOVED, str(exc))
         fields: dict[str, Any] = {}
     else:
-        view = view_of(attempt, render.Stage.PROPOSED)
+        # The score so far: lint is measured; tests wait for CI on the fix.
+        so_far = score(Signals(lint=attempt.lint), thresholds=config.thresholds)
+        view = view_of(attempt, render.Stage.PROPOSED, score=so_far)
         number = await _ship_pull_request(
             ports, attempt, plan, render.pull_body(view), render.pull_title(view)
         )

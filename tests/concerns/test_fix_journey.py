@@ -8,9 +8,10 @@ import pytest
 
 from bot.app.dispatch import dispatch
 from bot.concerns import compose_router
+from bot.concerns.autofix import fix_pull_request, ship_queued_fix
 from bot.config.settings import Settings
 from bot.core.fix_attempt import AttemptState
-from bot.core.fix_plan import is_fix_commit, trailers
+from bot.core.fix_plan import NoFix, is_fix_commit, trailers
 from bot.core.render import fix_report
 from tests.concerns.conftest import World
 from tests.concerns.fix_world import CART_PR, FILES, Scenario, ruff_fixed, seed, write_tree
@@ -288,3 +289,64 @@ async def test_fixes_turned_off_are_explained(world: World, tmp_path: Path) -> N
     assert not s.bot_pulls() and not world.fake.calls_to("git/create-commit")
     [comment] = [c for c in s.comments(s.pull.number) if c.startswith(fix_report.MARKER)]
     assert "Automatic fixes are off (`autofix.enabled: false`)" in comment
+
+
+async def test_fix_on_demand_works_when_the_bot_may_not_fix_by_itself(
+    world: World, tmp_path: Path
+) -> None:
+    s = await _fix_pr(world, tmp_path, config="autofix:\n  enabled: false\n")
+    assert not s.bot_pulls()
+    result = await fix_pull_request(
+        world.ports(SETTINGS), s.repo.full_name, s.pull.number, requested_by="alice"
+    )
+    [fix] = s.bot_pulls()
+    assert result.ok and result.pull_number == fix.number and result.fix_sha == fix.head_sha
+    assert result.summary == (
+        f"CI Autopilot: fix proposed in #{fix.number}. A fix pull request into `tidy-cart` "
+        "(`autofix.ship: pull_request`)."
+    )
+    [comment] = [c for c in s.comments(s.pull.number) if c.startswith(fix_report.MARKER)]
+    assert f"fix proposed in #{fix.number}" in comment  # the "no" was replaced in place
+
+
+async def test_fix_on_demand_without_a_failed_run_says_so(world: World, tmp_path: Path) -> None:
+    s = seed(world, tmp_path)
+    world.fake.state.runs[s.run.id].conclusion = "success"
+    result = await fix_pull_request(
+        world.ports(SETTINGS), s.repo.full_name, s.pull.number, requested_by="alice"
+    )
+    assert not result.ok and result.reason is NoFix.NO_FAILED_RUN
+    assert "no failed run on the head of #" in result.summary
+
+
+async def test_approving_a_queued_fix_merges_its_validated_sha(
+    world: World, tmp_path: Path
+) -> None:
+    s = await _fix_pr(world, tmp_path)
+    [fix] = s.bot_pulls()
+    await world.handle(s.event(s.ci(fix.head_sha, fix.head_ref, "failure")), SETTINGS)
+    attempt = await world.stores.fix_attempts.by_fix_sha(s.repo.full_name, fix.head_sha)
+    assert attempt is not None and attempt.queue_id is not None
+    result = await ship_queued_fix(world.ports(SETTINGS), attempt.queue_id, actor="maintainer")
+    assert result.ok, result.summary
+    [merge] = world.fake.calls_to("pulls/merge")
+    assert merge.json["sha"] == fix.head_sha and fix.merged_at is not None
+    item = world.stores.review_queue.get(attempt.queue_id)
+    assert item.state.value == "applied" and item.actor == "maintainer"
+    again = await ship_queued_fix(world.ports(SETTINGS), attempt.queue_id, actor="maintainer")
+    assert not again.ok and "applied" in again.summary
+    unknown = await ship_queued_fix(world.ports(SETTINGS), 999, actor="maintainer")
+    assert not unknown.ok and "rq-999" in unknown.summary
+
+
+async def test_approving_a_fix_whose_pr_moved_does_not_merge(world: World, tmp_path: Path) -> None:
+    s = await _fix_pr(world, tmp_path)
+    [fix] = s.bot_pulls()
+    await world.handle(s.event(s.ci(fix.head_sha, fix.head_ref, "failure")), SETTINGS)
+    attempt = await world.stores.fix_attempts.by_fix_sha(s.repo.full_name, fix.head_sha)
+    assert attempt is not None and attempt.queue_id is not None
+    world.fake.push(s.repo, fix.head_ref, {"shop/cart.py": "x = 1\n"})  # somebody pushed
+    result = await ship_queued_fix(world.ports(SETTINGS), attempt.queue_id, actor="maintainer")
+    assert not result.ok and "head moved after validation" in result.summary
+    assert fix.merged_at is None
+    assert world.stores.review_queue.get(attempt.queue_id).state.value == "pending"

@@ -104,8 +104,9 @@ def _next(view: FixView) -> list[str]:
     label = format_item_id(view.queue_id) if view.queue_id else "ID"
     if view.queue_id is not None and view.stage in (Stage.QUEUED, Stage.FAILED):
         return [
-            f"It waits as {code(label)}: comment {code(f'/autopilot approve {label}')} to ship "
-            f"it or {code(f'/autopilot reject {label} reason')} to drop it.",
+            f"It waits in the review queue as {code(label)} (label {code(REVIEW_LABEL)}): "
+            f"comment {code(f'/autopilot approve {label}')} to ship it or "
+            f"{code(f'/autopilot reject {label} reason')} to drop it.",
             "",
         ]
     if view.stage in (Stage.PROPOSED, Stage.PUSHED, Stage.VALIDATING):
@@ -184,7 +185,7 @@ def pull_body(view: FixView) -> str:
         "",
         "### Score so far",
         "",
-        *(_score(view) or ["Not scored yet.", ""]),
+        *(_score(view) or ["Nothing measured yet.", ""]),
         "CI on this pull request validates the fix: when it completes the bot scores the "
         "signals and merges this exact commit, leaves it for review, or queues it.",
         "",
