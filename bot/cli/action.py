@@ -18,6 +18,7 @@ from bot.app.dispatch import DispatchResult, dispatch
 from bot.app.logging_json import configure_logging
 from bot.app.runtime import open_runtime
 from bot.concerns import compose_router
+from bot.concerns.ports import Workspace
 from bot.config.repo import load_repo_config
 from bot.config.settings import Settings, load_settings
 from bot.core.config_check import CONFIG_PATH, ConfigError, render_github, render_markdown
@@ -111,14 +112,29 @@ def run_action(args: argparse.Namespace, environ: Mapping[str, str], router: Rou
     if requested not in set(Mode):
         raise UsageError(f"mode must be one of {', '.join(Mode)}, got {requested!r}")
     mode = cautious(requested, repo_config.mode)  # the more cautious of input and file wins
-    result = asyncio.run(_dispatch(event, settings, router, token=token, mode=mode))
+    checkout = Workspace(path=workspace, validate_in_job=_validate_in_job(environ))
+    result = asyncio.run(
+        _dispatch(event, settings, router, token=token, mode=mode, workspace=checkout)
+    )
     _append(environ.get("GITHUB_STEP_SUMMARY"), render_summary(event, result, mode))
     status = "failed" if result.failures else "ok"
     outputs = f"handlers={len(result.handlers)}\nfailures={len(result.failures)}\nstatus={status}\n"
+    # The fix journey's outputs: route, score and fix-pull-request when it got that far.
+    outputs += "".join(f"{name}={value}\n" for name, value in sorted(checkout.outputs.items()))
     _append(environ.get("GITHUB_OUTPUT"), outputs)
     for name, error in result.failures:
         print(f"::error title=autopilot: {name.rsplit('.', 1)[-1]} failed::{error}")
     return 1 if result.failures else 0
+
+
+def _validate_in_job(environ: Mapping[str, str]) -> bool:
+    """``validate-in-job``: true (default) when the token's pushes start no workflow."""
+    value = environ.get("AUTOPILOT_VALIDATE_IN_JOB") or environ.get("INPUT_VALIDATE-IN-JOB")
+    if value is None or value == "":
+        return True
+    if value.lower() not in ("true", "false"):
+        raise UsageError(f"validate-in-job must be true or false, got {value!r}")
+    return value.lower() == "true"
 
 
 def _invalid_config(exc: ConfigError, environ: Mapping[str, str]) -> int:
@@ -131,7 +147,13 @@ def _invalid_config(exc: ConfigError, environ: Mapping[str, str]) -> int:
 
 
 async def _dispatch(
-    event: Event, settings: Settings, router: Router, *, token: str, mode: Mode
+    event: Event,
+    settings: Settings,
+    router: Router,
+    *,
+    token: str,
+    mode: Mode,
+    workspace: Workspace,
 ) -> DispatchResult:
     # The Action keeps no state between runs: a throw-away SQLite store serves the handlers.
     with tempfile.TemporaryDirectory(prefix="autopilot-") as tmp:
@@ -143,4 +165,5 @@ async def _dispatch(
             private_key=None,
         )
         async with open_runtime(settings, token=token, router=router) as runtime:
-            return await dispatch(router, event, runtime.processor.ports(event))
+            ports = dataclasses.replace(runtime.processor.ports(event), workspace=workspace)
+            return await dispatch(router, event, ports)

@@ -70,6 +70,9 @@ async def after_triage(
         workspace = ports.workspace
         if workspace is None or not workspace.validate_in_job or result.fix_sha is None:
             return result
+        owner = run.repo.split("/")[0].lower()
+        if (run.head_owner or "").lower() != owner:
+            return result  # a fork's code never runs in a job whose token can write
         attempt = await ports.stores.fix_attempts.by_fix_sha(run.repo, result.fix_sha)
         if attempt is None or attempt.state is not AttemptState.VALIDATING:
             return result

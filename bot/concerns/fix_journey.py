@@ -37,11 +37,13 @@ from bot.core.fix_plan import (
     commit_message,
     is_fix_commit,
 )
+from bot.core.fixes.catalog import CATALOG
 from bot.core.fixes.diff import render_patch
 from bot.core.patch_safety import check_patch
 from bot.core.payloads import WorkflowRun
 from bot.core.render import fix_report as render
 from bot.core.render.triage_report import TriageReport
+from bot.core.scoring import Signals, score
 from bot.core.triage import Failure
 from bot.fixer.run import FixOptions, fix_tree
 from bot.github.gitdata import BranchMoved, branch_head, create_commit, move_branch, put_bot_branch
@@ -117,7 +119,8 @@ def _fix_files(
     report = fix_tree(root, FixOptions(select=target.fix_ids, unsafe=target.unsafe, diff=True))
     wanted = set(target.files)
     after = {rel: text for rel, text in report.after.items() if rel in wanted}
-    applied = sorted({fix for rel in after for fix in report.applied.get(rel, ())})
+    used = {fix for rel in after for fix in report.applied.get(rel, ())}
+    applied = [entry.id for entry in CATALOG if entry.id in used]
     if not after:
         why = "the fixers changed nothing in the files the failed run named"
         return MadeFix({}, (), "", refusal=(NoFix.NO_CHANGE, why))
@@ -155,9 +158,13 @@ def _workspace_head(path: Path) -> str | None:
 
 
 async def make_fix(
-    ports: Ports, run: WorkflowRun, head_repo: str, target: FixTarget, config: RepoConfig
+    ports: Ports, run: WorkflowRun, target: FixTarget, config: RepoConfig
 ) -> MadeFix:
-    """Read the failed head's code (tarball, or the Action's checkout) and fix it."""
+    """Read the failed head's code (tarball, or the Action's checkout) and fix it.
+
+    The tarball comes from the base repository even for a fork's pull request: GitHub keeps
+    a pull request's head there, and the installation may not reach the fork.
+    """
     workspace = ports.workspace
     if workspace is not None:
         head = await asyncio.to_thread(_workspace_head, workspace.path)
@@ -170,7 +177,7 @@ async def make_fix(
         return await asyncio.to_thread(_fix_files, workspace.path, target, config, frozenset())
     with tempfile.TemporaryDirectory(prefix="autopilot-fix-") as tmp:
         try:
-            tree = await read_commit(ports.gh, head_repo, run.head_sha, Path(tmp))
+            tree = await read_commit(ports.gh, run.repo, run.head_sha, Path(tmp))
         except SourceRefused as exc:
             return MadeFix({}, (), "", refusal=(NoFix.UNREADABLE, str(exc)))
         return await asyncio.to_thread(_fix_files, Path(tmp), target, config, tree.executable)
@@ -247,7 +254,7 @@ async def carry_out(
     if attempt.state is AttemptState.ABANDONED or done(attempt.state, Step.SHIP):
         return attempt  # a redelivery or a rerun: the attempt already went this far
     if attempt.fix_sha is None and not attempt.patch:
-        made = await make_fix(ports, run, head_repo, target, config)
+        made = await make_fix(ports, run, target, config)
         fields: dict[str, Any] = {
             "delivery": str(delivery),
             "pull_number": facts.pull_number,
@@ -291,10 +298,12 @@ async def carry_out(
         )
     if attempt.state is not AttemptState.COMMITTED or attempt.fix_sha is None:
         return attempt
-    return await _ship(ports, attempt, plan, head_repo)
+    return await _ship(ports, attempt, plan, head_repo, config)
 
 
-async def _ship(ports: Ports, attempt: FixAttempt, plan: FixPlan, head_repo: str) -> FixAttempt:
+async def _ship(
+    ports: Ports, attempt: FixAttempt, plan: FixPlan, head_repo: str, config: RepoConfig
+) -> FixAttempt:
     assert attempt.fix_sha is not None
     attempts = ports.stores.fix_attempts
     if plan.delivery is Delivery.PUSH:
@@ -304,7 +313,9 @@ async def _ship(ports: Ports, attempt: FixAttempt, plan: FixPlan, head_repo: str
             return await _abandon(ports, attempt, NoFix.BRANCH_MOVED, str(exc))
         fields: dict[str, Any] = {}
     else:
-        view = view_of(attempt, render.Stage.PROPOSED)
+        # The score so far: lint is measured; tests wait for CI on the fix.
+        so_far = score(Signals(lint=attempt.lint), thresholds=config.thresholds)
+        view = view_of(attempt, render.Stage.PROPOSED, score=so_far)
         number = await _ship_pull_request(
             ports, attempt, plan, render.pull_body(view), render.pull_title(view)
         )

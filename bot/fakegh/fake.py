@@ -19,6 +19,7 @@ from bot.fakegh.state import (
     App,
     Clock,
     Comment,
+    Commit,
     Files,
     Installation,
     PullRequest,
@@ -209,6 +210,30 @@ class FakeGitHub:
         for path, data in files.items():
             tree[path] = repo.put_blob(data.encode() if isinstance(data, str) else data)
         sha = repo.put_commit(message, repo.put_tree(tree), [parent], author, self.state.now())
+        repo.refs[ref] = sha
+        return sha
+
+    def add_commit(
+        self,
+        repo: Repo,
+        sha: str,
+        files: Files,
+        *,
+        branch: str,
+        message: str = "Update files",
+        author: str = "octocat",
+    ) -> str:
+        """Commit ``files`` (the whole tree) on top of ``branch`` under a given ``sha``: the id
+        of the same commit in a local git checkout, so the Action's workspace matches it."""
+        ref = f"refs/heads/{branch}"
+        parent = repo.refs.get(ref) or repo.refs[f"refs/heads/{repo.default_branch}"]
+        tree = {
+            path: repo.put_blob(data.encode() if isinstance(data, str) else data)
+            for path, data in files.items()
+        }
+        repo.commits[sha] = Commit(
+            sha, message, repo.put_tree(tree), [parent], author, self.state.now()
+        )
         repo.refs[ref] = sha
         return sha
 

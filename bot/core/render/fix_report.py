@@ -74,7 +74,7 @@ def headline(view: FixView) -> str:
         Stage.MERGED: f"fix {_short(view.fix_sha)} merged",
         Stage.OPEN: f"fix {_short(view.fix_sha)} waits for a review",
         Stage.QUEUED: f"fix {_short(view.fix_sha)} is in the review queue",
-        Stage.FAILED: f"CI failed on fix {_short(view.fix_sha)}: it will not merge",
+        Stage.FAILED: f"CI failed on fix {_short(view.fix_sha)}: it does not merge by itself",
     }
     return lines[view.stage]
 
@@ -102,10 +102,11 @@ def _score(view: FixView) -> list[str]:
 
 def _next(view: FixView) -> list[str]:
     label = format_item_id(view.queue_id) if view.queue_id else "ID"
-    if view.stage is Stage.QUEUED:
+    if view.queue_id is not None and view.stage in (Stage.QUEUED, Stage.FAILED):
         return [
-            f"It waits as {code(label)}: comment {code(f'/autopilot approve {label}')} to ship "
-            f"it or {code(f'/autopilot reject {label} reason')} to drop it.",
+            f"It waits in the review queue as {code(label)} (label {code(REVIEW_LABEL)}): "
+            f"comment {code(f'/autopilot approve {label}')} to ship it or "
+            f"{code(f'/autopilot reject {label} reason')} to drop it.",
             "",
         ]
     if view.stage in (Stage.PROPOSED, Stage.PUSHED, Stage.VALIDATING):
@@ -114,7 +115,8 @@ def _next(view: FixView) -> list[str]:
 
 
 def _patch_block(view: FixView) -> list[str]:
-    if not view.patch or view.stage not in (Stage.SUGGESTED, Stage.QUEUED, Stage.NO_FIX):
+    shown = (Stage.SUGGESTED, Stage.QUEUED, Stage.FAILED, Stage.NO_FIX)
+    if not view.patch or view.stage not in shown:
         return []
     if len(view.patch) > PATCH_SHOWN:
         return [f"The patch is {len(view.patch)} characters long: too long to show here.", ""]
@@ -183,7 +185,7 @@ def pull_body(view: FixView) -> str:
         "",
         "### Score so far",
         "",
-        *(_score(view) or ["Not scored yet.", ""]),
+        *(_score(view) or ["Nothing measured yet.", ""]),
         "CI on this pull request validates the fix: when it completes the bot scores the "
         "signals and merges this exact commit, leaves it for review, or queues it.",
         "",

@@ -45,7 +45,19 @@ def open_pull(
         base_sha=repo.refs[f"refs/heads/{base}"],
     )
     world.pulls[(repo.full_name, pull.number)] = pull
+    _keep_head(repo, head_repo, pull)
     return pull
+
+
+def _keep_head(repo: Repo, head_repo: Repo, pull: PullRequest) -> None:
+    """GitHub keeps a fork PR's head in the base repository (``refs/pull/N/head``), so its
+    commits are readable there: check runs, archives and merges find them."""
+    if head_repo is repo:
+        return
+    repo.blobs.update(head_repo.blobs)
+    repo.trees.update(head_repo.trees)
+    repo.commits.update(head_repo.commits)
+    repo.refs[f"refs/pull/{pull.number}/head"] = pull.head_sha
 
 
 def _invalid(field: str) -> dict[str, str]:
@@ -59,6 +71,8 @@ def _refresh(world: World, pull: PullRequest) -> None:
     head_repo, repo = world.repo(pull.head_repo), world.repo(pull.repo)
     if head_repo and f"refs/heads/{pull.head_ref}" in head_repo.refs:
         pull.head_sha = head_repo.refs[f"refs/heads/{pull.head_ref}"]
+        if repo is not None:
+            _keep_head(repo, head_repo, pull)
     if repo and f"refs/heads/{pull.base_ref}" in repo.refs:
         pull.base_sha = repo.refs[f"refs/heads/{pull.base_ref}"]
 
