@@ -55,10 +55,6 @@ def refused(command: Command, message: str) -> Outcome:
     return Outcome(command.text, Status.REFUSED, message)
 
 
-def failed(command: Command, message: str) -> Outcome:
-    return Outcome(command.text, Status.FAILED, message)
-
-
 def _on_pull(command: Command, request: Request) -> Outcome | None:
     if request.is_pull and request.number is not None:
         return None
