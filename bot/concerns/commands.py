@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 router = Router()
 
 #: How long a collaborator permission answer is trusted, in seconds.
-PERMISSION_TTL = 60.0
+PERMISSION_TTL = 30.0
 RATE_LIMIT = RateLimit(limit=10, window=600.0)
 
 

@@ -66,7 +66,11 @@ async def _moved(
         )
     if said_at is None:
         return None
-    commit = await ports.gh.getitem(f"/repos/{repo}/git/commits/{head}")
+    try:
+        commit = await ports.gh.getitem(f"/repos/{repo}/git/commits/{head}")
+    except BadRequest as exc:  # the merge's own ``sha`` guard still holds
+        log.warning(f"{repo}: cannot read head commit {head[:12]} ({exc}): date not compared")
+        return None
     committed = timestamp((commit.get("committer") or {}).get("date"))
     if committed is not None and committed > said_at:
         return (
