@@ -211,6 +211,7 @@ async def run_status(ports: Ports, request: Request, command: Command) -> Outcom
     checks = await merging.check_summary(ports, request.repo, sha)
     queued = [i for i in await _pending(ports, request.repo) if i.pr_number == request.number]
     state = "merged" if pull.get("merged") else str(pull.get("state"))
+    failed_run = await latest_failed_run(ports, request.repo, sha)
     message = reports.status(
         number=int(pull["number"]),
         state=state,
@@ -218,6 +219,11 @@ async def run_status(ports: Ports, request: Request, command: Command) -> Outcom
         checks=checks,
         mergeable_state=pull.get("mergeable_state"),
         queued=queued,
+        failed_run=None
+        if failed_run is None
+        else reports.RunLink(
+            workflow=failed_run.workflow, run_id=failed_run.run_id, url=failed_run.html_url
+        ),
     )
     return done(command, message)
 

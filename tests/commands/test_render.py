@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.commands import Problem
 from bot.core.render import command_reply as render
 from bot.core.render.command_reply import Outcome, Status
-from bot.core.render.command_reports import CheckSummary, status
+from bot.core.render.command_reports import CheckSummary, RunLink, status
 
 
 def test_a_reply_with_outcomes_problems_and_help() -> None:
@@ -97,8 +97,10 @@ def test_status_report() -> None:
         checks=checks,
         mergeable_state="blocked",
         queued=(),
+        failed_run=RunLink(workflow="CI", run_id=7, url="https://github.com/o/r/actions/runs/7"),
     ) == (
         "pull request #3 is open, head `0123456789ab`; checks: 1 passed, 1 failing (`lint`), "
-        "1 running (`e2e`); mergeable state `blocked`."
+        "1 running (`e2e`); mergeable state `blocked`; latest failed run "
+        "[CI run 7](https://github.com/o/r/actions/runs/7) (`/autopilot triage` again)."
     )
     assert CheckSummary().describe() == "none reported"

@@ -47,6 +47,19 @@ class CheckSummary:
         return ", ".join(parts)
 
 
+@dataclass(frozen=True, kw_only=True)
+class RunLink:
+    """A workflow run to point at."""
+
+    workflow: str
+    run_id: int
+    url: str
+
+    def markdown(self) -> str:
+        label = f"{text(self.workflow)} run {self.run_id}"
+        return f"[{label}]({self.url})" if self.url.startswith("https://") else label
+
+
 def names(values: Sequence[str], limit: int = 5) -> str:
     shown = ", ".join(code(plain(v, 60)) for v in values[:limit])
     return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
@@ -80,6 +93,7 @@ def status(
     checks: CheckSummary,
     mergeable_state: str | None,
     queued: Sequence[QueueItem],
+    failed_run: RunLink | None = None,
 ) -> str:
     """``/autopilot status`` on a pull request."""
     lines = [
@@ -88,6 +102,8 @@ def status(
     ]
     if mergeable_state:
         lines.append(f"mergeable state {code(mergeable_state)}")
+    if failed_run is not None:
+        lines.append(f"latest failed run {failed_run.markdown()} (`/autopilot triage` again)")
     if queued:
         ids = ", ".join(code(item.label) for item in queued)
         lines.append(f"waiting for review: {ids} (`/autopilot approve ID` or `reject ID`)")
