@@ -121,7 +121,8 @@ async def test_status_and_queue_report(world: World) -> None:
     )
     assert "waiting for review: `rq-1`" in reply
     assert "🚀 `/autopilot queue`: 1 fix(es) waiting for review (below)." in reply
-    assert re.search(r"\| `rq-1` \| #1 \| 0\.6667 \| \d+s \| F401 \|", reply) and "`rq-2`" not in reply
+    assert re.search(r"\| `rq-1` \| #1 \| 0\.6667 \| \d+s \| F401 \|", reply)
+    assert "`rq-2`" not in reply
 
 
 async def test_reject_by_a_writer_closes_the_item_like_the_cli(world: World) -> None:
