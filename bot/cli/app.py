@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
     create = actions.add_parser(
         "create",
         help="create the App on GitHub from app-manifest.yml and save its credentials",
-        description=__doc__,
+        description=(__doc__ or "").replace("``", ""),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

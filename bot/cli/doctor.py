@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "doctor",
         help="check the App's key, secret, store, queue, installations and permissions",
-        description=__doc__,
+        description=(__doc__ or "").replace("``", ""),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -24,7 +24,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "replay",
         help="dispatch a stored webhook delivery again (debugging)",
-        description=__doc__,
+        description=(__doc__ or "").replace("``", ""),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
