@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from bot.store import history, leases
+from bot.store import history, leases, published
 from bot.store.deliveries import Store
 from bot.store.history import TriageHistory
 from bot.store.leases import Leases
+from bot.store.published import PublishedStore
 
 #: Every table the handlers use, created once when the stores open.
 HANDLER_SCHEMAS: tuple[tuple[str, ...], ...] = (
     history.SCHEMA,
     leases.SCHEMA,
+    published.SCHEMA,
 )
 
 
@@ -25,6 +27,8 @@ class Stores:
     history: TriageHistory
     #: One writer per pull request: ``async with ports.lock(...)`` takes these.
     leases: Leases
+    #: Ids and digests of the bot's check runs and comments, so writes skip lookups.
+    published: PublishedStore
 
 
 async def open_stores(deliveries: Store) -> Stores:
@@ -36,4 +40,5 @@ async def open_stores(deliveries: Store) -> Stores:
         deliveries=deliveries,
         history=TriageHistory(db),
         leases=Leases(db, clock=deliveries.clock),
+        published=PublishedStore(db, clock=deliveries.clock),
     )
