@@ -18,6 +18,7 @@ from bot.app.dispatch import DispatchResult, dispatch
 from bot.app.logging_json import configure_logging
 from bot.app.runtime import open_runtime
 from bot.concerns import compose_router
+from bot.concerns.ports import Outcome
 from bot.config.repo import load_repo_config
 from bot.config.settings import Settings, load_settings
 from bot.core.config_check import CONFIG_PATH, ConfigError, render_github, render_markdown
@@ -54,14 +55,19 @@ def _required(environ: Mapping[str, str], name: str) -> str:
     return value
 
 
-def render_summary(event: Event, result: DispatchResult, mode: str) -> str:
-    """The job summary (Markdown); handler errors are shown, never tokens."""
+def render_summary(
+    event: Event, result: DispatchResult, mode: str, outcome: Outcome | None = None
+) -> str:
+    """The job summary (Markdown): what the concerns found and decided (the triage report,
+    rendered as in the sticky comment), then each handler; errors shown, never tokens."""
     lines = [
         "## CI Autopilot",
         "",
         f"Event `{event.label}` on `{event.repository or 'unknown repository'}`, mode `{mode}`.",
         "",
     ]
+    for section in outcome.sections if outcome else ():
+        lines += [section.rstrip("\n"), ""]
     if not result.handlers:
         lines.append("No concern handles this event: nothing to do.")
     failed = dict(result.failures)
@@ -70,6 +76,16 @@ def render_summary(event: Event, result: DispatchResult, mode: str) -> str:
         mark = f"failed: {failed[name]}" if name in failed else "done"
         lines.append(f"- `{'.'.join(short)}`: {mark}")
     return "\n".join(lines) + "\n"
+
+
+def render_outputs(result: DispatchResult, outcome: Outcome, status: str | None = None) -> str:
+    """``$GITHUB_OUTPUT``: counts, status, the decisions taken and the failures found."""
+    status = status or ("failed" if result.failures else "ok")
+    decision = ",".join(outcome.decisions) or "none"
+    return (
+        f"handlers={len(result.handlers)}\nfailures={len(result.failures)}\nstatus={status}\n"
+        f"decision={decision}\nfindings={outcome.findings}\n"
+    )
 
 
 def _append(path: str | None, text: str) -> None:
@@ -110,11 +126,24 @@ def run_action(args: argparse.Namespace, environ: Mapping[str, str], router: Rou
     if requested not in set(Mode):
         raise UsageError(f"mode must be one of {', '.join(Mode)}, got {requested!r}")
     mode = cautious(requested, repo_config.mode)  # the more cautious of input and file wins
-    result = asyncio.run(_dispatch(event, settings, router, token=token, mode=mode))
-    _append(environ.get("GITHUB_STEP_SUMMARY"), render_summary(event, result, mode))
-    status = "failed" if result.failures else "ok"
-    outputs = f"handlers={len(result.handlers)}\nfailures={len(result.failures)}\nstatus={status}\n"
-    _append(environ.get("GITHUB_OUTPUT"), outputs)
+    # A re-run of this job sees the same event again; its first run's writes are on GitHub.
+    seen_before = environ.get("GITHUB_RUN_ATTEMPT", "1") not in ("", "1")
+    outcome = Outcome()
+    result = asyncio.run(
+        _dispatch(
+            event,
+            settings,
+            router,
+            token=token,
+            mode=mode,
+            outcome=outcome,
+            seen_before=seen_before,
+        )
+    )
+    _append(environ.get("GITHUB_STEP_SUMMARY"), render_summary(event, result, mode, outcome))
+    _append(environ.get("GITHUB_OUTPUT"), render_outputs(result, outcome))
+    for command in outcome.commands:  # the failures found, as annotations of this job
+        print(command)
     for name, error in result.failures:
         print(f"::error title=autopilot: {name.rsplit('.', 1)[-1]} failed::{error}")
     return 1 if result.failures else 0
@@ -125,12 +154,20 @@ def _invalid_config(exc: ConfigError, environ: Mapping[str, str]) -> int:
     print(render_github(exc.problems, file=exc.file), end="", flush=True)
     summary = render_markdown(exc.problems, file=exc.file)
     _append(environ.get("GITHUB_STEP_SUMMARY"), f"## CI Autopilot\n\n{summary}")
-    _append(environ.get("GITHUB_OUTPUT"), "handlers=0\nfailures=0\nstatus=invalid-config\n")
+    outputs = render_outputs(DispatchResult((), ()), Outcome(), status="invalid-config")
+    _append(environ.get("GITHUB_OUTPUT"), outputs)
     return 2
 
 
 async def _dispatch(
-    event: Event, settings: Settings, router: Router, *, token: str, mode: Mode
+    event: Event,
+    settings: Settings,
+    router: Router,
+    *,
+    token: str,
+    mode: Mode,
+    outcome: Outcome,
+    seen_before: bool,
 ) -> DispatchResult:
     # The Action keeps no state between runs: a throw-away SQLite store serves the handlers.
     with tempfile.TemporaryDirectory(prefix="autopilot-") as tmp:
@@ -142,4 +179,10 @@ async def _dispatch(
             private_key=None,
         )
         async with open_runtime(settings, token=token, router=router) as runtime:
-            return await dispatch(router, event, runtime.processor.ports(event))
+            ports = dataclasses.replace(
+                runtime.processor.ports(event),
+                stateless=True,
+                seen_before=seen_before,
+                outcome=outcome,
+            )
+            return await dispatch(router, event, ports)
