@@ -18,7 +18,7 @@ from bot.app.dispatch import DispatchResult, dispatch
 from bot.app.logging_json import configure_logging
 from bot.app.runtime import open_runtime
 from bot.concerns import compose_router
-from bot.concerns.ports import Outcome
+from bot.concerns.ports import JobSummary
 from bot.config.repo import load_repo_config
 from bot.config.settings import Settings, load_settings
 from bot.core.config_check import CONFIG_PATH, ConfigError, render_github, render_markdown
@@ -56,7 +56,7 @@ def _required(environ: Mapping[str, str], name: str) -> str:
 
 
 def render_summary(
-    event: Event, result: DispatchResult, mode: str, outcome: Outcome | None = None
+    event: Event, result: DispatchResult, mode: str, summary: JobSummary | None = None
 ) -> str:
     """The job summary (Markdown): what the concerns found and decided (the triage report,
     rendered as in the sticky comment), then each handler; errors shown, never tokens."""
@@ -66,7 +66,7 @@ def render_summary(
         f"Event `{event.label}` on `{event.repository or 'unknown repository'}`, mode `{mode}`.",
         "",
     ]
-    for section in outcome.sections if outcome else ():
+    for section in summary.sections if summary else ():
         lines += [section.rstrip("\n"), ""]
     if not result.handlers:
         lines.append("No concern handles this event: nothing to do.")
@@ -78,13 +78,13 @@ def render_summary(
     return "\n".join(lines) + "\n"
 
 
-def render_outputs(result: DispatchResult, outcome: Outcome, status: str | None = None) -> str:
+def render_outputs(result: DispatchResult, summary: JobSummary, status: str | None = None) -> str:
     """``$GITHUB_OUTPUT``: counts, status, the decisions taken and the failures found."""
     status = status or ("failed" if result.failures else "ok")
-    decision = ",".join(outcome.decisions) or "none"
+    decision = ",".join(summary.decisions) or "none"
     return (
         f"handlers={len(result.handlers)}\nfailures={len(result.failures)}\nstatus={status}\n"
-        f"decision={decision}\nfindings={outcome.findings}\n"
+        f"decision={decision}\nfindings={summary.findings}\n"
     )
 
 
@@ -128,7 +128,7 @@ def run_action(args: argparse.Namespace, environ: Mapping[str, str], router: Rou
     mode = cautious(requested, repo_config.mode)  # the more cautious of input and file wins
     # A re-run of this job sees the same event again; its first run's writes are on GitHub.
     seen_before = environ.get("GITHUB_RUN_ATTEMPT", "1") not in ("", "1")
-    outcome = Outcome()
+    summary = JobSummary()
     result = asyncio.run(
         _dispatch(
             event,
@@ -136,13 +136,13 @@ def run_action(args: argparse.Namespace, environ: Mapping[str, str], router: Rou
             router,
             token=token,
             mode=mode,
-            outcome=outcome,
+            summary=summary,
             seen_before=seen_before,
         )
     )
-    _append(environ.get("GITHUB_STEP_SUMMARY"), render_summary(event, result, mode, outcome))
-    _append(environ.get("GITHUB_OUTPUT"), render_outputs(result, outcome))
-    for command in outcome.commands:  # the failures found, as annotations of this job
+    _append(environ.get("GITHUB_STEP_SUMMARY"), render_summary(event, result, mode, summary))
+    _append(environ.get("GITHUB_OUTPUT"), render_outputs(result, summary))
+    for command in summary.commands:  # the failures found, as annotations of this job
         print(command)
     for name, error in result.failures:
         print(f"::error title=autopilot: {name.rsplit('.', 1)[-1]} failed::{error}")
@@ -152,9 +152,9 @@ def run_action(args: argparse.Namespace, environ: Mapping[str, str], router: Rou
 def _invalid_config(exc: ConfigError, environ: Mapping[str, str]) -> int:
     """Annotate the file, explain it in the job summary, and stop before acting: exit 2."""
     print(render_github(exc.problems, file=exc.file), end="", flush=True)
-    summary = render_markdown(exc.problems, file=exc.file)
-    _append(environ.get("GITHUB_STEP_SUMMARY"), f"## CI Autopilot\n\n{summary}")
-    outputs = render_outputs(DispatchResult((), ()), Outcome(), status="invalid-config")
+    problems = render_markdown(exc.problems, file=exc.file)
+    _append(environ.get("GITHUB_STEP_SUMMARY"), f"## CI Autopilot\n\n{problems}")
+    outputs = render_outputs(DispatchResult((), ()), JobSummary(), status="invalid-config")
     _append(environ.get("GITHUB_OUTPUT"), outputs)
     return 2
 
@@ -166,7 +166,7 @@ async def _dispatch(
     *,
     token: str,
     mode: Mode,
-    outcome: Outcome,
+    summary: JobSummary,
     seen_before: bool,
 ) -> DispatchResult:
     # The Action keeps no state between runs: a throw-away SQLite store serves the handlers.
@@ -183,6 +183,6 @@ async def _dispatch(
                 runtime.processor.ports(event),
                 stateless=True,
                 seen_before=seen_before,
-                outcome=outcome,
+                summary=summary,
             )
             return await dispatch(router, event, ports)

@@ -127,8 +127,11 @@ async def triage_run(ports: Ports, run: WorkflowRun) -> render.TriageReport:
     )
 
 
-async def publish_report(ports: Ports, run: WorkflowRun, report: render.TriageReport) -> Decision:
-    """The ``autopilot/triage`` check run of this attempt and the PRs' sticky comment.
+async def publish_report(
+    ports: Ports, run: WorkflowRun, report: render.TriageReport
+) -> tuple[Decision, list[int]]:
+    """The ``autopilot/triage`` check run of this attempt and the PRs' sticky comment;
+    what was decided and the PRs commented on.
 
     Both writes run under the PRs' leases (one writer per PR): "find the check run or the
     sticky comment, else create it" is two requests, and two workers running it at once
@@ -149,7 +152,7 @@ async def publish_report(ports: Ports, run: WorkflowRun, report: render.TriageRe
     ledger = ports.ledger
     async with ports.lock(*leases.for_run(run.repo, pulls, run.head_sha)):
         if await _published(ports, run):
-            return Decision.UNCHANGED
+            return Decision.UNCHANGED, pulls
         await publish_check_run(ports.gh, run.repo, request, ledger=ledger)
         for number in pulls:
             await upsert_sticky_comment(
@@ -157,7 +160,7 @@ async def publish_report(ports: Ports, run: WorkflowRun, report: render.TriageRe
             )
         if ledger is not None:
             await ledger.put(run.repo, Kind.REPORT, _report_name(run), Record(run.run_id))
-    return Decision.PUBLISHED
+    return Decision.PUBLISHED, pulls
 
 
 def _report_name(run: WorkflowRun) -> str:
@@ -173,13 +176,19 @@ async def _published(ports: Ports, run: WorkflowRun) -> bool:
     )
 
 
-def _tell(ports: Ports, run: WorkflowRun, report: render.TriageReport, decision: Decision) -> None:
+def _tell(
+    ports: Ports,
+    run: WorkflowRun,
+    report: render.TriageReport,
+    decision: Decision,
+    pulls: Sequence[int],
+) -> None:
     """The report, the decision and the failures' annotations for the Action's job."""
-    line = triage_decision(decision, run_id=run.run_id, attempt=run.attempt, pulls=run.pulls)
-    ports.outcome.decide(decision, f"{render.report_markdown(report)}\n{line}\n")
-    ports.outcome.findings += len(report.items)
+    line = triage_decision(decision, run_id=run.run_id, attempt=run.attempt, pulls=pulls)
+    ports.summary.decide(decision, f"{render.report_markdown(report)}\n{line}\n")
+    ports.summary.findings += len(report.items)
     failures = [item.failure for item in report.items[:MAX_LOG_ANNOTATIONS]]
-    ports.outcome.commands += render_github(failures).splitlines()
+    ports.summary.commands += render_github(failures).splitlines()
 
 
 @router.register("workflow_run", action="completed")
@@ -194,21 +203,21 @@ async def on_workflow_run_failed(event: Event, ports: Ports) -> None:
         return
     if await _published(ports, run):  # a duplicate delivery: no request at all
         log.info(f"{run.repo} run {run.external_id}: already published", extra=context)
-        ports.outcome.decisions.append(Decision.UNCHANGED)
+        ports.summary.decisions.append(Decision.UNCHANGED)
         return
     try:
         repo_config = await ports.repo_config.at(run.repo, run.head_sha)
     except ConfigError as exc:
         await _config_problem(ports, run, exc)
-        ports.outcome.decisions.append(Decision.INVALID_CONFIG)
+        ports.summary.decisions.append(Decision.INVALID_CONFIG)
         return
     report = await triage_run(ports, run)
     log.info(f"{run.repo} run {run.run_id}: {render.check_output(report).title}", extra=context)
     if ports.dry_run or repo_config.mode == Mode.DRY_RUN:
         log.info("dry-run: no check run, no comment", extra=context)
-        _tell(ports, run, report, Decision.DRY_RUN)
+        _tell(ports, run, report, Decision.DRY_RUN, run.pulls)
         return
-    decision = await publish_report(ports, run, report)
+    decision, pulls = await publish_report(ports, run, report)
     if decision is Decision.UNCHANGED:
         log.info(f"{run.repo} run {run.external_id}: already published", extra=context)
-    _tell(ports, run, report, decision)
+    _tell(ports, run, report, decision, pulls)

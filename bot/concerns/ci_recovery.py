@@ -35,12 +35,11 @@ async def on_workflow_run_passed(event: Event, ports: Ports) -> None:
         log.info(
             "dry-run: the sticky comment is left as it is", extra={"delivery": event.delivery_id}
         )
-        ports.outcome.decisions.append(Decision.DRY_RUN)
+        ports.summary.decisions.append(Decision.DRY_RUN)
         return
     resolved = await resolve_comments(ports, run)
     decision = Decision.RESOLVED if resolved else Decision.NOTHING_TO_RESOLVE
-    summary = resolution(run.workflow, resolved=resolved, looked_at=run.pulls)
-    ports.outcome.decide(decision, summary)
+    ports.summary.decide(decision, resolution(run.workflow, resolved=resolved, looked_at=run.pulls))
 
 
 async def resolve_comments(ports: Ports, run: WorkflowRun) -> list[int]:

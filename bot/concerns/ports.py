@@ -37,7 +37,7 @@ class HandlerSettings:
 
 
 @dataclass
-class Outcome:
+class JobSummary:
     """What the handlers of one event tell the person who ran them.
 
     The Action writes it to the job summary (Markdown ``sections``), the log (workflow
@@ -69,7 +69,7 @@ class Ports:
     #: ``True`` when this event may have been handled before without the stores knowing
     #: (a re-run of the Action's job): check runs are then looked for before creating.
     seen_before: bool = False
-    outcome: Outcome = field(default_factory=Outcome)
+    summary: JobSummary = field(default_factory=JobSummary)
     repo_config: RepoConfigReader = field(init=False)
 
     def __post_init__(self) -> None:

@@ -199,3 +199,18 @@ async def test_5xx_and_rate_limits_on_the_triage_path_are_waited_out(
     [check] = fake_github.state.check_runs.values()
     assert len(check.annotations) == 3
     assert len(_bot_comments(fake_github)) == 1
+
+
+async def test_dry_run_shows_the_report_and_writes_nothing(
+    runner: Runner, fake_github: FakeGitHub
+) -> None:
+    environ = {**runner.environ(runner.payload()), "AUTOPILOT_MODE": "dry-run"}
+    code, summary, outputs = await runner.run(environ)
+    assert code == 0 and outputs["decision"] == "dry-run" and outputs["findings"] == "3"
+    assert [c.method for c in fake_github.calls] == ["GET"] * len(fake_github.calls)
+    assert "### CI Autopilot: 3 failures: 1 type\\_error, 1 assertion, 1 lint" in summary
+    run = runner.demo.run
+    assert (
+        f"**Decision:** dry-run: run {run.id} (attempt 1) was triaged and nothing was written "
+        "to GitHub." in summary
+    )
