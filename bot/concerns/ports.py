@@ -42,7 +42,7 @@ class JobSummary:
 
     The Action writes it to the job summary (Markdown ``sections``), the log (workflow
     ``commands`` such as ``::error file=…,line=…::``) and its outputs (``decisions``,
-    ``findings``); the App only logs.
+    ``findings``); the App's worker has no reader for it, its handlers log instead.
     """
 
     sections: list[str] = field(default_factory=list)
