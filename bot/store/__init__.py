@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from bot.store import commands, fix_attempts, history, review_queue
+from bot.store import commands, fix_attempts, history, leases, published, review_queue
 from bot.store.commands import CommandStore
 from bot.store.deliveries import Store
 from bot.store.fix_attempts import FixAttempts
 from bot.store.history import TriageHistory
+from bot.store.leases import Leases
+from bot.store.published import PublishedStore
 from bot.store.review_queue import ReviewQueue
 
 #: Every table the handlers use, created once when the stores open.
 HANDLER_SCHEMAS: tuple[tuple[str, ...], ...] = (
     history.SCHEMA,
+    leases.SCHEMA,
+    published.SCHEMA,
     commands.SCHEMA,
     # The fix journey: its attempts, and the review queue that manual-review fixes wait in.
     fix_attempts.SCHEMA,
@@ -28,6 +32,10 @@ class Stores:
 
     deliveries: Store
     history: TriageHistory
+    #: One writer per pull request: ``async with ports.lock(...)`` takes these.
+    leases: Leases
+    #: Ids and digests of the bot's check runs and comments, so writes skip lookups.
+    published: PublishedStore
     commands: CommandStore
     # The fix journey (bot/concerns/autofix.py).
     fix_attempts: FixAttempts
@@ -42,6 +50,8 @@ async def open_stores(deliveries: Store) -> Stores:
     return Stores(
         deliveries=deliveries,
         history=TriageHistory(db),
+        leases=Leases(db, clock=deliveries.clock),
+        published=PublishedStore(db, clock=deliveries.clock),
         commands=CommandStore(db),
         fix_attempts=FixAttempts(db),
         review_queue=ReviewQueue(db),
