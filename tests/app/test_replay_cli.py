@@ -33,9 +33,18 @@ async def test_replay_dispatches_a_stored_delivery_again(
     payload = workflow_run_completed(
         demo.repo, demo.run, [demo.pull], fake_github.url, installation_id=INSTALLATION
     )
+    # The first time, GitHub refuses the check run (a permission the App had not yet).
+    fake_github.inject_fault(
+        403,
+        operation_id="checks/create",
+        message="Resource not accessible by integration",
+        headers={"retry-after": ""},
+    )
     assert (await server.post("workflow_run", payload, delivery="rp-1")).status == 202
     assert await server.services.runtime.processor.drain() == 1
-    assert len(fake_github.calls_to("actions/list-jobs-for-workflow-run")) == 1
+    first = await server.services.runtime.store.delivery("rp-1")
+    assert first is not None and (first.note or "").startswith("partly ignored: GitHub refused")
+    assert not fake_github.state.check_runs
     settings = server.services.runtime.settings
     for name, value in {
         "AUTOPILOT_STORE": settings.store_url,
