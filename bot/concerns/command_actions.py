@@ -21,6 +21,7 @@ from bot.concerns.ports import Ports
 from bot.core.commands import Command
 from bot.core.events import Event
 from bot.core.payloads import TRIAGED, WorkflowRun
+from bot.core.render.decision import Decision
 from bot.core.render import command_reports as reports
 from bot.core.render.command_reply import Outcome, Status
 from bot.core.render.markdown import code, no_mentions, plain, text
@@ -103,12 +104,11 @@ async def run_triage(ports: Ports, request: Request, command: Command) -> Outcom
     if isinstance(run, Outcome):
         return run
     report = await triage_run(ports, run)
-    await publish_report(ports, run, report)
-    return done(
-        command,
-        f"triaged {text(run.workflow)} run {run.run_id} again: "
-        f"{len(report.items)} failure(s) in {len(report.failed_jobs)} failed job(s).",
-    )
+    decision, _ = await publish_report(ports, run, report)
+    found = f"{len(report.items)} failure(s) in {len(report.failed_jobs)} failed job(s)"
+    if decision is Decision.UNCHANGED:
+        found += "; the check run and the comment already said so"
+    return done(command, f"triaged {text(run.workflow)} run {run.run_id} again: {found}.")
 
 
 async def run_retry(ports: Ports, request: Request, command: Command) -> Outcome:
