@@ -21,9 +21,9 @@ from bot.concerns.ports import Ports
 from bot.core.commands import Command
 from bot.core.events import Event
 from bot.core.payloads import TRIAGED, WorkflowRun
-from bot.core.render.decision import Decision
 from bot.core.render import command_reports as reports
 from bot.core.render.command_reply import Outcome, Status
+from bot.core.render.decision import Decision
 from bot.core.render.markdown import code, no_mentions, plain, text
 from bot.core.review import QueueItem, QueueState, parse_item_id
 from bot.store.review_queue import AlreadyDecided, ItemNotFound
