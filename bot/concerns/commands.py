@@ -220,6 +220,7 @@ async def _reply(
         skipped=skipped,
         show_help=parsed.wants_help,
     )
+    ports.summary.sections.append(body)  # the Action's job summary shows the answer too
     if existing is not None:
         await edit_comment(ports.gh, comment.repo, existing, body)
     else:

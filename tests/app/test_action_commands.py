@@ -63,6 +63,8 @@ async def test_a_writer_retries_and_a_reader_is_refused_in_the_action(
     assert "🚀 `/autopilot retry`" in _bot_comments(fake_github)[-1]
     reactions = [r.content for c in fake_github.state.comments.values() for r in c.reactions]
     assert reactions == ["eyes", "confused", "eyes", "rocket"]
+    summary = (event.parent / "summary.md").read_text()
+    assert "🚀 `/autopilot retry`: re-running the failed jobs" in summary
 
 
 async def test_an_edit_in_a_later_action_run_does_not_run_a_command_twice(
