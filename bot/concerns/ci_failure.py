@@ -12,6 +12,7 @@ from typing import IO, Any
 from gidgethub.routing import Router
 
 from bot.concerns.ports import Ports
+from bot.core import leases
 from bot.core.config_check import CHECK_NAME as CONFIG_CHECK
 from bot.core.config_check import CONFIG_PATH, ConfigError, render_config_check
 from bot.core.events import Event
@@ -121,7 +122,12 @@ async def triage_run(ports: Ports, run: WorkflowRun) -> render.TriageReport:
 
 
 async def publish_report(ports: Ports, run: WorkflowRun, report: render.TriageReport) -> None:
-    """The ``autopilot/triage`` check run of this attempt and the PRs' sticky comment."""
+    """The ``autopilot/triage`` check run of this attempt and the PRs' sticky comment.
+
+    Both writes run under the PRs' leases (one writer per PR): "find the check run or the
+    sticky comment, else create it" is two requests, and two workers running it at once
+    would both find nothing and both create.
+    """
     output = render.check_output(report)
     request = CheckRunRequest(
         name=render.CHECK_NAME,
@@ -131,10 +137,12 @@ async def publish_report(ports: Ports, run: WorkflowRun, report: render.TriageRe
         output=output.output(),
         annotations=output.annotations,
     )
-    await publish_check_run(ports.gh, run.repo, request)
     body = render.comment(report)
-    for number in await pull_numbers(ports.gh, run):
-        await upsert_sticky_comment(ports.gh, run.repo, number, marker=render.MARKER, body=body)
+    pulls = await pull_numbers(ports.gh, run)
+    async with ports.lock(*leases.for_run(run.repo, pulls, run.head_sha)):
+        await publish_check_run(ports.gh, run.repo, request)
+        for number in pulls:
+            await upsert_sticky_comment(ports.gh, run.repo, number, marker=render.MARKER, body=body)
 
 
 @router.register("workflow_run", action="completed")

@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from bot.store import history
+from bot.store import history, leases
 from bot.store.deliveries import Store
 from bot.store.history import TriageHistory
+from bot.store.leases import Leases
 
 #: Every table the handlers use, created once when the stores open.
-HANDLER_SCHEMAS: tuple[tuple[str, ...], ...] = (history.SCHEMA,)
+HANDLER_SCHEMAS: tuple[tuple[str, ...], ...] = (
+    history.SCHEMA,
+    leases.SCHEMA,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -19,6 +23,8 @@ class Stores:
 
     deliveries: Store
     history: TriageHistory
+    #: One writer per pull request: ``async with ports.lock(...)`` takes these.
+    leases: Leases
 
 
 async def open_stores(deliveries: Store) -> Stores:
@@ -26,4 +32,8 @@ async def open_stores(deliveries: Store) -> Stores:
     db = deliveries.db
     for schema in HANDLER_SCHEMAS:
         await asyncio.to_thread(db.ensure_schema, schema)
-    return Stores(deliveries=deliveries, history=TriageHistory(db))
+    return Stores(
+        deliveries=deliveries,
+        history=TriageHistory(db),
+        leases=Leases(db, clock=deliveries.clock),
+    )
