@@ -2,22 +2,22 @@
 
 The first half runs right after triage (``ci_failure`` hands its report to ``after_triage``);
 the second half runs when CI on the fix commit completes (this module's router). Both take
-the pull request's one-writer lock, so concurrent deliveries never double a fix.
+the pull request's one-writer lease (``ports.lock``), so concurrent deliveries never double
+a fix.
 ``fix_pull_request`` and ``ship_queued_fix`` serve ``/autopilot fix`` and ``/autopilot approve``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from gidgethub.routing import Router
 
 from bot.concerns.fix_journey import fix_failed_run
-from bot.concerns.fix_publish import outcome, show, view_of
+from bot.concerns.fix_publish import lease_names, outcome, show, view_of
 from bot.concerns.fix_routing import merge_validated, on_fix_run_completed, route_fix
 from bot.concerns.ports import Ports
 from bot.config.repo import RepoConfig
@@ -45,13 +45,6 @@ __all__ = [
 ]
 
 
-@contextlib.asynccontextmanager
-async def one_writer(ports: Ports, repo: str, pulls: Sequence[int]) -> AsyncIterator[None]:
-    """The whole journey step for one pull request runs inside this block: the place where
-    the store's per-PR lease is taken, so two deliveries never work on one PR at once."""
-    yield
-
-
 async def after_triage(
     ports: Ports,
     run: WorkflowRun,
@@ -65,7 +58,7 @@ async def after_triage(
     (their CI result is the second half's business, never a reason to fix again)."""
     if await ports.stores.fix_attempts.by_fix_sha(run.repo, run.head_sha) is not None:
         return None
-    async with one_writer(ports, run.repo, pulls):
+    async with ports.lock(*lease_names(run.repo, pulls, run.head_branch)):
         result = await fix_failed_run(ports, run, report, config, pulls, requested=requested)
         workspace = ports.workspace
         if workspace is None or not workspace.validate_in_job or result.fix_sha is None:
@@ -85,8 +78,7 @@ async def on_workflow_run_completed(event: Event, ports: Ports) -> None:
     run = WorkflowRun.from_event(event)
     if run is None or run.conclusion not in set(RunConclusion):
         return
-    async with one_writer(ports, run.repo, run.pulls):
-        result = await on_fix_run_completed(ports, run)
+    result = await on_fix_run_completed(ports, run)
     if result is not None:
         log.info(f"{run.repo}: {result.summary}", extra={"delivery": event.delivery_id})
 
@@ -156,8 +148,10 @@ async def ship_queued_fix(ports: Ports, item_id: int, *, actor: str) -> FixOutco
     elif item.state is not QueueState.APPROVED:
         summary = f"CI Autopilot: {label} is {item.state.value}; only a pending fix can ship."
         return FixOutcome(ok=False, summary=summary)
-    async with one_writer(ports, attempt.repo, [n for n in (attempt.pull_number,) if n]):
-        return await _ship_approved(ports, attempt, item_id, actor=actor)
+    pulls = [n for n in (attempt.pull_number, attempt.fix_pull) if n]
+    async with ports.lock(*lease_names(attempt.repo, pulls, attempt.branch)):
+        fresh = await ports.stores.fix_attempts.get(attempt.id)
+        return await _ship_approved(ports, fresh or attempt, item_id, actor=actor)
 
 
 async def _ship_approved(

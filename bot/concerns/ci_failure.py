@@ -12,6 +12,7 @@ from typing import IO, Any
 from gidgethub.routing import Router
 
 from bot.concerns.ports import Ports
+from bot.core import leases
 from bot.core.config_check import CHECK_NAME as CONFIG_CHECK
 from bot.core.config_check import CONFIG_PATH, ConfigError, render_config_check
 from bot.core.events import Event
@@ -83,7 +84,12 @@ async def _config_problem(ports: Ports, run: WorkflowRun, error: ConfigError) ->
         return
     annotations = output.pop("annotations")
     request = CheckRunRequest(
-        CONFIG_CHECK, run.head_sha, CheckConclusion.FAILURE, run.external_id, output, annotations
+        name=CONFIG_CHECK,
+        head_sha=run.head_sha,
+        conclusion=CheckConclusion.FAILURE,
+        external_id=run.external_id,
+        output=output,
+        annotations=annotations,
     )
     await publish_check_run(ports.gh, run.repo, request)
 
@@ -115,21 +121,29 @@ async def triage_run(ports: Ports, run: WorkflowRun) -> render.TriageReport:
     )
 
 
-async def publish_report(ports: Ports, run: WorkflowRun, report: render.TriageReport) -> None:
-    """The ``autopilot/triage`` check run of this attempt and the PRs' sticky comment."""
+async def publish_report(ports: Ports, run: WorkflowRun, report: render.TriageReport) -> list[int]:
+    """The ``autopilot/triage`` check run of this attempt and the PRs' sticky comment.
+
+    Both writes run under the PRs' leases (one writer per PR): "find the check run or the
+    sticky comment, else create it" is two requests, and two workers running it at once
+    would both find nothing and both create.
+    """
     output = render.check_output(report)
     request = CheckRunRequest(
-        render.CHECK_NAME,
-        run.head_sha,
-        output.conclusion,
-        run.external_id,
-        output.output(),
-        output.annotations,
+        name=render.CHECK_NAME,
+        head_sha=run.head_sha,
+        conclusion=output.conclusion,
+        external_id=run.external_id,
+        output=output.output(),
+        annotations=output.annotations,
     )
-    await publish_check_run(ports.gh, run.repo, request)
     body = render.comment(report)
-    for number in await pull_numbers(ports.gh, run):
-        await upsert_sticky_comment(ports.gh, run.repo, number, marker=render.MARKER, body=body)
+    pulls = await pull_numbers(ports.gh, run)
+    async with ports.lock(*leases.for_run(run.repo, pulls, run.head_sha)):
+        await publish_check_run(ports.gh, run.repo, request)
+        for number in pulls:
+            await upsert_sticky_comment(ports.gh, run.repo, number, marker=render.MARKER, body=body)
+    return pulls
 
 
 @router.register("workflow_run", action="completed")
@@ -152,8 +166,8 @@ async def on_workflow_run_failed(event: Event, ports: Ports) -> None:
     if ports.dry_run or repo_config.mode == Mode.DRY_RUN:
         log.info("dry-run: no check run, no comment", extra=context)
         return
-    await publish_report(ports, run, report)
+    pulls = await publish_report(ports, run, report)
     # Journey 2 carries on from the triage (lazy import: autofix reuses this module).
     from bot.concerns.autofix import after_triage
 
-    await after_triage(ports, run, report, repo_config, await pull_numbers(ports.gh, run))
+    await after_triage(ports, run, report, repo_config, pulls)

@@ -7,6 +7,7 @@ import logging
 from gidgethub.routing import Router
 
 from bot.concerns.ports import Ports
+from bot.core import leases
 from bot.core.events import Event
 from bot.core.payloads import RunConclusion, WorkflowRun
 from bot.core.render import triage_report as render
@@ -43,6 +44,8 @@ async def resolve_comments(ports: Ports, run: WorkflowRun) -> None:
     """
     body = render.resolved_comment(run.workflow, run.run_id, run.html_url, run.head_sha)
     for number in run.pulls:
-        comment = await find_sticky_comment(ports.gh, run.repo, number, marker=render.MARKER)
-        if comment is not None and render.describes(str(comment.get("body")), run.workflow):
-            await edit_comment(ports.gh, run.repo, comment, body)
+        # Under the PR's lease: a triage of another workflow may be editing the same comment.
+        async with ports.lock(leases.pull_request(run.repo, number)):
+            comment = await find_sticky_comment(ports.gh, run.repo, number, marker=render.MARKER)
+            if comment is not None and render.describes(str(comment.get("body")), run.workflow):
+                await edit_comment(ports.gh, run.repo, comment, body)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from bot.concerns.ports import Ports
+from bot.core import leases
 from bot.core.fix_attempt import AttemptState, FixAttempt
 from bot.core.fix_plan import ChangeFacts, Delivery, FixOutcome, FixPlan, NoFix
 from bot.core.payloads import WorkflowRun
@@ -56,6 +57,14 @@ def view_of(
     )
 
 
+def lease_names(repo: str, pulls: Sequence[int], branch: str) -> list[str]:
+    """The leases of a fix step: its pull requests', else the failing branch's."""
+    numbers = sorted({n for n in pulls if n})
+    if numbers:
+        return [leases.pull_request(repo, n) for n in numbers]
+    return [leases.branch(repo, branch)]
+
+
 def external_id(run_id: int) -> str:
     """One ``autopilot/fix`` check run per failed run answered."""
     return f"fix:{run_id}"
@@ -70,7 +79,11 @@ async def show(
         return
     conclusion, output = render.check_output(view)
     request = CheckRunRequest(
-        render.CHECK_NAME, view.failed_sha, conclusion, external_id(view.run_id), output
+        name=render.CHECK_NAME,
+        head_sha=view.failed_sha,
+        conclusion=conclusion,
+        external_id=external_id(view.run_id),
+        output=output,
     )
     await publish_check_run(ports.gh, view.repo, request)
     body = render.comment(view)

@@ -15,7 +15,7 @@ from typing import Any
 
 from gidgethub import BadRequest
 
-from bot.concerns.fix_publish import outcome, set_outputs, show, view_of
+from bot.concerns.fix_publish import lease_names, outcome, set_outputs, show, view_of
 from bot.concerns.ports import Ports
 from bot.config.repo import RepoConfig
 from bot.core.fix_attempt import AttemptState, FixAttempt, Step, advance
@@ -133,8 +133,17 @@ async def on_fix_run_completed(ports: Ports, run: WorkflowRun) -> FixOutcome | N
     attempt = await ports.stores.fix_attempts.by_fix_sha(run.repo, run.head_sha)
     if attempt is None and ports.workspace is not None:
         attempt = await _attempt_from_commit(ports, run)
+    if attempt is None:
+        return None  # not a fix commit
+    pulls = [n for n in (attempt.pull_number, attempt.fix_pull) if n]
+    async with ports.lock(*lease_names(attempt.repo, pulls, attempt.branch)):
+        return await _route_when_done(ports, run, attempt.id)
+
+
+async def _route_when_done(ports: Ports, run: WorkflowRun, attempt_id: int) -> FixOutcome | None:
+    attempt = await ports.stores.fix_attempts.get(attempt_id)  # as it is under the lease
     if attempt is None or attempt.state is not AttemptState.VALIDATING:
-        return None  # not a fix commit, or already routed (a redelivery)
+        return None  # already routed (a redelivery, or another worker was first)
     config = await ports.repo_config.at(run.repo, run.head_sha)
     results = await _results(ports, run.repo, run.head_sha, config)
     waiting = pending(results)

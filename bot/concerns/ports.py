@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,15 @@ class Ports:
     @property
     def dry_run(self) -> bool:
         return self.settings.mode is Mode.DRY_RUN
+
+    def lock(self, *names: str, timeout: float | None = None) -> AbstractAsyncContextManager[None]:
+        """``async with ports.lock(leases.pull_request(repo, n)):`` one writer per PR.
+
+        Names come from ``bot.core.leases``. The leases live in the store, so the block runs
+        alone across workers, processes and machines; they are renewed while the block runs
+        and lapse if the worker dies. A lease this task already holds is not taken again.
+        """
+        return self.stores.leases.hold(*names, timeout=timeout)
 
 
 Handler = Callable[[Event, Ports], Awaitable[None]]

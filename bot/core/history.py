@@ -76,7 +76,10 @@ def build_items(
     ordered = sorted(first.items(), key=lambda item: item[1].rank)
     return tuple(
         ReportItem(
-            f, tuple(dict.fromkeys(jobs[place])), seen.get(f.fingerprint, 0), f.fingerprint in flaky
+            failure=f,
+            jobs=tuple(dict.fromkeys(jobs[place])),
+            seen_before=seen.get(f.fingerprint, 0),
+            flaky=f.fingerprint in flaky,
         )
         for place, f in ordered
     )

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 ANNOTATIONS_PER_REQUEST = 50
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CheckRunRequest:
     """A completed check run to publish; ``external_id`` says which run it describes."""
 

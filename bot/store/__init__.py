@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from bot.store import fix_attempts, history, review_queue
+from bot.store import fix_attempts, history, leases, review_queue
 from bot.store.deliveries import Store
 from bot.store.fix_attempts import FixAttempts
 from bot.store.history import TriageHistory
+from bot.store.leases import Leases
 from bot.store.review_queue import ReviewQueue
 
 #: Every table the handlers use, created once when the stores open.
 HANDLER_SCHEMAS: tuple[tuple[str, ...], ...] = (
     history.SCHEMA,
+    leases.SCHEMA,
     # The fix journey: its attempts, and the review queue that manual-review fixes wait in.
     fix_attempts.SCHEMA,
     review_queue.SCHEMA,
@@ -26,6 +28,8 @@ class Stores:
 
     deliveries: Store
     history: TriageHistory
+    #: One writer per pull request: ``async with ports.lock(...)`` takes these.
+    leases: Leases
     # The fix journey (bot/concerns/autofix.py).
     fix_attempts: FixAttempts
     review_queue: ReviewQueue
@@ -39,6 +43,7 @@ async def open_stores(deliveries: Store) -> Stores:
     return Stores(
         deliveries=deliveries,
         history=TriageHistory(db),
+        leases=Leases(db, clock=deliveries.clock),
         fix_attempts=FixAttempts(db),
         review_queue=ReviewQueue(db),
     )

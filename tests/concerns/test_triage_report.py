@@ -48,8 +48,8 @@ def _report(*items: render.ReportItem, notes: tuple[str, ...] = ()) -> render.Tr
 
 
 REPORT = _report(
-    render.ReportItem(TYPE, ("test (3.11)", "test (3.12)")),
-    render.ReportItem(ASSERTION, ("test (3.11)",), seen_before=2, flaky=True),
+    render.ReportItem(failure=TYPE, jobs=("test (3.11)", "test (3.12)")),
+    render.ReportItem(failure=ASSERTION, jobs=("test (3.11)",), seen_before=2, flaky=True),
 )
 
 COMMENT = """\
@@ -115,7 +115,7 @@ def test_nothing_identified_is_neutral_and_failures_without_a_place_have_no_anno
     assert (empty.conclusion, empty.title) == ("neutral", "No failure identified in 2 failed jobs")
     assert "No failure could be identified in their logs." in empty.summary
     assert empty.summary.endswith("> Only the first 20 of 31 failed jobs were triaged.\n")
-    runner = render.check_output(_report(render.ReportItem(RUNNER, ("test (3.11)",))))
+    runner = render.check_output(_report(render.ReportItem(failure=RUNNER, jobs=("test (3.11)",))))
     assert runner.annotations == ()
     assert "| 1 | infrastructure |  |  | The operation was canceled. |" in runner.summary
 
@@ -126,7 +126,7 @@ def test_hostile_log_text_cannot_inject_html_mentions_or_table_cells() -> None:
         message="<img src=x onerror=alert(1)> @octocat please | merge [x](http://evil) <!-- -->",
         test="tests/test_x.py::test_`pwn`|<b>",
     )
-    body = render.comment(_report(render.ReportItem(hostile, ("test",))))
+    body = render.comment(_report(render.ReportItem(failure=hostile, jobs=("test",))))
     row = next(line for line in body.splitlines() if line.startswith("| 1 |"))
     assert "<img" not in body and "<!-- -->" not in row
     assert "&lt;img src=x onerror=alert(1)&gt;" in row
@@ -141,7 +141,8 @@ def test_hostile_log_text_cannot_inject_html_mentions_or_table_cells() -> None:
 def test_long_reports_fold_into_details_and_fit_githubs_limits() -> None:
     many = tuple(
         render.ReportItem(
-            replace(ASSERTION, line=n, fingerprint=f"{n:x}", message="x" * 5000), ("t",)
+            failure=replace(ASSERTION, line=n, fingerprint=f"{n:x}", message="x" * 5000),
+            jobs=("t",),
         )
         for n in range(1, 400)
     )
@@ -152,9 +153,13 @@ def test_long_reports_fold_into_details_and_fit_githubs_limits() -> None:
     assert "Only the first 200 are listed." in body or body.endswith("(cut to fit GitHub's limit)")
     output = render.check_output(report)
     assert len(output.summary) <= render.OUTPUT_LIMIT and len(output.annotations) == 399
-    long_title = render.title(_report(render.ReportItem(replace(TYPE, message="m"), ("t",))))
+    long_title = render.title(
+        _report(render.ReportItem(failure=replace(TYPE, message="m"), jobs=("t",)))
+    )
     assert len(long_title) <= render.TITLE_LIMIT
-    huge = render.annotation(render.ReportItem(replace(TYPE, message="é" * 70_000), ("t",)))
+    huge = render.annotation(
+        render.ReportItem(failure=replace(TYPE, message="é" * 70_000), jobs=("t",))
+    )
     assert huge is not None and len(huge["message"].encode()) <= 64 * 1024
 
 

@@ -39,7 +39,7 @@ class AnnotationLevel(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReportItem:
     """One failure, the failed jobs that showed it, and what history says about it."""
 
@@ -54,7 +54,7 @@ class ReportItem:
         return self.flaky or self.failure.category is Category.FLAKY
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TriageReport:
     """What one failed workflow run's triage found, ready to render."""
 
