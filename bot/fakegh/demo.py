@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from bot.fakegh.fake import FakeGitHub
 
 #: The tiny ``calc`` project: the demo's code, and the project the triage corpus script
-#: (scripts/triage_corpus_project.py) injects faults into.
+#: (testdata/corpora/project.py) injects faults into.
 CALC_CORE = '''"""Small arithmetic helpers."""
 
 
@@ -72,7 +72,7 @@ def test_error_handling() -> None:
     assert lookup("missing") == 0
 '''
 
-# The triage corpus's tiny project (scripts/triage_corpus_project.py), the demo's main branch,
+# The triage corpus's tiny project (testdata/corpora/project.py), the demo's main branch,
 DEMO_FILES = {
     "README.md": "# calc\n\nA small project that CI Autopilot keeps green.\n",
     "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["."]\n\n'

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[2] / "testdata" / "triage"
-#: Real tool output on real PyPI projects (scripts/make_triage_realworld.py).
+#: Real tool output on real PyPI projects (testdata/corpora/realworld.py).
 REALWORLD = CORPUS / "realworld"
-#: Other projects, fault kinds and tools (scripts/make_triage_thirdparty.py).
+#: Other projects, fault kinds and tools (testdata/corpora/thirdparty.py).
 THIRDPARTY = CORPUS / "thirdparty"
-#: Older and newer tool releases, Python 3.12/3.13, jest, tsc, cargo (make_triage_versions.py).
+#: Older and newer tool releases, Python 3.12/3.13, jest, tsc, cargo (testdata/corpora/versions.py).
 VERSIONS = CORPUS / "versions"
-#: pre-commit, coverage gates, Django, tox, pytest plugins, whole job logs (make_triage_ci.py).
+#: pre-commit, coverage gates, Django, tox, pytest plugins, whole job logs (corpora/ci.py).
 CI = CORPUS / "ci"
-#: A monorepo at the runner's path, tools run in subfolders (make_triage_layouts.py).
+#: A monorepo at the runner's path, tools run in subfolders (corpora/layouts.py).
 LAYOUTS = CORPUS / "layouts"
-#: make, sphinx, codespell, yamllint, markdownlint, bandit, pip check, twine (make_triage_tools.py).
+#: make, sphinx, codespell, yamllint, markdownlint, bandit, pip check, twine (corpora/tools.py).
 TOOLS = CORPUS / "tools"
 #: Eighth: go test, pyright from npm, poetry, a C extension build and nose2.
 MORE = CORPUS / "more"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from triage_corpus_ci import CiCase
-from triage_corpus_project import Run, at
+from testdata.corpora.ci_cases import CiCase
+from testdata.corpora.project import Run, at
 
 T = "tests/test_core.py"
 POLLS = "polls/tests.py"

@@ -1,4 +1,4 @@
-"""Regenerates testdata/triage/layouts: real tools on a monorepo checked out where CI puts it.
+"""The layouts corpus: a monorepo checked out where CI puts it.
 
 A small repository (``packages/foo`` with a src layout and deep package, ``services/api``
 with tests beside the code) is written to the runner's checkout path
@@ -7,21 +7,19 @@ pytest, mypy, ruff and flake8 (``.venv``) from the directory a job would use: th
 subfolder (``cd packages/foo && pytest``, ``working-directory: services/api``). The
 installed-package cases copy ``foo`` into a virtualenv's ``site-packages`` inside the
 checkout, as a non-editable install does. Labels come from the injected faults.
-
-Usage: .venv/bin/python scripts/make_triage_layouts.py [--out DIR] [-k NAME]
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
-import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from make_triage_corpus import BIN, _env
-from make_triage_realworld import ROOT, Tree, arguments, job_text, write_case
-from triage_corpus_project import Run, at, in_file
-from triage_corpus_realworld import RealCase
+from testdata.corpora.corpus import Archives, Corpus
+from testdata.corpora.joblog import job_text
+from testdata.corpora.project import Label, RealCase, Run, at, in_file
+from testdata.corpora.runner import BIN, Built, Tree, base_env, execute, run_steps, write_files
 
 CHECKOUT = Path("/home/runner/work/mono/mono")
 SITE = ".venv/lib/python3.11/site-packages"
@@ -54,21 +52,25 @@ FILES = {
 
 @dataclass
 class LayoutCase(RealCase):
-    """A case whose runs each start in a folder of the checkout (``cwd``, one per run)."""
+    """A case on the monorepo; ``installed`` puts ``foo`` into the checkout's venv."""
 
-    cwd: tuple[str, ...] = ()
     installed: bool = False
-    site: dict[str, str] = field(default_factory=dict)
 
 
-def _case(name: str, description: str, runs: list[tuple[str, Run]], **kw: object) -> LayoutCase:
+def _case(
+    name: str,
+    description: str,
+    runs: list[tuple[str, Run]],
+    *,
+    labels: list[Label],
+    faults: list[tuple[str, str, str]] | None = None,
+    gha: bool = False,
+    installed: bool = False,
+) -> LayoutCase:
+    """A case whose runs each start in a folder of the checkout: ``(folder, run)`` pairs."""
+    started = [dataclasses.replace(run, cwd=cwd) for cwd, run in runs]
     return LayoutCase(
-        name,
-        description,
-        "mono",
-        [run for _, run in runs],
-        cwd=tuple(cwd for cwd, _ in runs),
-        **kw,  # type: ignore[arg-type]
+        name, description, "mono", started, labels, faults or [], gha=gha, installed=installed
     )
 
 
@@ -209,49 +211,29 @@ def _install(tree: Tree) -> None:
     shutil.copytree(tree.path / FOO / "src" / "foo", site / "foo")
 
 
-def build(case: LayoutCase) -> tuple[str, list[dict[str, object]]]:
+def build(case: LayoutCase, _: Archives) -> Built:
     """Write the repository at the runner's path, inject, run each step; log and labels."""
     if CHECKOUT.exists():
         shutil.rmtree(CHECKOUT)
     tree = Tree(CHECKOUT)
     try:
-        for rel, text in FILES.items():
-            (CHECKOUT / rel).parent.mkdir(parents=True, exist_ok=True)
-            (CHECKOUT / rel).write_text(text)
+        write_files(tree, FILES)
         for rel, old, new in case.faults:
             path = CHECKOUT / rel
             path.write_text(path.read_text().replace(old, new, 1))
         if case.installed:
             _install(tree)
-        env = _env() | {"PYTHONPATH": str(CHECKOUT / SITE) if case.installed else ""}
-        steps = []
-        for cwd, run in zip(case.cwd, case.runs, strict=True):
-            done = subprocess.run(
-                [str(BIN / run.argv[0]), *run.argv[1:]],
-                cwd=CHECKOUT / cwd,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                timeout=120,
-                check=False,
-            )
-            steps.append((" ".join(run.argv), done.stdout, done.returncode if run.gate else 0))
-            if done.returncode and run.gate and case.gha:
-                break
+        env = base_env() | {"PYTHONPATH": str(CHECKOUT / SITE) if case.installed else ""}
+
+        def run(step: Run) -> tuple[str, int]:
+            argv = [str(BIN / step.argv[0]), *step.argv[1:]]
+            return execute(argv, cwd=CHECKOUT / step.cwd, env=env, timeout=120)
+
+        steps = run_steps(case.runs, run, as_job=case.gha)
         labels = [label(tree) for label in case.labels]
     finally:
         shutil.rmtree(CHECKOUT, ignore_errors=True)
-    return job_text(case, steps), labels
+    return job_text(steps, as_job=case.gha), labels
 
 
-def main() -> int:
-    args = arguments(ROOT / "testdata" / "triage" / "layouts", __doc__ or "")
-    for case in CASES:
-        if not args.only or args.only in case.name:
-            write_case(args.out, case, *build(case))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+CORPUS = Corpus("layouts", __doc__, "layouts", CASES, build)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from triage_corpus_project import Run, at
-from triage_corpus_versions import VersionCase
+from testdata.corpora.project import Run, as_job, at
+from testdata.corpora.versions_tests import VersionCase
 
 #: Installed once with npm into the tool cache; each checkout links its ``node_modules``.
 NPM_PINS = ("jest@29.7.0", "typescript@5.4.5")
@@ -106,32 +106,33 @@ def _cargo(*argv: str) -> Run:
     return Run(["cargo", *argv, "--offline"], env=CARGO_ENV)
 
 
+JEST_CASE = VersionCase(
+    "assertion_jest_expect_and_throws",
+    "jest 29.7: a failed toBe, a thrown Error and a TypeError on undefined",
+    "node",
+    [Run(JEST, env=NODE_ENV)],
+    [
+        at(SPEC, "// wrong expectation", "assertion"),
+        at(SRC, "// throws", "runtime_error"),
+        at(SRC, "// undefined unit", "type_error"),
+    ],
+    [*NODE_PROJECT, (SPEC, "", PRICES_TEST)],
+)
+CARGO_CASE = VersionCase(
+    "assertion_cargo_test",
+    "cargo test: an assert_eq! failure and an expect() panic",
+    "cargo",
+    [_cargo("test", "-q")],
+    [at(LIB, "// assert_eq", "assertion"), at(LIB, "// panics", "runtime_error")],
+    [*CARGO_PROJECT, (LIB, "", LIB_RS)],
+)
 OTHER_CASES: list[VersionCase] = [
-    VersionCase(
-        "assertion_jest_expect_and_throws",
-        "jest 29.7: a failed toBe, a thrown Error and a TypeError on undefined",
-        "node",
-        [Run(JEST, env=NODE_ENV)],
-        [
-            at(SPEC, "// wrong expectation", "assertion"),
-            at(SRC, "// throws", "runtime_error"),
-            at(SRC, "// undefined unit", "type_error"),
-        ],
-        [*NODE_PROJECT, (SPEC, "", PRICES_TEST)],
-    ),
-    VersionCase(
+    JEST_CASE,
+    as_job(
+        JEST_CASE,
         "assertion_jest_colors_gha",
         "jest 29.7 --colors in a job log",
-        "node",
         [Run([*JEST, "--colors"], env=NODE_ENV)],
-        [
-            at(SPEC, "// wrong expectation", "assertion"),
-            at(SRC, "// throws", "runtime_error"),
-            at(SRC, "// undefined unit", "type_error"),
-        ],
-        [*NODE_PROJECT, (SPEC, "", PRICES_TEST)],
-        place="runner",
-        gha=True,
     ),
     VersionCase(
         "type_tsc_ts2322",
@@ -151,23 +152,12 @@ OTHER_CASES: list[VersionCase] = [
         place="runner",
         gha=True,
     ),
-    VersionCase(
-        "assertion_cargo_test",
-        "cargo test: an assert_eq! failure and an expect() panic",
-        "cargo",
-        [_cargo("test", "-q")],
-        [at(LIB, "// assert_eq", "assertion"), at(LIB, "// panics", "runtime_error")],
-        [*CARGO_PROJECT, (LIB, "", LIB_RS)],
-    ),
-    VersionCase(
+    CARGO_CASE,
+    as_job(
+        CARGO_CASE,
         "assertion_cargo_test_gha",
         "cargo test (not quiet) in a job log",
-        "cargo",
         [_cargo("test")],
-        [at(LIB, "// assert_eq", "assertion"), at(LIB, "// panics", "runtime_error")],
-        [*CARGO_PROJECT, (LIB, "", LIB_RS)],
-        place="runner",
-        gha=True,
     ),
     VersionCase(
         "type_rustc_e0308",

@@ -1,11 +1,13 @@
-"""The tiny clean project the triage corpus injects faults into, and the case helpers."""
+"""The tiny clean project the corpora inject faults into, the shapes of a case, and labels."""
 
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from bot.fakegh.demo import CALC_CORE, CALC_TESTS
 
@@ -102,16 +104,20 @@ def in_file(rel: str | None, category: str, test: str | None = None) -> Label:
 
 @dataclass
 class Run:
-    """One command of a case; ``suffix`` adds a runner-only line (exact runner wording)."""
+    """One command of a case; ``suffix`` adds a runner-only line (exact runner wording),
+    ``gate`` says whether its failure stops the job, ``cwd`` is where in the checkout it runs."""
 
     argv: list[str]
     env: dict[str, str] = field(default_factory=dict)
     suffix: str = ""
     gate: bool = True
+    cwd: str = "."
 
 
 @dataclass
 class Case:
+    """A case of the toy corpus: faults as ``(file, (old text, new text))`` in ``project``."""
+
     name: str
     description: str
     runs: list[Run]
@@ -120,6 +126,66 @@ class Case:
     gha: bool = False
     setup: Callable[[Path], None] | None = None
     project: dict[str, str] = field(default_factory=lambda: dict(PROJECT))
+
+
+@dataclass(frozen=True)
+class Project:
+    """A pinned sdist; ``pythonpath`` is where its package lives (``src`` for a src layout)."""
+
+    dist: str
+    version: str
+    short: str
+    pythonpath: str = "."
+
+    @property
+    def archive(self) -> str:
+        return f"{self.dist}-{self.version}.tar.gz"
+
+
+@dataclass
+class RealCase:
+    """One log: a project placed at ``place`` (``runner``, ``srv`` or a temporary directory),
+    faults as ``(file, old text, new text)`` (an empty old text writes a new file)."""
+
+    name: str
+    description: str
+    project: str
+    runs: list[Run]
+    labels: list[Label]
+    faults: list[tuple[str, str, str]] = field(default_factory=list)
+    place: str = "tmp"
+    gha: bool = False
+    venv_inside: bool = False
+    extra: tuple[str, ...] = ()
+
+
+CaseT = TypeVar("CaseT", bound=RealCase)
+
+
+def as_job(case: CaseT, name: str, description: str, runs: list[Run] | None = None) -> CaseT:
+    """``case`` again (same project, faults and labels; its commands unless ``runs`` are
+    given), kept as a job log at the runner's checkout path."""
+    again = runs if runs is not None else case.runs
+    return dataclasses.replace(
+        case, name=name, description=description, runs=again, place="runner", gha=True
+    )
+
+
+#: A wrong expectation in the calc project's tests (the marker ``# add`` is its line).
+WRONG_ADD = ("tests/test_core.py", "add(2, 3) == 5", "add(2, 3) == 6  # add")
+
+
+def on_calc(
+    name: str,
+    description: str,
+    runs: list[Run],
+    *,
+    labels: list[Label],
+    faults: list[tuple[str, str, str]] | None = None,
+    gha: bool = False,
+) -> RealCase:
+    """A case on the calc project checked out at the runner's path."""
+    return RealCase(name, description, "calc", runs, labels, faults or [], "runner", gha)
 
 
 def _wheel(where: Path, name: str, version: str, requires: tuple[str, ...] = ()) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from triage_corpus_project import Run, at, in_file
-from triage_corpus_realworld import RealCase
-from triage_corpus_realworld_checks import MYPY
-from triage_corpus_realworld_tests import PYTEST
-from triage_corpus_thirdparty import WC_PYTEST
+from testdata.corpora.project import RealCase, Run, at, in_file
+from testdata.corpora.realworld_checks import MYPY
+from testdata.corpora.realworld_tests import PYTEST
+from testdata.corpora.thirdparty_tests import WC_PYTEST
 
 SL = "sortedcontainers/sortedlist.py"
 PP = "tests/test_ci_grammar.py"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from triage_corpus_project import Run, at, in_file
-from triage_corpus_realworld import RealCase
-from triage_corpus_realworld_tests import PYTEST, TZ_SRC
+from testdata.corpora.project import RealCase, Run, at, in_file
+from testdata.corpora.realworld_tests import PYTEST, TZ_SRC
 
 
 @dataclass(frozen=True)

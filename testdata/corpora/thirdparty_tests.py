@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from triage_corpus_project import Run, at, in_file
-from triage_corpus_realworld import Project, RealCase
-from triage_corpus_realworld_tests import PYTEST
+from testdata.corpora.project import Project, RealCase, Run, as_job, at, in_file
+from testdata.corpora.realworld_tests import PYTEST
 
 PROJECTS = {
     "attrs": Project("attrs", "26.1.0", "attrs", "src"),
@@ -205,6 +204,14 @@ import unicodedata2  # not installed
 print(unicodedata2.unidata_version, file=sys.stderr)
 '''
 
+HOOK_CASE = RealCase(
+    "runtime_hook_through_site_packages_long",
+    "a hookimpl raises KeyError through pluggy in site-packages; --tb=long",
+    "iniconfig",
+    [Run([*PYTEST, "--tb=long", PLUG])],
+    [at(PLUG, "# KeyError deep in the hook", "runtime_error", PLUG + "::test_load_through_hooks")],
+    [(PLUG, "", PLUG_TESTS)],
+)
 TEST_CASES: list[RealCase] = [
     RealCase(
         "runtime_iniconfig_teardown_error",
@@ -242,37 +249,12 @@ TEST_CASES: list[RealCase] = [
         [at(PARSE, "# recurse", "runtime_error")],
         [(PARSE, *RECURSE)],
     ),
-    RealCase(
-        "runtime_hook_through_site_packages_long",
-        "a hookimpl raises KeyError through pluggy in site-packages; --tb=long",
-        "iniconfig",
-        [Run([*PYTEST, "--tb=long", PLUG])],
-        [
-            at(
-                PLUG,
-                "# KeyError deep in the hook",
-                "runtime_error",
-                PLUG + "::test_load_through_hooks",
-            )
-        ],
-        [(PLUG, "", PLUG_TESTS)],
-    ),
-    RealCase(
+    HOOK_CASE,
+    as_job(
+        HOOK_CASE,
         "runtime_hook_through_site_packages_native_gha",
         "the same hook failure with --tb=native in a job log (frames in the venv's site-packages)",
-        "iniconfig",
         [Run([*PYTEST, "--tb=native", PLUG])],
-        [
-            at(
-                PLUG,
-                "# KeyError deep in the hook",
-                "runtime_error",
-                PLUG + "::test_load_through_hooks",
-            )
-        ],
-        [(PLUG, "", PLUG_TESTS)],
-        place="runner",
-        gha=True,
     ),
     RealCase(
         "runtime_attrs_hypothesis_falsifying",

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
-from triage_corpus_project import Run, at, in_file
-from triage_corpus_realworld import WRAPPERS, RealCase
+from testdata.corpora.project import Project, RealCase, Run, as_job, at, in_file
+
+PROJECTS = {
+    "toolz": Project("toolz", "1.0.0", "toolz"),
+    "tabulate": Project("tabulate", "0.9.0", "tabulate"),
+    "more": Project("more-itertools", "10.5.0", "more-itertools"),
+    "idna": Project("idna", "3.10", "idna"),
+    "click": Project("click", "8.2.1", "click", "src"),
+}
+#: The test tools every throwaway virtualenv gets; tox and nox cases add theirs.
+TEST_TOOLS = (
+    "pytest==9.2.0",
+    "pytest-timeout==2.4.0",
+    "pytest-xdist==3.8.0",
+    "pytest-rerunfailures==16.7",
+)
+WRAPPERS = ("tox==4.67.15", "nox==2026.10.20")
 
 PYTEST = ["python", "-m", "pytest", "-p", "no:cacheprovider"]
 CLICK_PYTEST = [*PYTEST, "-W", "ignore::pytest.PytestRemovedIn10Warning"]
@@ -70,6 +85,14 @@ NTH_TYPO = (
     "return next(itertools.islice(sequence, n, None))",
 )
 
+OOM_KILLED = RealCase(
+    "infrastructure_oom_killed_raw",
+    "the test process is SIGKILLed, raw output of the shell step",
+    "toolz",
+    [Run(["bash", "-c", "python -m pytest -q -p no:cacheprovider toolz/tests; exit $?"])],
+    [in_file(None, "infrastructure")],
+    [("toolz/tests/test_zz_oom.py", "", OOM)],
+)
 TEST_CASES: list[RealCase] = [
     RealCase(
         "assertion_toolz_source_bug_q",
@@ -395,22 +418,10 @@ TEST_CASES: list[RealCase] = [
         [(TZ_SRC, *NTH_TYPO), ("noxfile.py", "", NOXFILE)],
         extra=WRAPPERS,
     ),
-    RealCase(
+    as_job(
+        OOM_KILLED,
         "infrastructure_oom_killed_gha",
         "the test process is SIGKILLed (as by the OOM killer): bash prints Killed, exit 137",
-        "toolz",
-        [Run(["bash", "-c", "python -m pytest -q -p no:cacheprovider toolz/tests; exit $?"])],
-        [in_file(None, "infrastructure")],
-        [("toolz/tests/test_zz_oom.py", "", OOM)],
-        place="runner",
-        gha=True,
     ),
-    RealCase(
-        "infrastructure_oom_killed_raw",
-        "the test process is SIGKILLed, raw output of the shell step",
-        "toolz",
-        [Run(["bash", "-c", "python -m pytest -q -p no:cacheprovider toolz/tests; exit $?"])],
-        [in_file(None, "infrastructure")],
-        [("toolz/tests/test_zz_oom.py", "", OOM)],
-    ),
+    OOM_KILLED,
 ]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from triage_corpus_project import Run, at, in_file
-from triage_corpus_realworld import WRAPPERS, RealCase
-from triage_corpus_realworld_tests import CLICK_PYTEST, NOXFILE, PYTEST, TZ_SRC
+from testdata.corpora.project import RealCase, Run, at, in_file
+from testdata.corpora.realworld_tests import CLICK_PYTEST, NOXFILE, PYTEST, TZ_SRC, WRAPPERS
 
 IDNA = "idna/core.py"
 FMT = "src/click/formatting.py"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from triage_corpus_project import Run, at, in_file
-from triage_corpus_realworld_checks import FLAKE8, MYPY, PYLINT
-from triage_corpus_versions import VersionCase
+from typing import Any
+
+from testdata.corpora.project import Label, Run, at, in_file
+from testdata.corpora.realworld_checks import FLAKE8, MYPY, PYLINT
+from testdata.corpora.versions_tests import VersionCase
 
 IDNA = "idna/core.py"
 RUFF = ["ruff", "check", "--no-cache", "--isolated", "--select", "F,E9"]
@@ -33,73 +35,71 @@ LOCAL = [*PIP, "--no-index", "--find-links", "{ws}/wheels"]
 DEAD_INDEX = ["--index-url", "http://127.0.0.1:9/simple", "--retries", "1", "--timeout", "1"]
 SHELL = ["bash", "-c"]
 
+
+def _case(
+    name: str,
+    description: str,
+    project: str,
+    runs: list[Run],
+    labels: list[Label],
+    faults: list[tuple[str, str, str]] | None = None,
+    *,
+    tools: str = "old",
+    job: bool = False,
+    place: str = "tmp",
+) -> VersionCase:
+    """A case run with one tool set; ``job`` keeps it as a job log at the runner's path."""
+    where = "runner" if job else place
+    return VersionCase(
+        name, description, project, runs, labels, faults or [], where, job, tools=tools
+    )
+
+
+def _lint(name: str, description: str, argv: list[str], **kw: Any) -> VersionCase:
+    """The same two lint faults in idna, seen by one linter release."""
+    return _case(name, description, "idna", [Run([*argv, "idna"])], LINT_LABELS, LINT_FAULTS, **kw)
+
+
+def _shell(name: str, description: str, argv: list[str], category: str, **kw: Any) -> VersionCase:
+    """One command in an empty checkout (local wheels in ``wheels/``); no file to point at."""
+    return _case(name, description, "shell", [Run(argv)], [in_file(None, category)], **kw)
+
+
 CHECK_CASES: list[VersionCase] = [
-    VersionCase(
+    _lint(
         "lint_ruff01_default",
         "ruff 0.1.15's default text output (path:line:col: CODE message)",
-        "idna",
-        [Run([*RUFF, "idna"])],
-        LINT_LABELS,
-        LINT_FAULTS,
+        RUFF,
     ),
-    VersionCase(
+    _lint(
         "lint_ruff01_show_source_gha",
         "ruff 0.1.15 --show-source in a job log",
-        "idna",
-        [Run([*RUFF, "--show-source", "idna"])],
-        LINT_LABELS,
-        LINT_FAULTS,
-        place="runner",
-        gha=True,
+        [*RUFF, "--show-source"],
+        job=True,
     ),
-    VersionCase(
+    _lint(
         "lint_ruff04_default",
         "ruff 0.4.10's default output (concise, fix hint)",
-        "idna",
-        [Run([*RUFF, "idna"])],
-        LINT_LABELS,
-        LINT_FAULTS,
+        RUFF,
         place="srv",
         tools="mid",
     ),
-    VersionCase(
-        "lint_flake8_5_py312",
-        "flake8 5.0.4 on Python 3.12",
-        "idna",
-        [Run([*FLAKE8, "idna"])],
-        LINT_LABELS,
-        LINT_FAULTS,
-    ),
-    VersionCase(
+    _lint("lint_flake8_5_py312", "flake8 5.0.4 on Python 3.12", FLAKE8),
+    _lint(
         "lint_flake8_6_show_source",
         "flake8 6.1.0 --show-source on Python 3.13",
-        "idna",
-        [Run([*FLAKE8, "--show-source", "idna"])],
-        LINT_LABELS,
-        LINT_FAULTS,
+        [*FLAKE8, "--show-source"],
         tools="mid",
     ),
-    VersionCase(
-        "lint_pylint_217_py311",
-        "pylint 2.17.7 on Python 3.11",
-        "idna",
-        [Run([*PYLINT, "idna"])],
-        LINT_LABELS,
-        LINT_FAULTS,
-        tools="py311",
-    ),
-    VersionCase(
+    _lint("lint_pylint_217_py311", "pylint 2.17.7 on Python 3.11", PYLINT, tools="py311"),
+    _lint(
         "lint_pylint_30_gha",
         "pylint 3.0.4 on Python 3.13, in a job log",
-        "idna",
-        [Run([*PYLINT, "idna"])],
-        LINT_LABELS,
-        LINT_FAULTS,
-        place="runner",
-        gha=True,
+        PYLINT,
+        job=True,
         tools="mid",
     ),
-    VersionCase(
+    _case(
         "syntax_old_checkers",
         "a missing colon seen by ruff 0.1.15, flake8 5.0.4 and mypy 1.5.1",
         "idna",
@@ -107,7 +107,7 @@ CHECK_CASES: list[VersionCase] = [
         SYNTAX_LABEL,
         SYNTAX_FAULT,
     ),
-    VersionCase(
+    _case(
         "type_mypy15",
         "mypy 1.5.1: a wrong return type and a wrong operand",
         "idna",
@@ -115,18 +115,17 @@ CHECK_CASES: list[VersionCase] = [
         TYPE_LABELS,
         [*TYPE_FAULTS, MYPY15_BASELINE],
     ),
-    VersionCase(
+    _case(
         "type_mypy110_pretty_gha",
         "mypy 1.10.1 --pretty on Python 3.13, in a job log",
         "idna",
         [Run([*MYPY, "--pretty", "idna"])],
         TYPE_LABELS,
         TYPE_FAULTS,
-        place="runner",
-        gha=True,
+        job=True,
         tools="mid",
     ),
-    VersionCase(
+    _case(
         "import_mypy15_missing_stub",
         "mypy 1.5.1: a module with no stubs (its code was [import] then, import-not-found now)",
         "idna",
@@ -134,7 +133,7 @@ CHECK_CASES: list[VersionCase] = [
         [at(IDNA, "import yaml", "import_error")],
         [(IDNA, "import unicodedata\n", "import unicodedata\n\nimport yaml\n"), MYPY15_BASELINE],
     ),
-    VersionCase(
+    _case(
         "format_black23_check",
         "black 23.12.1 --check",
         "idna",
@@ -142,7 +141,7 @@ CHECK_CASES: list[VersionCase] = [
         [in_file(RANGES, "format")],
         FORMAT_FAULT,
     ),
-    VersionCase(
+    _case(
         "format_black24_diff",
         "black 24.4.2 --check --diff on Python 3.13",
         "idna",
@@ -151,91 +150,73 @@ CHECK_CASES: list[VersionCase] = [
         FORMAT_FAULT,
         tools="mid",
     ),
-    VersionCase(
+    _shell(
         "dependency_pip23_no_version",
         "pip 23.3.2: no version satisfies the requirement (local wheels only)",
-        "shell",
-        [Run([*LOCAL, "calc-base==3.0"])],
-        [in_file(None, "dependency")],
+        [*LOCAL, "calc-base==3.0"],
+        "dependency",
     ),
-    VersionCase(
+    _shell(
         "dependency_pip24_resolution_impossible_gha",
         "pip 24.0: ResolutionImpossible between pinned local wheels, in a job log",
-        "shell",
-        [Run([*LOCAL, "calc-plugin==1.0"])],
-        [in_file(None, "dependency")],
-        place="runner",
-        gha=True,
+        [*LOCAL, "calc-plugin==1.0"],
+        "dependency",
+        job=True,
         tools="mid",
     ),
-    VersionCase(
+    _shell(
         "dependency_pip231_resolution_impossible",
         "pip 23.1.2 on Python 3.11: ResolutionImpossible",
-        "shell",
-        [Run([*LOCAL, "calc-plugin==1.0", "calc-base==1.0"])],
-        [in_file(None, "dependency")],
+        [*LOCAL, "calc-plugin==1.0", "calc-base==1.0"],
+        "dependency",
         tools="py311",
     ),
-    VersionCase(
+    _shell(
         "infrastructure_pip23_dead_index",
         "pip 23.3.2 against an index on a closed port",
-        "shell",
-        [Run([*PIP, *DEAD_INDEX, "toolz"])],
-        [in_file(None, "infrastructure")],
+        [*PIP, *DEAD_INDEX, "toolz"],
+        "infrastructure",
     ),
-    VersionCase(
+    _shell(
         "infrastructure_pip24_dead_index_gha",
         "pip 24.0 against an index on a closed port, in a job log",
-        "shell",
-        [Run([*PIP, *DEAD_INDEX, "toolz==1.0.0"])],
-        [in_file(None, "infrastructure")],
-        place="runner",
-        gha=True,
+        [*PIP, *DEAD_INDEX, "toolz==1.0.0"],
+        "infrastructure",
+        job=True,
         tools="mid",
     ),
-    VersionCase(
+    _shell(
         "infrastructure_uv_dead_index",
         "uv pip install against an index on a closed port",
-        "shell",
-        [Run(["uv", "pip", "install", "--target", "{ws}/site", *DEAD_INDEX[:2], "toolz"])],
-        [in_file(None, "infrastructure")],
+        ["uv", "pip", "install", "--target", "{ws}/site", *DEAD_INDEX[:2], "toolz"],
+        "infrastructure",
     ),
-    VersionCase(
+    _shell(
         "infrastructure_shell_disk_full_gha",
         "a step's shell writes to /dev/full (bash: write error: No space left on device)",
-        "shell",
-        [Run([*SHELL, "echo building; echo report > /dev/full"])],
-        [in_file(None, "infrastructure")],
-        place="runner",
-        gha=True,
+        [*SHELL, "echo building; echo report > /dev/full"],
+        "infrastructure",
+        job=True,
     ),
-    VersionCase(
+    _shell(
         "infrastructure_shell_killed_gha",
         "a step's command is SIGKILLed; bash reports Killed and exits 137",
-        "shell",
         [
-            Run(
-                [
-                    *SHELL,
-                    'echo "linking"; python -c "import os, signal; '
-                    'os.kill(os.getpid(), signal.SIGKILL)"; exit $?',
-                ]
-            )
+            *SHELL,
+            'echo "linking"; python -c "import os, signal; '
+            'os.kill(os.getpid(), signal.SIGKILL)"; exit $?',
         ],
-        [in_file(None, "infrastructure")],
-        place="runner",
-        gha=True,
+        "infrastructure",
+        job=True,
     ),
-    VersionCase(
+    _shell(
         "unknown_shell_exit3_gha",
         "a release script exits 3 with its own message; the runner's exit line is all",
-        "shell",
-        [Run([*SHELL, 'echo "release notes for 1.0.1 not found in CHANGES"; exit 3'])],
-        [in_file(None, "unknown")],
-        place="runner",
-        gha=True,
+        [*SHELL, 'echo "release notes for 1.0.1 not found in CHANGES"; exit 3'],
+        "unknown",
+        job=True,
     ),
-    VersionCase(
+    _case(
         "green_old_checkers_gha",
         "ruff 0.1.15, flake8 5.0.4, mypy 1.5.1 and black 23.12.1 pass, in a job log",
         "idna",
@@ -247,10 +228,9 @@ CHECK_CASES: list[VersionCase] = [
         ],
         [],
         [MYPY15_BASELINE],
-        place="runner",
-        gha=True,
+        job=True,
     ),
-    VersionCase(
+    _case(
         "green_mid_checkers",
         "ruff 0.4.10, pylint 3.0.4, mypy 1.10.1 and pip 24.0 pass on Python 3.13",
         "idna",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from triage_corpus_project import CORE, PROJECT, TESTS, Run, at, in_file
-from triage_corpus_realworld import RealCase
+from testdata.corpora.project import CORE, PROJECT, TESTS, RealCase, Run, as_job, at, in_file
 
 #: Every tool the throwaway venv gets, pinned (pre-commit hooks run them as ``language: system``).
 CI_PINS = (
@@ -218,6 +217,14 @@ PRE_COMMIT_CASES: list[CiCase] = [
     ),
 ]
 
+COVERAGE_LOW = CiCase(
+    "unknown_coverage_fail_under_pytest",
+    "pytest --cov-fail-under=95: all tests pass, coverage too low",
+    "calc",
+    [Run([*COV, "--cov-fail-under=95"])],
+    [in_file(None, "unknown")],
+    [UNTESTED],
+)
 COVERAGE_CASES: list[CiCase] = [
     CiCase(
         "green_coverage_above_threshold",
@@ -226,25 +233,15 @@ COVERAGE_CASES: list[CiCase] = [
         [Run([*COV, "--cov-fail-under=50"])],
         [],
     ),
-    CiCase(
-        "unknown_coverage_fail_under_pytest",
-        "pytest --cov-fail-under=95: all tests pass, coverage too low",
-        "calc",
-        [Run([*COV, "--cov-fail-under=95"])],
-        [in_file(None, "unknown")],
-        [UNTESTED],
-    ),
-    CiCase(
+    COVERAGE_LOW,
+    as_job(
+        COVERAGE_LOW,
         "unknown_coverage_report_fail_under_gha",
         "coverage run, then coverage report --fail-under in a job log",
-        "calc",
         [
             Run(["coverage", "run", "-m", "pytest", "-q", "-p", "no:randomly"]),
             Run(["coverage", "report", "-m", "--fail-under=95"]),
         ],
-        [in_file(None, "unknown")],
-        [UNTESTED],
-        gha=True,
     ),
     CiCase(
         "assertion_coverage_and_failure",
