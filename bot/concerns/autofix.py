@@ -83,6 +83,33 @@ async def on_workflow_run_completed(event: Event, ports: Ports) -> None:
         log.info(f"{run.repo}: {result.summary}", extra={"delivery": event.delivery_id})
 
 
+@router.register("check_suite", action="completed")
+async def on_check_suite_completed(event: Event, ports: Ports) -> None:
+    """Another CI (a check suite) completed on a fix commit: score and route the fix too.
+
+    Routing waits until every run and check on the fix commit has completed, and happens
+    once whichever completion comes last (workflow runs also end their check suites).
+    """
+    suite = event.data.get("check_suite")
+    if not isinstance(suite, dict) or event.repository is None or not suite.get("head_sha"):
+        return
+    run = WorkflowRun(
+        repo=event.repository,
+        run_id=int(suite.get("id") or 0),
+        attempt=1,
+        workflow=str((suite.get("app") or {}).get("name") or "checks"),
+        conclusion=str(suite.get("conclusion")),
+        head_sha=str(suite["head_sha"]),
+        head_branch=str(suite.get("head_branch") or ""),
+        head_owner=None,
+        html_url="",
+        pulls=tuple(int(p["number"]) for p in suite.get("pull_requests") or () if p.get("number")),
+    )
+    result = await on_fix_run_completed(ports, run)
+    if result is not None:
+        log.info(f"{run.repo}: {result.summary}", extra={"delivery": event.delivery_id})
+
+
 async def _latest_failed_run(ports: Ports, repo: str, sha: str) -> WorkflowRun | None:
     url = f"/repos/{repo}/actions/runs?head_sha={sha}&status=failure&per_page=20"
     runs = (await ports.gh.getitem(url)).get("workflow_runs") or []

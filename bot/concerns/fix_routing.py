@@ -53,16 +53,12 @@ async def _results(ports: Ports, repo: str, sha: str, config: RepoConfig) -> lis
         CheckResult(str(r.get("name")), str(r.get("status")), r.get("conclusion"))
         for r in runs.get("workflow_runs") or ()
     ]
-    checks = config.autofix.checks
-    if any(names is not None for names in (checks.types, checks.security, checks.coverage)):
-        async for run in ports.gh.getiter(
-            f"/repos/{repo}/commits/{sha}/check-runs?per_page=100", iterable_key="check_runs"
-        ):
-            found.append(
-                CheckResult(
-                    str(run.get("name")), str(run.get("status")), run.get("conclusion"), False
-                )
-            )
+    # Check runs too: other CI apps report there, and named checks give the other signals.
+    async for run in ports.gh.getiter(
+        f"/repos/{repo}/commits/{sha}/check-runs?per_page=100", iterable_key="check_runs"
+    ):
+        status, conclusion = str(run.get("status")), run.get("conclusion")
+        found.append(CheckResult(str(run.get("name")), status, conclusion, False))
     return found
 
 
