@@ -18,7 +18,7 @@ from bot.app.dispatch import DispatchResult, dispatch
 from bot.app.logging_json import configure_logging
 from bot.app.runtime import open_runtime
 from bot.concerns import compose_router
-from bot.concerns.ports import Workspace
+from bot.concerns.ports import JobSummary, Workspace
 from bot.config.repo import load_repo_config
 from bot.config.settings import Settings, load_settings
 from bot.core.config_check import CONFIG_PATH, ConfigError, render_github, render_markdown
@@ -55,14 +55,19 @@ def _required(environ: Mapping[str, str], name: str) -> str:
     return value
 
 
-def render_summary(event: Event, result: DispatchResult, mode: str) -> str:
-    """The job summary (Markdown); handler errors are shown, never tokens."""
+def render_summary(
+    event: Event, result: DispatchResult, mode: str, summary: JobSummary | None = None
+) -> str:
+    """The job summary (Markdown): what the concerns found and decided (the triage report,
+    rendered as in the sticky comment), then each handler; errors shown, never tokens."""
     lines = [
         "## CI Autopilot",
         "",
         f"Event `{event.label}` on `{event.repository or 'unknown repository'}`, mode `{mode}`.",
         "",
     ]
+    for section in summary.sections if summary else ():
+        lines += [section.rstrip("\n"), ""]
     if not result.handlers:
         lines.append("No concern handles this event: nothing to do.")
     failed = dict(result.failures)
@@ -71,6 +76,16 @@ def render_summary(event: Event, result: DispatchResult, mode: str) -> str:
         mark = f"failed: {failed[name]}" if name in failed else "done"
         lines.append(f"- `{'.'.join(short)}`: {mark}")
     return "\n".join(lines) + "\n"
+
+
+def render_outputs(result: DispatchResult, summary: JobSummary, status: str | None = None) -> str:
+    """``$GITHUB_OUTPUT``: counts, status, the decisions taken and the failures found."""
+    status = status or ("failed" if result.failures else "ok")
+    decision = ",".join(summary.decisions) or "none"
+    return (
+        f"handlers={len(result.handlers)}\nfailures={len(result.failures)}\nstatus={status}\n"
+        f"decision={decision}\nfindings={summary.findings}\n"
+    )
 
 
 def _append(path: str | None, text: str) -> None:
@@ -111,16 +126,29 @@ def run_action(args: argparse.Namespace, environ: Mapping[str, str], router: Rou
     if requested not in set(Mode):
         raise UsageError(f"mode must be one of {', '.join(Mode)}, got {requested!r}")
     mode = cautious(requested, repo_config.mode)  # the more cautious of input and file wins
+    # A re-run of this job sees the same event again; its first run's writes are on GitHub.
+    seen_before = environ.get("GITHUB_RUN_ATTEMPT", "1") not in ("", "1")
+    summary = JobSummary()
     checkout = Workspace(path=workspace, validate_in_job=_validate_in_job(environ))
     result = asyncio.run(
-        _dispatch(event, settings, router, token=token, mode=mode, workspace=checkout)
+        _dispatch(
+            event,
+            settings,
+            router,
+            token=token,
+            mode=mode,
+            summary=summary,
+            seen_before=seen_before,
+            workspace=checkout,
+        )
     )
-    _append(environ.get("GITHUB_STEP_SUMMARY"), render_summary(event, result, mode))
-    status = "failed" if result.failures else "ok"
-    outputs = f"handlers={len(result.handlers)}\nfailures={len(result.failures)}\nstatus={status}\n"
+    _append(environ.get("GITHUB_STEP_SUMMARY"), render_summary(event, result, mode, summary))
+    outputs = render_outputs(result, summary)
     # The fix journey's outputs: route, score and fix-pull-request when it got that far.
     outputs += "".join(f"{name}={value}\n" for name, value in sorted(checkout.outputs.items()))
     _append(environ.get("GITHUB_OUTPUT"), outputs)
+    for command in summary.commands:  # the failures found, as annotations of this job
+        print(command)
     for name, error in result.failures:
         print(f"::error title=autopilot: {name.rsplit('.', 1)[-1]} failed::{error}")
     return 1 if result.failures else 0
@@ -139,9 +167,10 @@ def _validate_in_job(environ: Mapping[str, str]) -> bool:
 def _invalid_config(exc: ConfigError, environ: Mapping[str, str]) -> int:
     """Annotate the file, explain it in the job summary, and stop before acting: exit 2."""
     print(render_github(exc.problems, file=exc.file), end="", flush=True)
-    summary = render_markdown(exc.problems, file=exc.file)
-    _append(environ.get("GITHUB_STEP_SUMMARY"), f"## CI Autopilot\n\n{summary}")
-    _append(environ.get("GITHUB_OUTPUT"), "handlers=0\nfailures=0\nstatus=invalid-config\n")
+    problems = render_markdown(exc.problems, file=exc.file)
+    _append(environ.get("GITHUB_STEP_SUMMARY"), f"## CI Autopilot\n\n{problems}")
+    outputs = render_outputs(DispatchResult((), ()), JobSummary(), status="invalid-config")
+    _append(environ.get("GITHUB_OUTPUT"), outputs)
     return 2
 
 
@@ -152,6 +181,8 @@ async def _dispatch(
     *,
     token: str,
     mode: Mode,
+    summary: JobSummary,
+    seen_before: bool,
     workspace: Workspace,
 ) -> DispatchResult:
     # The Action keeps no state between runs: a throw-away SQLite store serves the handlers.
@@ -164,5 +195,11 @@ async def _dispatch(
             private_key=None,
         )
         async with open_runtime(settings, token=token, router=router) as runtime:
-            ports = dataclasses.replace(runtime.processor.ports(event), workspace=workspace)
+            ports = dataclasses.replace(
+                runtime.processor.ports(event),
+                stateless=True,
+                seen_before=seen_before,
+                summary=summary,
+                workspace=workspace,
+            )
             return await dispatch(router, event, ports)

@@ -45,6 +45,13 @@ __all__ = [
 ]
 
 
+async def interrupted(ports: Ports, run: WorkflowRun) -> bool:
+    """Whether a fix for this failed head started and was cut short (a worker died): then a
+    redelivery carries it on even though the triage was published already."""
+    attempt = await ports.stores.fix_attempts.find(run.repo, run.head_branch, run.head_sha)
+    return attempt is not None and attempt.state in (AttemptState.PLANNED, AttemptState.COMMITTED)
+
+
 async def after_triage(
     ports: Ports,
     run: WorkflowRun,

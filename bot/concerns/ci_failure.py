@@ -19,9 +19,12 @@ from bot.core.events import Event
 from bot.core.history import FailureRow, build_items
 from bot.core.modes import Mode
 from bot.core.payloads import TRIAGED, WorkflowRun
+from bot.core.published import Kind, Record
 from bot.core.render import triage_report as render
+from bot.core.render.decision import Decision, triage_decision
 from bot.core.render.triage_report import CheckConclusion
 from bot.core.triage import Failure, triage_chunks
+from bot.core.triage.render import render_github
 from bot.github.client import GitHubClient
 from bot.github.publish import CheckRunRequest, publish_check_run, upsert_sticky_comment
 
@@ -33,6 +36,8 @@ MAX_LOG_BYTES = 50 * 1024 * 1024
 #: Log bytes kept in memory before the spool moves to a temporary file.
 SPOOL_BYTES = 8 * 1024 * 1024
 READ_CHUNK = 1024 * 1024
+#: GitHub shows at most 10 error annotations of a step; the check run carries them all.
+MAX_LOG_ANNOTATIONS = 10
 
 
 def _chunks(file: IO[bytes]) -> Iterator[bytes]:
@@ -91,7 +96,8 @@ async def _config_problem(ports: Ports, run: WorkflowRun, error: ConfigError) ->
         output=output,
         annotations=annotations,
     )
-    await publish_check_run(ports.gh, run.repo, request)
+    async with ports.lock(*leases.for_run(run.repo, run.pulls, run.head_sha)):
+        await publish_check_run(ports.gh, run.repo, request, ledger=ports.ledger)
 
 
 async def triage_run(ports: Ports, run: WorkflowRun) -> render.TriageReport:
@@ -121,12 +127,16 @@ async def triage_run(ports: Ports, run: WorkflowRun) -> render.TriageReport:
     )
 
 
-async def publish_report(ports: Ports, run: WorkflowRun, report: render.TriageReport) -> list[int]:
-    """The ``autopilot/triage`` check run of this attempt and the PRs' sticky comment.
+async def publish_report(
+    ports: Ports, run: WorkflowRun, report: render.TriageReport
+) -> tuple[Decision, list[int]]:
+    """The ``autopilot/triage`` check run of this attempt and the PRs' sticky comment;
+    what was decided and the PRs commented on.
 
     Both writes run under the PRs' leases (one writer per PR): "find the check run or the
     sticky comment, else create it" is two requests, and two workers running it at once
-    would both find nothing and both create.
+    would both find nothing and both create. Under the lease the store's record of what
+    was published is exact, so a duplicate delivery of a run attempt finds it done.
     """
     output = render.check_output(report)
     request = CheckRunRequest(
@@ -139,11 +149,46 @@ async def publish_report(ports: Ports, run: WorkflowRun, report: render.TriageRe
     )
     body = render.comment(report)
     pulls = await pull_numbers(ports.gh, run)
+    ledger = ports.ledger
     async with ports.lock(*leases.for_run(run.repo, pulls, run.head_sha)):
-        await publish_check_run(ports.gh, run.repo, request)
+        if await _published(ports, run):
+            return Decision.UNCHANGED, pulls
+        await publish_check_run(ports.gh, run.repo, request, ledger=ledger)
         for number in pulls:
-            await upsert_sticky_comment(ports.gh, run.repo, number, marker=render.MARKER, body=body)
-    return pulls
+            await upsert_sticky_comment(
+                ports.gh, run.repo, number, marker=render.MARKER, body=body, ledger=ledger
+            )
+        if ledger is not None:
+            await ledger.put(run.repo, Kind.REPORT, _report_name(run), Record(run.run_id))
+    return Decision.PUBLISHED, pulls
+
+
+def _report_name(run: WorkflowRun) -> str:
+    return f"{render.CHECK_NAME}:{run.external_id}"
+
+
+async def _published(ports: Ports, run: WorkflowRun) -> bool:
+    """Whether this run attempt's check run and comments were all written already."""
+    ledger = ports.ledger
+    return (
+        ledger is not None
+        and await ledger.get(run.repo, Kind.REPORT, _report_name(run)) is not None
+    )
+
+
+def _tell(
+    ports: Ports,
+    run: WorkflowRun,
+    report: render.TriageReport,
+    decision: Decision,
+    pulls: Sequence[int],
+) -> None:
+    """The report, the decision and the failures' annotations for the Action's job."""
+    line = triage_decision(decision, run_id=run.run_id, attempt=run.attempt, pulls=pulls)
+    ports.summary.decide(decision, f"{render.report_markdown(report)}\n{line}\n")
+    ports.summary.findings += len(report.items)
+    failures = [item.failure for item in report.items[:MAX_LOG_ANNOTATIONS]]
+    ports.summary.commands += render_github(failures).splitlines()
 
 
 @router.register("workflow_run", action="completed")
@@ -156,18 +201,28 @@ async def on_workflow_run_failed(event: Event, ports: Ports) -> None:
     if not run.triaged:
         log.info(f"{run.repo} run {run.run_id} {run.conclusion}: not triaged", extra=context)
         return
+    # Journey 2 carries on from the triage (lazy import: autofix reuses this module).
+    from bot.concerns.autofix import after_triage, interrupted
+
+    # A duplicate delivery makes no request at all, unless a fix it started was cut short.
+    if await _published(ports, run) and not await interrupted(ports, run):
+        log.info(f"{run.repo} run {run.external_id}: already published", extra=context)
+        ports.summary.decisions.append(Decision.UNCHANGED)
+        return
     try:
         repo_config = await ports.repo_config.at(run.repo, run.head_sha)
     except ConfigError as exc:
         await _config_problem(ports, run, exc)
+        ports.summary.decisions.append(Decision.INVALID_CONFIG)
         return
     report = await triage_run(ports, run)
     log.info(f"{run.repo} run {run.run_id}: {render.check_output(report).title}", extra=context)
     if ports.dry_run or repo_config.mode == Mode.DRY_RUN:
         log.info("dry-run: no check run, no comment", extra=context)
+        _tell(ports, run, report, Decision.DRY_RUN, run.pulls)
         return
-    pulls = await publish_report(ports, run, report)
-    # Journey 2 carries on from the triage (lazy import: autofix reuses this module).
-    from bot.concerns.autofix import after_triage
-
+    decision, pulls = await publish_report(ports, run, report)
+    if decision is Decision.UNCHANGED:
+        log.info(f"{run.repo} run {run.external_id}: already published", extra=context)
+    _tell(ports, run, report, decision, pulls)
     await after_triage(ports, run, report, repo_config, pulls)

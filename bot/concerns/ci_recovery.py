@@ -11,7 +11,8 @@ from bot.core import leases
 from bot.core.events import Event
 from bot.core.payloads import RunConclusion, WorkflowRun
 from bot.core.render import triage_report as render
-from bot.github.publish import edit_comment, find_sticky_comment
+from bot.core.render.decision import Decision, resolution
+from bot.github.publish import edit_comment, find_sticky_comment, remember_comment
 
 log = logging.getLogger(__name__)
 router = Router()
@@ -26,26 +27,45 @@ async def on_workflow_run_passed(event: Event, ports: Ports) -> None:
     # A pass after a triaged failure on one commit is what flaky detection needs.
     if await history.has_failed(run.repo, run.workflow, run.head_sha):
         await history.record(run.key, run.conclusion, [], now=ports.clock())
-    if not await history.has_failed(run.repo, run.workflow):
-        return  # never triaged here: there is no comment to resolve
+    # The App's history knows every workflow it triaged: none, no comment to resolve. The
+    # Action's store is new on every run, so it looks for the comment on GitHub instead.
+    if not ports.stateless and not await history.has_failed(run.repo, run.workflow):
+        return
     if ports.dry_run:
         log.info(
             "dry-run: the sticky comment is left as it is", extra={"delivery": event.delivery_id}
         )
+        ports.summary.decisions.append(Decision.DRY_RUN)
         return
-    await resolve_comments(ports, run)
+    resolved = await resolve_comments(ports, run)
+    decision = Decision.RESOLVED if resolved else Decision.NOTHING_TO_RESOLVE
+    ports.summary.decide(decision, resolution(run.workflow, resolved=resolved, looked_at=run.pulls))
 
 
-async def resolve_comments(ports: Ports, run: WorkflowRun) -> None:
-    """On a pass, the PRs' sticky comments that triaged this workflow say it passes again.
+async def resolve_comments(ports: Ports, run: WorkflowRun) -> list[int]:
+    """On a pass, the PRs' sticky comments that triaged this workflow say it passes again;
+    the PRs whose comment was edited.
 
-    Only the PRs the payload names are looked at (no search for fork PRs), and only a
-    comment describing this same workflow is edited: another workflow may still be failing.
+    The comment is found by its marker on GitHub, not in the store, so this works in the
+    Action too. Only the PRs the payload names are looked at (no search for fork PRs), and
+    only a comment describing this same workflow is edited: another may still be failing.
     """
     body = render.resolved_comment(run.workflow, run.run_id, run.html_url, run.head_sha)
+    resolved: list[int] = []
     for number in run.pulls:
         # Under the PR's lease: a triage of another workflow may be editing the same comment.
         async with ports.lock(leases.pull_request(run.repo, number)):
             comment = await find_sticky_comment(ports.gh, run.repo, number, marker=render.MARKER)
-            if comment is not None and render.describes(str(comment.get("body")), run.workflow):
-                await edit_comment(ports.gh, run.repo, comment, body)
+            if comment is None or not render.describes(str(comment.get("body")), run.workflow):
+                continue
+            await edit_comment(ports.gh, run.repo, comment, body)
+            await remember_comment(
+                ports.stores.published,
+                run.repo,
+                number,
+                marker=render.MARKER,
+                comment_id=int(comment["id"]),
+                body=body,
+            )
+            resolved.append(number)
+    return resolved

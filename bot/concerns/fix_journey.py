@@ -176,7 +176,7 @@ async def make_fix(
         head = await asyncio.to_thread(_workspace_head, workspace.path)
         if head != run.head_sha:
             why = (
-                f"the checkout is at {(head or 'no commit')[:7]}, not at the failed head "
+                f"the checkout is at {head[:7] if head else 'no commit'}, not at the failed head "
                 f"{run.head_sha[:7]}: check out `github.event.workflow_run.head_sha`"
             )
             return MadeFix({}, (), "", refusal=(NoFix.UNREADABLE, why))

@@ -20,6 +20,7 @@ from bot.core.modes import Mode
 from bot.github.client import GitHubClient
 from bot.github.repo_config import RepoConfigReader
 from bot.store import Stores
+from bot.store.published import PublishedStore
 
 Clock = Callable[[], float]
 
@@ -34,6 +35,25 @@ class HandlerSettings:
     @classmethod
     def of(cls, settings: Settings) -> HandlerSettings:
         return cls(mode=Mode(settings.mode), api_url=settings.api_url)
+
+
+@dataclass
+class JobSummary:
+    """What the handlers of one event tell the person who ran them.
+
+    The Action writes it to the job summary (Markdown ``sections``), the log (workflow
+    ``commands`` such as ``::error file=…,line=…::``) and its outputs (``decisions``,
+    ``findings``); the App's worker has no reader for it, its handlers log instead.
+    """
+
+    sections: list[str] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    findings: int = 0
+
+    def decide(self, decision: str, markdown: str) -> None:
+        self.decisions.append(decision)
+        self.sections.append(markdown)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,6 +77,13 @@ class Ports:
     clock: Clock = time.time
     #: Set by the Action only: the App reads code through the API and keeps no checkout.
     workspace: Workspace | None = None
+    #: ``True`` in the Action: its stores start empty on every run, so GitHub is the only
+    #: record of what earlier runs did (the history cannot say a workflow was triaged).
+    stateless: bool = False
+    #: ``True`` when this event may have been handled before without the stores knowing
+    #: (a re-run of the Action's job): check runs are then looked for before creating.
+    seen_before: bool = False
+    summary: JobSummary = field(default_factory=JobSummary)
     repo_config: RepoConfigReader = field(init=False)
 
     def __post_init__(self) -> None:
@@ -66,6 +93,12 @@ class Ports:
     @property
     def dry_run(self) -> bool:
         return self.settings.mode is Mode.DRY_RUN
+
+    @property
+    def ledger(self) -> PublishedStore | None:
+        """The record of published check runs and comments, when it can be trusted to
+        know every check run of this event (not when the event may be a re-run's)."""
+        return None if self.seen_before else self.stores.published
 
     def lock(self, *names: str, timeout: float | None = None) -> AbstractAsyncContextManager[None]:
         """``async with ports.lock(leases.pull_request(repo, n)):`` one writer per PR.

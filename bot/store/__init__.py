@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from bot.store import fix_attempts, history, leases, review_queue
+from bot.store import fix_attempts, history, leases, published, review_queue
 from bot.store.deliveries import Store
 from bot.store.fix_attempts import FixAttempts
 from bot.store.history import TriageHistory
 from bot.store.leases import Leases
+from bot.store.published import PublishedStore
 from bot.store.review_queue import ReviewQueue
 
 #: Every table the handlers use, created once when the stores open.
 HANDLER_SCHEMAS: tuple[tuple[str, ...], ...] = (
     history.SCHEMA,
     leases.SCHEMA,
+    published.SCHEMA,
     # The fix journey: its attempts, and the review queue that manual-review fixes wait in.
     fix_attempts.SCHEMA,
     review_queue.SCHEMA,
@@ -30,6 +32,8 @@ class Stores:
     history: TriageHistory
     #: One writer per pull request: ``async with ports.lock(...)`` takes these.
     leases: Leases
+    #: Ids and digests of the bot's check runs and comments, so writes skip lookups.
+    published: PublishedStore
     # The fix journey (bot/concerns/autofix.py).
     fix_attempts: FixAttempts
     review_queue: ReviewQueue
@@ -44,6 +48,7 @@ async def open_stores(deliveries: Store) -> Stores:
         deliveries=deliveries,
         history=TriageHistory(db),
         leases=Leases(db, clock=deliveries.clock),
+        published=PublishedStore(db, clock=deliveries.clock),
         fix_attempts=FixAttempts(db),
         review_queue=ReviewQueue(db),
     )

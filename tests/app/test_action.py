@@ -96,7 +96,7 @@ async def test_action_dispatches_with_the_token_and_writes_a_summary(
     assert "- `test_action.read_repo`: done" in summary
     assert "- `test_action.broken`: failed: ValueError: this concern is broken" in summary
     outputs = actions_env["output.txt"].read_text()
-    assert outputs == "handlers=2\nfailures=1\nstatus=failed\n"
+    assert outputs == "handlers=2\nfailures=1\nstatus=failed\ndecision=none\nfindings=0\n"
 
 
 async def test_action_with_the_real_concerns_exits_0(actions_env: dict[str, Path]) -> None:
@@ -144,7 +144,7 @@ async def test_action_with_an_invalid_config_annotates_it_and_exits_2(
     )
     assert "| 2 | 17 | `scoring.pr_threshold` | must be at most 1, got 1.5 |" in summary
     outputs = actions_env["output.txt"].read_text()
-    assert outputs == "handlers=0\nfailures=0\nstatus=invalid-config\n"
+    assert outputs == ("handlers=0\nfailures=0\nstatus=invalid-config\ndecision=none\nfindings=0\n")
 
 
 async def test_action_reads_the_config_from_the_workspace(

@@ -17,17 +17,38 @@ from bot.fakegh.state import CheckRun
 from tests.concerns.conftest import World, corpus_log
 
 SETTINGS = Settings()
+#: Journey 1 for one failed job, on a PR the bot has not commented on yet.
 TRIAGE_CALLS = [
-    "apps/create-installation-access-token",
+    "apps/create-installation-access-token",  # cached: once an hour per installation
     "repos/get-content",
     "actions/list-jobs-for-workflow-run",
     "actions/download-job-logs-for-workflow-run",
-    "fakegh/log-content",
-    "checks/list-for-ref",
+    "fakegh/log-content",  # the 302's target: the log's storage, not the API
     "checks/create",
     "issues/list-comments",
     "issues/create-comment",
 ]
+#: Requests that are not API calls of the delivery: the token is minted once an hour per
+#: installation and shared by every delivery; the log comes from storage, not the API.
+NOT_API = frozenset({"apps/create-installation-access-token", "fakegh/log-content"})
+MAX_API_CALLS_PER_FAILED_JOB = 6
+
+
+#: The fix journey (journey 2) follows the triage in the same delivery and starts with one
+#: of these, which journey 1 never calls.
+FIX_JOURNEY_STARTS = frozenset({"pulls/get", "git/get-ref"})
+
+
+def journey_one(ops: list[str]) -> list[str]:
+    """One delivery's operations up to where the fix journey takes over."""
+    starts = [n for n, op in enumerate(ops) if op in FIX_JOURNEY_STARTS]
+    return ops[: starts[0]] if starts else ops
+
+
+def api_calls(world: World, since: int = 0) -> list[str]:
+    """Journey 1's API operations (after the first ``since`` requests)."""
+    ops = journey_one([c.operation_id or c.path for c in world.fake.calls[since:]])
+    return [op for op in ops if op not in NOT_API]
 
 
 async def _handle(world: World, settings: Settings = SETTINGS, **changes: Any) -> None:

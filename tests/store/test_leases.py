@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +118,39 @@ async def test_a_lease_lost_while_held_stops_the_block(two_dbs: tuple[Database, 
             reached_the_end = True
     assert not reached_the_end
     assert await a.holder(PR) == "thief"  # the new holder's lease is left alone
+
+
+_WORKER = """
+import asyncio, sys, time
+from pathlib import Path
+from bot.store.db import Database
+from bot.store.leases import LeasePolicy, Leases
+
+async def main(url: str, counter: Path, rounds: int, start_at: float) -> None:
+    leases = Leases(Database(url), policy=LeasePolicy(poll_min=0.001, poll_max=0.02))
+    await asyncio.sleep(max(0.0, start_at - time.time()))  # every process starts together
+    for _ in range(rounds):
+        async with leases.hold("o/r#pull/7"):
+            value = int(counter.read_text())
+            await asyncio.sleep(0.002)  # another process would overwrite without the lease
+            counter.write_text(str(value + 1))
+
+asyncio.run(main(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])))
+"""
+
+
+async def test_hold_excludes_other_processes(store_url: str, tmp_path: Path) -> None:
+    """Three OS processes, each with its own connection, bump one file under one lease."""
+    Database(store_url).ensure_schema(SCHEMA)
+    counter = tmp_path / "counter"
+    counter.write_text("0")
+    rounds, workers, start_at = 30, 3, time.time() + 3
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-c", _WORKER, store_url, str(counter), str(rounds), str(start_at)
+        )
+        for _ in range(workers)
+    ]
+    codes = await asyncio.wait_for(asyncio.gather(*(p.wait() for p in procs)), timeout=120)
+    assert codes == [0] * workers
+    assert int(counter.read_text()) == rounds * workers

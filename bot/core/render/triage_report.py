@@ -145,9 +145,19 @@ def _body(report: TriageReport) -> list[str]:
     return lines
 
 
+def _heading(report: TriageReport) -> str:
+    return f"### CI Autopilot: {text(title(report))}"
+
+
+def report_markdown(report: TriageReport) -> str:
+    """The report as the sticky comment shows it, without its hidden markers and footer
+    (the Action's job summary shows this)."""
+    return fit("\n".join([_heading(report), "", *_body(report)]) + "\n", COMMENT_LIMIT)
+
+
 def comment(report: TriageReport) -> str:
     """The sticky pull request comment (starts with ``MARKER``), within GitHub's limit."""
-    heading = f"### CI Autopilot: {text(title(report))}"
+    heading = _heading(report)
     footer = (
         "<sub>This comment is updated in place on every failed run. Annotations are on the "
         f"{code(CHECK_NAME)} check run. Re-run the failed jobs from the "
