@@ -24,7 +24,7 @@ from bot.config.repo import RepoConfig
 from bot.core.config_check import ConfigError
 from bot.core.events import Event
 from bot.core.fix_attempt import AttemptState, FixAttempt, Step, advance
-from bot.core.fix_plan import Delivery, FixOutcome, NoFix
+from bot.core.fix_plan import Delivery, FixOutcome, NoFix, is_fix_commit
 from bot.core.payloads import RunConclusion, WorkflowRun
 from bot.core.render import fix_report as render
 from bot.core.render.triage_report import TriageReport
@@ -65,6 +65,8 @@ async def after_triage(
     (their CI result is the second half's business, never a reason to fix again)."""
     if await ports.stores.fix_attempts.by_fix_sha(run.repo, run.head_sha) is not None:
         return None
+    if ports.workspace is not None and is_fix_commit(run.head_message):
+        return None  # the Action has no store: the commit's trailers say it is the bot's fix
     async with ports.lock(*lease_names(run.repo, pulls, run.head_branch)):
         result = await fix_failed_run(ports, run, report, config, pulls, requested=requested)
         workspace = ports.workspace

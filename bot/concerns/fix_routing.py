@@ -254,7 +254,15 @@ async def _leave_open(
 async def _queue(
     ports: Ports, attempt: FixAttempt, result: ScoreResult
 ) -> tuple[FixAttempt, render.Stage, list[str]]:
-    item = await _enqueue(ports, attempt, result)
+    item: int | None = None
+    notes: list[str] = []
+    if ports.workspace is None:
+        item = await _enqueue(ports, attempt, result)
+    else:  # the Action's store ends with the job: the label is the queue
+        notes.append(
+            f"the Action keeps no review queue: the label `{render.REVIEW_LABEL}` marks the "
+            "fix for a person, who merges it after review"
+        )
     number = attempt.fix_pull or attempt.pull_number
     if number is not None:
         await ports.gh.post(
@@ -263,7 +271,7 @@ async def _queue(
     moved = await ports.stores.fix_attempts.move(
         attempt, advance(attempt.state, Step.QUEUE), now=ports.clock(), queue_id=item
     )
-    return moved or attempt, render.Stage.QUEUED, []
+    return moved or attempt, render.Stage.QUEUED, notes
 
 
 async def _enqueue(ports: Ports, attempt: FixAttempt, result: ScoreResult) -> int:
