@@ -48,5 +48,13 @@ class BanditRecogniser(Recogniser):
         path = location["path"].removeprefix("./")
         place = (path, int(location["line"]))
         return (
-            Finding(Category.LINT, found["message"], self.name, lineno, *place, rule=found["rule"]),
+            Finding(
+                category=Category.LINT,
+                message=found["message"],
+                tool=self.name,
+                lineno=lineno,
+                path=place[0],
+                line=place[1],
+                rule=found["rule"],
+            ),
         )

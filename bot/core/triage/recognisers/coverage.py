@@ -33,4 +33,6 @@ class CoverageRecogniser(Recogniser):
         if gate is None:
             return NONE
         message = f"total coverage below fail-under={gate['required'] or gate['under']}%"
-        return (Finding(Category.UNKNOWN, message, "coverage", lineno),)
+        return (
+            Finding(category=Category.UNKNOWN, message=message, tool="coverage", lineno=lineno),
+        )

@@ -45,7 +45,13 @@ class FormatRecogniser(Recogniser):
             diffs, self._diffs = self._diffs, {}
             message = "the formatter would reformat this file"
             return [
-                Finding(Category.FORMAT, message, "formatter", at, path)
+                Finding(
+                    category=Category.FORMAT,
+                    message=message,
+                    tool="formatter",
+                    lineno=at,
+                    path=path,
+                )
                 for path, at in diffs.items()
                 if path not in self._reported
             ]
@@ -70,7 +76,16 @@ class FormatRecogniser(Recogniser):
             if arrow:  # ruff format --check, full output: the first changed line
                 message = "ruff format would reformat this file"
                 path, number = arrow["path"], int(arrow["line"])
-                return (Finding(Category.FORMAT, message, "ruff format", pending, path, number),)
+                return (
+                    Finding(
+                        category=Category.FORMAT,
+                        message=message,
+                        tool="ruff format",
+                        lineno=pending,
+                        path=path,
+                        line=number,
+                    ),
+                )
         if line.startswith("unformatted: File would be reformatted"):
             self._unformatted = lineno
             return NONE
@@ -80,19 +95,27 @@ class FormatRecogniser(Recogniser):
                 tool = "black" if line.startswith("would") else "ruff format"
                 message = f"{tool} would reformat this file"
                 self._reported.add(match["path"])
-                return (Finding(Category.FORMAT, message, tool, lineno, match["path"]),)
+                return (
+                    Finding(
+                        category=Category.FORMAT,
+                        message=message,
+                        tool=tool,
+                        lineno=lineno,
+                        path=match["path"],
+                    ),
+                )
         if line.startswith("error: "):
             bad = _UNPARSABLE.match(line)
             if bad:
                 message = f"cannot parse: {bad['msg']}".strip()
                 return (
                     Finding(
-                        Category.SYNTAX_ERROR,
-                        message,
-                        "formatter",
-                        lineno,
-                        bad["path"],
-                        int(bad["line"]),
+                        category=Category.SYNTAX_ERROR,
+                        message=message,
+                        tool="formatter",
+                        lineno=lineno,
+                        path=bad["path"],
+                        line=int(bad["line"]),
                     ),
                 )
         if line.startswith("ERROR: "):
@@ -100,6 +123,13 @@ class FormatRecogniser(Recogniser):
             if isort:
                 message = "imports are incorrectly sorted"
                 return (
-                    Finding(Category.FORMAT, message, "isort", lineno, isort["path"], rule="I001"),
+                    Finding(
+                        category=Category.FORMAT,
+                        message=message,
+                        tool="isort",
+                        lineno=lineno,
+                        path=isort["path"],
+                        rule="I001",
+                    ),
                 )
         return NONE

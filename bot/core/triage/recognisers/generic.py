@@ -75,7 +75,17 @@ class GenericRecogniser(Recogniser):
                 at, msg, rule = rust
                 path, number = arrow["path"], int(arrow["line"])
                 category = _rust_category(rule, msg)
-                return (Finding(category, msg, "cargo", at, path, number, rule=rule),)
+                return (
+                    Finding(
+                        category=category,
+                        message=msg,
+                        tool="cargo",
+                        lineno=at,
+                        path=path,
+                        line=number,
+                        rule=rule,
+                    ),
+                )
         if "error" not in line:
             return NONE
         head = _RUST_HEAD.match(line)
@@ -87,5 +97,15 @@ class GenericRecogniser(Recogniser):
             if match and not match["path"].endswith(_SKIP_SUFFIXES):
                 path, number, rule = match["path"], int(match["line"]), match["rule"]
                 category = _tsc_category(rule) if tool == "tsc" else Category.UNKNOWN
-                return (Finding(category, match["msg"], tool, lineno, path, number, rule=rule),)
+                return (
+                    Finding(
+                        category=category,
+                        message=match["msg"],
+                        tool=tool,
+                        lineno=lineno,
+                        path=path,
+                        line=number,
+                        rule=rule,
+                    ),
+                )
         return NONE

@@ -70,11 +70,28 @@ class GoRecogniser(Recogniser):
             category = (
                 Category.SYNTAX_ERROR if msg.startswith("syntax error") else Category.TYPE_ERROR
             )
-            return (Finding(category, msg, "go", lineno, compiled["path"], int(compiled["line"])),)
+            return (
+                Finding(
+                    category=category,
+                    message=msg,
+                    tool="go",
+                    lineno=lineno,
+                    path=compiled["path"],
+                    line=int(compiled["line"]),
+                ),
+            )
         return NONE
 
     def _failure(self, test: str, lineno: int, path: str, number: int, msg: str) -> Finding:
-        return Finding(Category.ASSERTION, msg, "go", lineno, path, number, test)
+        return Finding(
+            category=Category.ASSERTION,
+            message=msg,
+            tool="go",
+            lineno=lineno,
+            path=path,
+            line=number,
+            test=test,
+        )
 
     def _frame(self, line: str) -> Sequence[Finding]:
         assert self._panic is not None
@@ -86,4 +103,14 @@ class GoRecogniser(Recogniser):
             return NONE
         (lineno, message, test), self._panic = self._panic, None
         path, number = frame["path"], int(frame["line"])
-        return (Finding(Category.RUNTIME_ERROR, message, "go", lineno, path, number, test),)
+        return (
+            Finding(
+                category=Category.RUNTIME_ERROR,
+                message=message,
+                tool="go",
+                lineno=lineno,
+                path=path,
+                line=number,
+                test=test,
+            ),
+        )

@@ -52,7 +52,17 @@ class JestRecogniser(Recogniser):
             return NONE
         message = self._message or test
         category = _category(message)
-        return (Finding(category, message, "jest", self._start, path, line, test),)
+        return (
+            Finding(
+                category=category,
+                message=message,
+                tool="jest",
+                lineno=self._start,
+                path=path,
+                line=line,
+                test=test,
+            ),
+        )
 
     def gap(self) -> Sequence[Finding]:
         return self._finding()

@@ -97,7 +97,15 @@ class LintRecogniser(Recogniser):
         if statistics:
             code, count = statistics["code"], statistics["count"]
             message = f"{code} {statistics['name']} ({count} found)"
-            return (Finding(category_for_lint(code), message, _tool(code), lineno, rule=code),)
+            return (
+                Finding(
+                    category=category_for_lint(code),
+                    message=message,
+                    tool=_tool(code),
+                    lineno=lineno,
+                    rule=code,
+                ),
+            )
         full = _FULL_HEADER.match(line)
         if full:
             self._header = (full["code"], full["msg"], lineno)
@@ -107,4 +115,12 @@ class LintRecogniser(Recogniser):
     def _finding(code: str, msg: str, lineno: int, path: str, line: int) -> Finding:
         rule = "invalid-syntax" if code == "SyntaxError" else code
         message = f"{code} {msg}".strip()
-        return Finding(category_for_lint(rule), message, _tool(code), lineno, path, line, rule=rule)
+        return Finding(
+            category=category_for_lint(rule),
+            message=message,
+            tool=_tool(code),
+            lineno=lineno,
+            path=path,
+            line=line,
+            rule=rule,
+        )

@@ -148,7 +148,15 @@ class PytestRecogniser(Recogniser):
             test = block.title.removeprefix("ERROR at setup of ").removeprefix(
                 "ERROR at teardown of "
             )
-        return Finding(category, message or msg, "pytest", lineno, path, line, test)
+        return Finding(
+            category=category,
+            message=message or msg,
+            tool="pytest",
+            lineno=lineno,
+            path=path,
+            line=line,
+            test=test,
+        )
 
     def _learn_root(self, block: _Block, relative: str | None) -> None:
         """``--tb=native`` prints absolute paths: the test's own frame gives the root."""
@@ -180,19 +188,27 @@ class PytestRecogniser(Recogniser):
         for nodeid in flaky:
             found.append(
                 Finding(
-                    Category.FLAKY,
-                    f"{nodeid} failed, then passed on rerun",
-                    "pytest",
-                    self._reruns[nodeid],
-                    nodeid_file(nodeid),
-                    None,
-                    nodeid,
+                    category=Category.FLAKY,
+                    message=f"{nodeid} failed, then passed on rerun",
+                    tool="pytest",
+                    lineno=self._reruns[nodeid],
+                    path=nodeid_file(nodeid),
+                    line=None,
+                    test=nodeid,
                 )
             )
         if self._rerun_total and not self._reruns and not self._failed:
             message = f"{self._rerun_total} test(s) failed, then passed on rerun"
             for path, at in self._rerun_files.items() or {None: self._rerun_line}.items():
-                found.append(Finding(Category.FLAKY, message, "pytest", at, path))
+                found.append(
+                    Finding(
+                        category=Category.FLAKY,
+                        message=message,
+                        tool="pytest",
+                        lineno=at,
+                        path=path,
+                    )
+                )
         self._reset()
         self.state.in_pytest = False
         return found

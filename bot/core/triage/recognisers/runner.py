@@ -64,7 +64,7 @@ class RunnerRecogniser(Recogniser):
                     return NONE
                 self._seen.add(phrase)
                 message = line.removeprefix("##[error]").removeprefix("Error: ").strip()
-                finding = Finding(category, message, "runner", lineno)
+                finding = Finding(category=category, message=message, tool="runner", lineno=lineno)
                 if phrase == _CANCELED:
                     self._canceled = finding
                     return NONE
@@ -72,12 +72,20 @@ class RunnerRecogniser(Recogniser):
         if "Killed" in line and "killed" not in self._seen and _KILLED.match(line):
             self._seen.add("killed")
             message = "The process was killed (SIGKILL: out of memory?): " + line.strip()
-            return (Finding(Category.INFRASTRUCTURE, message, "runner", lineno),)
+            return (
+                Finding(
+                    category=Category.INFRASTRUCTURE, message=message, tool="runner", lineno=lineno
+                ),
+            )
         if "exit code" in line:
             match = _EXIT.search(line)
             if match:
                 code = int(match["code"])
                 category = _EXIT_CATEGORY.get(code, Category.UNKNOWN)
                 message = f"Process completed with exit code {code}."
-                return (Finding(category, message, "runner", lineno, weak=True),)
+                return (
+                    Finding(
+                        category=category, message=message, tool="runner", lineno=lineno, weak=True
+                    ),
+                )
         return NONE

@@ -70,5 +70,11 @@ class TextLintRecogniser(Recogniser):
     def _lint(self, lineno: int, path: str, line: str, message: str, rule: str | None) -> Finding:
         code = rule.upper() if rule else None
         return Finding(
-            Category.LINT, message.strip(), self.name, lineno, path, int(line), rule=code
+            category=Category.LINT,
+            message=message.strip(),
+            tool=self.name,
+            lineno=lineno,
+            path=path,
+            line=int(line),
+            rule=code,
         )
