@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.fixes.catalog import is_auto_fixable
 from bot.core.triage.fingerprint import fingerprint, normalise_message
-from bot.core.triage.logs import clean_line
+from bot.core.triage.logs import LineNormaliser
 from bot.core.triage.model import Category, Failure, Finding
 from bot.core.triage.paths import PathResolver, is_absolute, normalise
 from bot.core.triage.recognisers import RECOGNISERS, LogState, Recogniser
@@ -59,6 +59,7 @@ class TriageEngine:
         active = [kind(state) for kind in self._kinds]
         self._scanner.reset()
         previous = -1
+        normaliser = LineNormaliser()
 
         # Only recognisers that override a hook are asked: every handed line reaches them all.
         followers = [r for r in active if type(r).wants_more is not Recogniser.wants_more]
@@ -74,7 +75,9 @@ class TriageEngine:
                     for gap in gaps:
                         self._keep(gap())
                 previous = lineno
-                line = clean_line(raw)
+                line = normaliser.clean(raw)
+                if not line and normaliser.command != state.command:
+                    state.command = normaliser.command
                 for feed in feeds:
                     found = feed(lineno, line)
                     if found:

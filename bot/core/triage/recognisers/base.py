@@ -29,6 +29,8 @@ class LogState:
     unittest_test: str | None = None
     #: The package index was unreachable: resolution errors that follow are infrastructure.
     index_unreachable: bool = False
+    #: The command of the step being read (``##[group]Run pytest``), when the log says it.
+    command: str | None = None
 
 
 class Recogniser:
