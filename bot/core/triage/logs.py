@@ -56,7 +56,7 @@ _ANCHORS = (
     "--- FAIL: ",
 )
 #: A compiler's or linter's diagnostic, which also starts at the margin: ``pkg/a.py:3:1: F401``.
-_DIAGNOSTIC = re.compile(r"^[\w./\\-]+\.\w+:\d+:")
+_DIAGNOSTIC = re.compile(r"^[\w./\\-]+\.\w+:\d+:\d+: ")
 _MAX_INDENT = 4
 
 
