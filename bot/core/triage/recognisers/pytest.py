@@ -17,7 +17,14 @@ _SECTION = re.compile(r"^=+ (?P<name>[A-Za-z][\w ()-]*?) =+$")
 _FINAL = re.compile(r"^=+ (?P<body>.*\bin \d+(?:\.\d+)?s\b.*?) =+$")
 _HEADER = re.compile(r"^_{3,} (?P<title>.+?) _{3,}$")
 _LOCATION = re.compile(r"^(?P<path>[^\s:<][^:]*?\.py):(?P<line>\d+):(?: (?P<tail>.*))?$")
-_SUMMARY = re.compile(r"^(?P<kind>FAILED|ERROR) (?P<nodeid>\S+)(?: - (?P<msg>.*))?$")
+_SUMMARY = re.compile(r"^(?P<kind>FAILED|ERROR) (?P<nodeid>[^\s(]\S*)(?: - (?P<msg>.*))?$")
+#: ``pytest -q`` ends without the ``=====`` rule: ``1 failed, 2 passed in 0.05s``.
+_QUIET_FINAL = re.compile(
+    r"^\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|rerun|warnings?)\b"
+    r".* in \d+(?:\.\d+)?s(?: \([\d:.]+\))?$"
+)
+#: A test module that could not be imported, its ``ERROR collecting`` header dropped.
+_IMPORT_FAILED = re.compile(r"^ImportError while importing test module '(?P<path>[^']+)'")
 _PROGRESS = re.compile(
     r"^(?:\[gw\d+\] \[\s*\d+%\] (?P<s1>FAILED|ERROR|RERUN) (?P<n1>\S+::\S+)"
     r"|(?P<n2>\S+::\S+) (?P<s2>FAILED|ERROR|RERUN)\b)"
@@ -43,6 +50,8 @@ class _Block:
     e_lines: list[str] = field(default_factory=list)
     source: tuple[str, int] | None = None
     captured: bool = False
+    #: The exception when the block does not name one (a collection error cut short).
+    default: str = "AssertionError"
 
     def exception(self) -> tuple[str, str]:
         tail = self.locations[-1][2] if self.locations else ""
@@ -58,7 +67,7 @@ class _Block:
         last = EXCEPTION_LINE.match(tail)
         if last and last["message"]:  # --tb=line: ``path:3: KeyError: 'k'``
             return last["name"], tail
-        name = last["name"] if last else "AssertionError"
+        name = last["name"] if last else self.default
         message = next((t for t in self.e_lines if t and not t.startswith("+")), name)
         return name, message
 
@@ -69,6 +78,11 @@ class _Block:
             if in_repository(path):
                 return path, line
         return None, None
+
+
+def first_is(line: str, char: str) -> bool:
+    """Does the line start with this character (a cheap test before a regex)?"""
+    return line[:1] == char
 
 
 def nodeid_file(nodeid: str) -> str | None:
@@ -225,8 +239,17 @@ class PytestRecogniser(Recogniser):
         if line.startswith("rootdir: "):
             self.state.roots.append(line[9:].split(",", 1)[0].strip())
             return NONE
+        if first.isdigit() and (self._section or self.state.in_pytest):
+            final = _QUIET_FINAL.match(line)
+            if final:
+                count = _RERUN_COUNT.search(line)
+                if count:
+                    self._rerun_total, self._rerun_line = int(count[1]), lineno
+                return self._end_session()
         if self._section in ("FAILURES", "ERRORS"):
             self._in_report(lineno, line)
+            return NONE
+        if not self._section and first in "_EI" and self._fragment(lineno, line):
             return NONE
         if self._section.startswith("short test summary") or self._section.startswith("rerun"):
             return self._in_summary(lineno, line)
@@ -273,6 +296,26 @@ class PytestRecogniser(Recogniser):
             self._reruns.setdefault(rerun["nodeid"], lineno)
         return NONE
 
+    def _fragment(self, lineno: int, line: str) -> bool:
+        """A pasted excerpt without the ``FAILURES`` or ``ERRORS`` banner: a test's header, a
+        collection error or an ``E`` line opens the report section it came from."""
+        header = _HEADER.match(line) if first_is(line, "_") else None
+        failed_import = _IMPORT_FAILED.match(line) if first_is(line, "I") else None
+        e_line = line.startswith("E ") and bool(
+            EXCEPTION_LINE.match(line[1:].strip()) or line[1:].strip().startswith("assert")
+        )
+        if header is None and failed_import is None and not e_line:
+            return False
+        self._section = "ERRORS" if failed_import or (header and "ERROR" in line) else "FAILURES"
+        self.state.in_pytest = True
+        if failed_import:
+            self._block = _Block(f"ERROR collecting {failed_import['path']}", lineno)
+            self._block.default = "ImportError"
+        elif e_line:
+            self._block = _Block("", lineno)
+        self._in_report(lineno, line)
+        return True
+
     def _in_report(self, lineno: int, line: str) -> None:
         header = _HEADER.match(line)
         if header:
@@ -282,12 +325,16 @@ class PytestRecogniser(Recogniser):
         block = self._block
         if block is None:
             location = _LOCATION.match(line)
-            if location and EXCEPTION_LINE.match(location["tail"] or ""):
+            tail = location["tail"] or "" if location else ""
+            if location and (EXCEPTION_LINE.match(tail) or tail.startswith("assert ")):
                 where = (location["path"], int(location["line"]), location["tail"] or "")
                 if len(self._untitled) < _MAX_BLOCKS:
                     self._untitled.append(_Block("", lineno, [where]))
             return
         if block.captured:
+            return
+        if line.startswith("ImportError while importing test module"):
+            block.default = "ImportError"
             return
         if line[:1] in " +" and ("|" in line[:12] or "+" in line[:12]):
             if _GROUP_MEMBER.match(line):
