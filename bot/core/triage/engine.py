@@ -89,9 +89,7 @@ class TriageEngine:
 
     def result(self) -> list[Failure]:
         """Merged failures, most important first (ties in order of appearance)."""
-        found = [(order, f) for order, f in self._found if not f.weak]
-        if not found:
-            found = self._found
+        found = [(order, f) for order, f in self._found if not f.weak] or _weak_only(self._found)
         resolver = PathResolver(self._root, self._roots)
         for _, finding in found:
             if finding.path and not is_absolute(normalise(finding.path)):
@@ -105,6 +103,23 @@ class TriageEngine:
         failures = [_failure(entry) for entry in _merge(entries)]
         failures.sort(key=lambda failure: failure.rank)
         return failures
+
+
+def _weak_only(
+    found: list[tuple[tuple[int, int], Finding]],
+) -> list[tuple[tuple[int, int], Finding]]:
+    """Nothing but weak evidence: what the runner's exit code says (a timeout, a killed
+    process, a failed checkout), else one ``unknown`` per log, the failed step's own when
+    there is one (it names the command and its last lines), never a guess."""
+    known = [(order, f) for order, f in found if f.category is not Category.UNKNOWN]
+    if known:
+        return known
+    kept: dict[int, tuple[tuple[int, int], Finding]] = {}
+    for order, finding in found:
+        held = kept.get(order[0])
+        if held is None or (finding.tool == "step" and held[1].tool != "step"):
+            kept[order[0]] = (order, finding)
+    return list(kept.values())
 
 
 def _merge(entries: list[_Entry]) -> list[_Entry]:

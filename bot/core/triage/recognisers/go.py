@@ -30,16 +30,43 @@ class GoRecogniser(Recogniser):
         self._test: str | None = None
         self._panic: tuple[int, str, str | None] | None = None
         self._function = ""
+        #: ``panic: test timed out after 10m0s``: the tests still running come next.
+        self._timeout: tuple[int, str, bool] | None = None
 
     @property
     def wants_more(self) -> bool:
-        return self._test is not None or self._panic is not None
+        return self._test is not None or self._panic is not None or self._timeout is not None
 
     def gap(self) -> Sequence[Finding]:
         self._test = self._panic = None
-        return NONE
+        return self._timed_out(None)
+
+    def _timed_out(self, test: str | None) -> Sequence[Finding]:
+        timeout, self._timeout = self._timeout, None
+        if timeout is None:
+            return NONE
+        lineno, message, _ = timeout
+        return (
+            Finding(
+                category=Category.TIMEOUT, message=message, tool="go", lineno=lineno, test=test
+            ),
+        )
+
+    def _running(self, line: str) -> Sequence[Finding]:
+        """The lines after a timeout panic: ``running tests:`` and the first test's name."""
+        assert self._timeout is not None
+        lineno, message, listed = self._timeout
+        stripped = line.strip()
+        if stripped == "running tests:":
+            self._timeout = (lineno, message, True)
+            return NONE
+        if listed and stripped and line[:1] in " \t":
+            return self._timed_out(stripped.split(" ", 1)[0])
+        return self._timed_out(None)
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if self._timeout is not None:
+            return self._running(line)
         if self._panic is not None:
             return self._frame(line)
         if line.startswith("--- FAIL: "):
@@ -49,6 +76,9 @@ class GoRecogniser(Recogniser):
             if last is not None:
                 self._test = None
                 return (self._failure(test, *last),)
+            return NONE
+        if line.startswith("panic: test timed out"):
+            self._timeout = (lineno, line.strip(), False)
             return NONE
         if line.startswith("panic: "):
             self._panic = (lineno, line.removesuffix(" [recovered]"), self._test)
