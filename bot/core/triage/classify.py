@@ -9,7 +9,7 @@ from bot.core.triage.model import Category
 #: A Python exception line: ``KeyError: 3``, ``pkg.errors.Boom: no``, ``Failed: Timeout``.
 EXCEPTION_LINE = re.compile(
     r"^(?P<name>(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure|Warning|Group)"
-    r"|Failed|StopIteration|StopAsyncIteration|GeneratorExit|KeyboardInterrupt|SystemExit"
+    r"|Exception|BaseException|Failed|StopIteration|StopAsyncIteration|GeneratorExit|KeyboardInterrupt|SystemExit"
     r"|TimeoutExpired|Timeout|DidNotRaise|CalledProcessError))(?::\s*(?P<message>.*))?$"
 )
 

@@ -42,6 +42,11 @@ _PREFIX = re.compile(
 )
 #: A log copied from GitHub's web page: ``[35](https://github.com/.../runs/1#step:6:36)``.
 _LINE_LINK = re.compile(r"\[(\d+)\]\(https?://[^)\s]*\)")
+#: A log pasted into an HTML comment or a bot's report: ``<h5>  ● test``, ``</pre>``.
+_HTML_TAGS = re.compile(
+    r"^(?:</?(?:h\d|p|pre|code|div|span|details|summary|br|b|strong|em|li|ul|ol|td|tr|tt|blockquote)"
+    r"(?: [^>]*)?/?>)+"
+)
 _GITLAB_SECTION = re.compile(r"^section_(?:start|end):\d+:[\w.-]+(?:\[[^\]]*\])?")
 #: Lines that start at the left margin in a tool's own output: when one comes indented, the
 #: whole paste is (a Markdown list, a code block indented by four spaces).
@@ -90,6 +95,8 @@ def clean_line(text: str) -> str:
         if text.startswith("[") and _LINE_LINK.fullmatch(text):
             return ""
         text = _LINE_LINK.sub(r"\1", text)
+    if text[:1] == "<":
+        text = _HTML_TAGS.sub("", text)
     if text.startswith("section_"):
         text = _GITLAB_SECTION.sub("", text)
     return strip_prefixes(text).rstrip()

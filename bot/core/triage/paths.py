@@ -43,6 +43,11 @@ _OUTSIDE = (
 _VIRTUALENVS = ("/.venv/", "/venv/", "/.tox/", "/.nox/", "/site-packages/", "/dist-packages/")
 #: Top-level folders that usually sit right under a repository root (a CI script's too).
 _ANCHORS = ("/tests/", "/test/", "/src/", "/testing/", "/ci/", "/scripts/", "/tools/")
+#: A checkout in a developer's own folder: ``/home/me/git/project/``, ``/Users/me/src/app/``.
+_USER_CHECKOUT = re.compile(
+    r"^/(?:home|Users)/[^/]+/(?:[^/]+/)*?(?:git|src|repos?|projects?|code|work|dev|workspace"
+    r"|sources?)/[^/]+/"
+)
 _MAX_SEEN = 4096
 
 
@@ -158,7 +163,8 @@ class PathResolver:
             at = path.find(anchor)
             if at != -1:
                 return path[at + 1 :]
-        return None
+        checkout = _USER_CHECKOUT.match(path)
+        return path[checkout.end() :] if checkout else None
 
 
 def _runner_root(path: str) -> str | None:

@@ -87,10 +87,19 @@ _MISSING = re.compile(
 _RULE_SUFFIX = re.compile(r" \[([^\]\s]+)\]$")
 
 
+#: What compilers only ever warn about: an error saying it was made one by ``-Werror``.
+_WARNING_ONLY = re.compile(
+    r"^(?:unused (?:variable|parameter|function|label|value|result)|variable .* set but not used"
+    r"|.* defined but not used|.* declared but never referenced|comparison of integer"
+    r"|implicit conversion|.* may be used uninitialized|.* is used uninitialized"
+    r"|this statement may fall through|unused import)"
+)
+
+
 def compiler_category(message: str, rule_text: str = "") -> Category:
     """A compiler's or static analyser's error: lint, syntax, a missing import, else a type
     (semantic) error."""
-    if _LINT_RULE.search(rule_text or message):
+    if _LINT_RULE.search(rule_text or message) or _WARNING_ONLY.match(message):
         return Category.LINT
     if message.startswith(_SYNTAX_MESSAGES) or "expected '" in message[:40]:
         return Category.SYNTAX_ERROR

@@ -13,6 +13,14 @@ from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 _TEST_LINE = re.compile(r"^\s+(?P<path>[\w./-]+_test\.go):(?P<line>\d+): (?P<msg>.+)$")
 #: ``./calc.go:5:17: undefined: offset`` from the compiler.
 _COMPILE = re.compile(r"^(?:\./)?(?P<path>[\w./-]+\.go):(?P<line>\d+):(?P<col>\d+): (?P<msg>.+)$")
+#: ``go vet``'s findings (its analysers' messages), with or without a column.
+_VET = re.compile(
+    r"^(?:\./)?(?P<path>[\w./-]+\.go):(?P<line>\d+)(?::\d+)?: (?P<msg>.*(?:printf|Printf|Sprintf"
+    r"|Errorf|format %|formatting directive|possible misuse|unreachable code|unkeyed fields"
+    r"|copies lock|passes lock by value|self-assignment|struct field tag|should have signature"
+    r"|result of .* call not used|the cancel function|loop variable .* captured"
+    r"|misuse of|is never used|redundant).*)$"
+)
 _FRAME = re.compile(r"^\t(?P<path>/\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$")
 #: Frames of the Go runtime and test harness, never where a panic comes from.
 _HARNESS = ("testing.", "runtime.", "panic(", "created by ")
@@ -94,6 +102,18 @@ class GoRecogniser(Recogniser):
                 self._last = place
                 return NONE
             return (self._failure(failing, *place),)
+        vet = _VET.match(line)
+        if vet:
+            return (
+                Finding(
+                    category=Category.LINT,
+                    message=vet["msg"],
+                    tool="go vet",
+                    lineno=lineno,
+                    path=vet["path"],
+                    line=int(vet["line"]),
+                ),
+            )
         compiled = _COMPILE.match(line)
         if compiled:
             msg = compiled["msg"]

@@ -10,6 +10,7 @@ from bot.core.triage.model import Category, Finding
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 from bot.core.triage.recognisers.generic import compiler_category
 
+_NAME = re.compile(r"^[\w.$]+")
 _LEVEL = re.compile(r"^\[(?:INFO|WARNING|WARN|ERROR|DEBUG|FATAL)\] ?")
 #: Surefire's results: ``Failures:``, ``Errors:`` and (with reruns) ``Flakes:``.
 _SECTIONS = {"Failures:": Category.ASSERTION, "Errors:": Category.RUNTIME_ERROR}
@@ -57,7 +58,8 @@ _NETWORK = (
 
 def _exception_category(text: str) -> Category:
     """A JVM exception's category from its (qualified) name."""
-    name = text.split(":", 1)[0].strip().rsplit(".", 1)[-1]
+    head = _NAME.match(text)
+    name = head[0].rsplit(".", 1)[-1] if head else text
     if "Assert" in name or name == "ComparisonFailure" or name.startswith("expected"):
         return Category.ASSERTION
     if "Timeout" in name or "TimedOut" in name:

@@ -26,6 +26,8 @@ _BY_NAME = {
 def _category(name: str, code: str | None, message: str) -> Category:
     if code == "ERR_MODULE_NOT_FOUND" or message.startswith("Cannot find module"):
         return Category.IMPORT_ERROR
+    if message.startswith(("expect(", "expect.")) or code == "ERR_ASSERTION":
+        return Category.ASSERTION
     if name == "Error" and message.startswith("Timeout of ") and "exceeded" in message:
         return Category.TIMEOUT  # mocha
     return _BY_NAME.get(name, Category.RUNTIME_ERROR)
@@ -66,11 +68,8 @@ class NodeRecogniser(Recogniser):
             self._lines += 1
             frame = _FRAME.match(line) if line[:1] in " \t" else None
             if frame is None:
-                if (
-                    self._framed
-                    or self._lines > _MAX_LINES
-                    or not line.startswith(("Require stack", "- "))
-                ):
+                # A message may span lines (jest's Expected/Received) before the stack starts.
+                if self._framed or self._lines > _MAX_LINES:
                     return self.gap()
                 return NONE
             self._framed = True
