@@ -307,6 +307,26 @@ def lint_ruff_indented_paste(tree: Path) -> str:
     return _prefix(out, lambda n: "    ")
 
 
+def format_black_check_gitlab(tree: Path) -> str:
+    _write(tree, {"app/__init__.py": "", "app/views.py": "def index( request ):\n    return {'ok':True}\n"})
+    black = str(Path(sys.executable).with_name("black"))
+    out = _run([black, "--check", "app"], tree)
+    return f"\x1b[32;1m$ black --check app\x1b[0;m\n{out}\x1b[31;1mERROR: Job failed: exit code 1\x1b[0;m\n"
+
+
+def format_ruff_format_diff_docker(tree: Path) -> str:
+    _write(tree, {"pkg/__init__.py": "", "pkg/util.py": "x = [1,2,\n  3]\n"})
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    out = _run([ruff, "format", "--no-cache", "--diff", "pkg"], tree)
+    return "#9 [5/5] RUN ruff format --diff pkg\n" + _prefix(out, lambda n: f"#9 {0.4 + n * 0.01:.2f} ")
+
+
+def format_cargo_fmt_check(tree: Path) -> str:
+    lib = "pub fn add(a:i32,b:i32)->i32{a+b}\n"
+    _write(tree, {"Cargo.toml": '[package]\nname = "calc"\nversion = "0.1.0"\nedition = "2021"\n', "src/lib.rs": lib})
+    return "+ cargo fmt --all -- --check\n" + _run(["cargo", "fmt", "--all", "--", "--check"], tree)
+
+
 def green_pytest_jenkins(tree: Path) -> str:
     out = _pytest(tree, "-v", "tests", "-k", "not test_add")
     return _prefix(out, lambda n: f"[2025-03-04T10:00:{n:02d}.000Z] ") + "Finished: SUCCESS\n"
@@ -323,7 +343,19 @@ CASES: dict[str, Callable[[Path], str]] = {
     name: value
     for name, value in globals().items()
     if callable(value) and name.split("_", 1)[0]
-    in {"syntax", "assertion", "multi", "runtime", "import", "timeout", "flaky", "type", "lint", "green"}
+    in {
+        "syntax",
+        "assertion",
+        "multi",
+        "runtime",
+        "import",
+        "timeout",
+        "flaky",
+        "type",
+        "lint",
+        "green",
+        "format",
+    }
 }
 
 

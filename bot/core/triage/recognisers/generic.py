@@ -223,6 +223,8 @@ class GenericRecogniser(Recogniser):
             category = Category.LINT
         else:
             category = compiler_category(message)
+        if rule and "clang-format" in rule:
+            category = Category.FORMAT
         path = match["path"]
         while path.startswith("../"):  # a build directory one level below the checkout
             path = path[3:]
