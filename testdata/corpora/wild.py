@@ -100,6 +100,22 @@ def runtime_script_after_pytest_tb_short(tree: Path) -> str:
     return f"$ pytest --tb=short tests\n{first}$ python scripts/check_config.py\n{second}"
 
 
+def runtime_script_after_pytest_quiet(tree: Path) -> str:
+    first = _pytest(tree, "-q", "--tb=short", "tests")
+    _write(tree, {"scripts/check_config.py": "CONFIG = {'name': 'calc'}\nprint(CONFIG['version'])\n"})
+    second = _run([sys.executable, "scripts/check_config.py"], tree)
+    return f"$ pytest -q --tb=short tests\n{first}$ python scripts/check_config.py\n{second}"
+
+
+def unknown_gha_step_exit(tree: Path) -> str:
+    _write(tree, {"deploy.sh": "echo 'uploading site'\necho 'upload refused by remote'\nexit 3\n"})
+    out = _run(["sh", "deploy.sh"], tree)
+    stamp = "2025-03-04T09:00:{:02d}.0000000Z "
+    lines = ["##[group]Run sh deploy.sh", "sh deploy.sh", "shell: /usr/bin/bash -e {0}", "##[endgroup]"]
+    lines += out.splitlines() + ["##[error]Process completed with exit code 3."]
+    return "".join(stamp.format(n) + line + "\n" for n, line in enumerate(lines))
+
+
 def runtime_python313_jenkins_timestamps(tree: Path) -> str:
     python = _python("3.13")
     assert python, "python 3.13"
@@ -355,6 +371,7 @@ CASES: dict[str, Callable[[Path], str]] = {
         "lint",
         "green",
         "format",
+        "unknown",
     }
 }
 

@@ -113,7 +113,7 @@ class LineNormaliser:
 
     def clean(self, raw: str) -> str:
         """The cleaned line, with the paste's indentation taken off."""
-        if raw.startswith("##[group]Run ") or "Z ##[group]Run " in raw[:40]:
+        if raw.startswith("##[group]Run ") or "Z ##[group]Run " in raw[:64]:
             self.command = raw.split("##[group]Run ", 1)[1].strip()[:200] or None
             return ""
         text = clean_line(raw)

@@ -31,7 +31,11 @@ _COMMAND = re.compile(
     r"|Executing\((?:%\w+)\): )"
     r"(?P<command>\S.*)$"
 )
-_NOISE = ("##[", "Error: Process completed", "##[error]", "section_end:")
+_NOISE = ("##[", "Error: Process completed", "section_end:")
+#: A CI system's own report of the failure, which adds nothing to the step's last lines.
+_RUNNER_LINES = ("Process completed", "Job failed", "script returned", "Errors while running CTest")
+#: BuildKit names the command in its report: ``process "/bin/sh -c make" did not complete``.
+_DOCKER_PROCESS = re.compile(r'process "(?:/bin/(?:ba)?sh -c )?(?P<command>.+?)" did not complete')
 _KEEP = 4
 
 
@@ -50,6 +54,7 @@ class StepRecogniser(Recogniser):
         b"exited with code",
         b"] run ",
         b"commands[",
+        b"##[group]run ",
     )
     patterns: ClassVar[tuple[bytes, ...]] = (rb"\n(?:\+|\$|>) [A-Za-z./]",)
 
@@ -87,7 +92,10 @@ class StepRecogniser(Recogniser):
         if code == "0":
             return NONE
         self._reported = True
-        ran = self._command or self.state.command
+        docker = _DOCKER_PROCESS.search(stripped)
+        ran = docker["command"] if docker else self._command or self.state.command
+        if not docker and not any(marker in stripped for marker in _RUNNER_LINES):
+            self._last.append(stripped[:200])
         what = f"`{ran}` failed" if ran else "A step failed"
         if code is not None:
             what += f" (exit code {code})"
