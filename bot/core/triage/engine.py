@@ -60,6 +60,7 @@ class TriageEngine:
         self._scanner.reset()
         previous = -1
         normaliser = LineNormaliser()
+        steps = 0
 
         # Only recognisers that override a hook are asked: every handed line reaches them all.
         followers = [r for r in active if type(r).wants_more is not Recogniser.wants_more]
@@ -76,8 +77,12 @@ class TriageEngine:
                         self._keep(gap())
                 previous = lineno
                 line = normaliser.clean(raw)
-                if not line and normaliser.command != state.command:
-                    state.command = normaliser.command
+                if not line and normaliser.steps != steps:
+                    # A new step: what the last one printed is complete.
+                    steps, state.command = normaliser.steps, normaliser.command
+                    for recogniser in active:
+                        self._keep(recogniser.finish())
+                    continue
                 for feed in feeds:
                     found = feed(lineno, line)
                     if found:
@@ -160,7 +165,16 @@ def _merge(entries: list[_Entry]) -> list[_Entry]:
         if place:
             by_place[place] = entry
         by_message.setdefault(message_key, entry)
-    return [e for e in kept if not _absorbed(e, kept)]
+    # One pass to index what covers what, one pass to drop the covered: linear in findings.
+    tested: dict[tuple[Category, str], set[int | None]] = {}
+    located: set[tuple[Category, str]] = set()
+    for entry in kept:
+        f = entry.finding
+        if entry.file is not None and f.test:
+            tested.setdefault((f.category, entry.file), set()).add(f.line)
+        if entry.file is not None:
+            located.add((f.category, f.message))
+    return [e for e in kept if not _absorbed(e, tested, located)]
 
 
 def _fill(target: _Entry, other: _Entry) -> None:
@@ -170,21 +184,20 @@ def _fill(target: _Entry, other: _Entry) -> None:
         target.finding = replace(target.finding, line=other.finding.line)
 
 
-def _absorbed(entry: _Entry, kept: list[_Entry]) -> bool:
+def _absorbed(
+    entry: _Entry,
+    tested: dict[tuple[Category, str], set[int | None]],
+    located: set[tuple[Category, str]],
+) -> bool:
     """A located finding without a test that a test's report already covers, or a place-less
     finding that a located one with the same message covers."""
     f = entry.finding
     if f.test:
         return False
-    for other in kept:
-        o = other.finding
-        if other is entry or o.category != f.category:
-            continue
-        if entry.file and o.test and other.file == entry.file and o.line in (None, f.line):
-            return True
-        if entry.file is None and other.file is not None and o.message == f.message:
-            return True
-    return False
+    if entry.file:
+        lines = tested.get((f.category, entry.file))
+        return lines is not None and (None in lines or f.line in lines)
+    return (f.category, f.message) in located
 
 
 def _failure(entry: _Entry) -> Failure:

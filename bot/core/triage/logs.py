@@ -110,11 +110,15 @@ class LineNormaliser:
         self._indent = ""
         #: The command of the step whose output is being read, when the log says it.
         self.command: str | None = None
+        #: Steps started so far (each ``##[group]Run`` line starts one).
+        self.steps = 0
 
     def clean(self, raw: str) -> str:
         """The cleaned line, with the paste's indentation taken off."""
         if raw.startswith("##[group]Run ") or "Z ##[group]Run " in raw[:64]:
             self.command = raw.split("##[group]Run ", 1)[1].strip()[:200] or None
+            self.steps += 1
+            self._indent = ""
             return ""
         text = clean_line(raw)
         if not text or text[:1] not in " \t":

@@ -77,6 +77,8 @@ class FormatRecogniser(Recogniser):
         return NONE
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if self._minus and not line.startswith("+++ "):
+            self._minus = ""  # ``--- `` not followed by ``+++ ``: not a diff header
         if line.startswith(("--- ", "+++ ")) or self._diffs:
             found = self._diff_header(lineno, line)
             if found:

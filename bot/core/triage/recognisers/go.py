@@ -24,6 +24,8 @@ _VET = re.compile(
 _FRAME = re.compile(r"^\t(?P<path>/\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$")
 #: Frames of the Go runtime and test harness, never where a panic comes from.
 _HARNESS = ("testing.", "runtime.", "panic(", "created by ")
+#: Lines of a goroutine dump read for the panic's own frame before giving up on it.
+_MAX_PANIC_LINES = 400
 
 
 class GoRecogniser(Recogniser):
@@ -38,6 +40,7 @@ class GoRecogniser(Recogniser):
         self._test: str | None = None
         self._panic: tuple[int, str, str | None] | None = None
         self._function = ""
+        self._panic_lines = 0
         #: ``panic: test timed out after 10m0s``: the tests still running come next.
         self._timeout: tuple[int, str, bool] | None = None
 
@@ -75,6 +78,8 @@ class GoRecogniser(Recogniser):
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         if self._timeout is not None:
             return self._running(line)
+        if self._test is not None and line[:1] not in " \t" and not line.startswith(("--- ", "panic: ")):
+            self._test = None  # the failed test printed nothing placed: its output has ended
         if self._panic is not None:
             return self._frame(line)
         if line.startswith("--- FAIL: "):
@@ -90,7 +95,7 @@ class GoRecogniser(Recogniser):
             return NONE
         if line.startswith("panic: "):
             self._panic = (lineno, line.removesuffix(" [recovered]"), self._test)
-            self._test = None
+            self._test, self._panic_lines = None, 0
             return NONE
         if ".go:" not in line:
             return NONE
@@ -145,6 +150,10 @@ class GoRecogniser(Recogniser):
 
     def _frame(self, line: str) -> Sequence[Finding]:
         assert self._panic is not None
+        self._panic_lines += 1
+        if self._panic_lines > _MAX_PANIC_LINES:
+            self._panic = None
+            return NONE
         frame = _FRAME.match(line)
         if frame is None:
             self._function = line

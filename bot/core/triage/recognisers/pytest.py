@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -128,8 +129,8 @@ class PytestRecogniser(Recogniser):
         self._header_lines = 0
         self._section = ""
         self._block: _Block | None = None
-        self._blocks: dict[str, list[_Block]] = {}
-        self._untitled: list[_Block] = []  # --tb=line failures: a location line each
+        self._blocks: dict[str, deque[_Block]] = {}
+        self._untitled: deque[_Block] = deque()  # --tb=line failures: a location line each
         self._count = 0
         self._failed: set[str] = set()
         self._reruns: dict[str, int] = {}
@@ -140,7 +141,7 @@ class PytestRecogniser(Recogniser):
     def _close_block(self) -> None:
         block, self._block = self._block, None
         if block is not None and self._count < _MAX_BLOCKS:
-            self._blocks.setdefault(block.title, []).append(block)
+            self._blocks.setdefault(block.title, deque()).append(block)
             self._count += 1
 
     def _finding(self, block: _Block | None, nodeid: str | None, msg: str, lineno: int) -> Finding:
@@ -188,15 +189,15 @@ class PytestRecogniser(Recogniser):
         for title in _title_for(nodeid, kind):
             queue = self._blocks.get(title)
             if queue:
-                block = queue.pop(0)
+                block = queue.popleft()
                 break
         if block is None and kind == "FAILED" and self._untitled:
-            block = self._untitled.pop(0)
+            block = self._untitled.popleft()
         return (self._finding(block, nodeid, msg, lineno),)
 
     def _end_session(self) -> list[Finding]:
         self._close_block()
-        blocks = [b for queue in self._blocks.values() for b in queue] + self._untitled
+        blocks = [b for queue in self._blocks.values() for b in queue] + list(self._untitled)
         found = [self._finding(b, None, "", b.lineno) for b in blocks]
         flaky = [n for n in self._reruns if n not in self._failed]
         for nodeid in flaky:
@@ -237,7 +238,9 @@ class PytestRecogniser(Recogniser):
         if first == "=":
             return self._rule(lineno, line)
         if line.startswith("rootdir: "):
-            self.state.roots.append(line[9:].split(",", 1)[0].strip())
+            root = line[9:].split(",", 1)[0].strip()
+            if root not in self.state.roots and len(self.state.roots) < 64:
+                self.state.roots.append(root)
             return NONE
         if first.isdigit() and (self._section or self.state.in_pytest):
             final = _QUIET_FINAL.match(line)
