@@ -18,7 +18,17 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[2] / "testdata" / "triage" / "wild"
 PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-PYTEST = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:asyncio", "-p", "no:aiohttp"]
+PYTEST = [
+    sys.executable,
+    "-m",
+    "pytest",
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:asyncio",
+    "-p",
+    "no:aiohttp",
+]
 
 
 def _python(version: str) -> str | None:
@@ -95,14 +105,18 @@ def multi_pytest_then_unittest(tree: Path) -> str:
 
 def runtime_script_after_pytest_tb_short(tree: Path) -> str:
     first = _pytest(tree, "--tb=short", "tests")
-    _write(tree, {"scripts/check_config.py": "CONFIG = {'name': 'calc'}\nprint(CONFIG['version'])\n"})
+    _write(
+        tree, {"scripts/check_config.py": "CONFIG = {'name': 'calc'}\nprint(CONFIG['version'])\n"}
+    )
     second = _run([sys.executable, "scripts/check_config.py"], tree)
     return f"$ pytest --tb=short tests\n{first}$ python scripts/check_config.py\n{second}"
 
 
 def runtime_script_after_pytest_quiet(tree: Path) -> str:
     first = _pytest(tree, "-q", "--tb=short", "tests")
-    _write(tree, {"scripts/check_config.py": "CONFIG = {'name': 'calc'}\nprint(CONFIG['version'])\n"})
+    _write(
+        tree, {"scripts/check_config.py": "CONFIG = {'name': 'calc'}\nprint(CONFIG['version'])\n"}
+    )
     second = _run([sys.executable, "scripts/check_config.py"], tree)
     return f"$ pytest -q --tb=short tests\n{first}$ python scripts/check_config.py\n{second}"
 
@@ -111,7 +125,12 @@ def unknown_gha_step_exit(tree: Path) -> str:
     _write(tree, {"deploy.sh": "echo 'uploading site'\necho 'upload refused by remote'\nexit 3\n"})
     out = _run(["sh", "deploy.sh"], tree)
     stamp = "2025-03-04T09:00:{:02d}.0000000Z "
-    lines = ["##[group]Run sh deploy.sh", "sh deploy.sh", "shell: /usr/bin/bash -e {0}", "##[endgroup]"]
+    lines = [
+        "##[group]Run sh deploy.sh",
+        "sh deploy.sh",
+        "shell: /usr/bin/bash -e {0}",
+        "##[endgroup]",
+    ]
     lines += out.splitlines() + ["##[error]Process completed with exit code 3."]
     return "".join(stamp.format(n) + line + "\n" for n, line in enumerate(lines))
 
@@ -119,7 +138,9 @@ def unknown_gha_step_exit(tree: Path) -> str:
 def runtime_python313_jenkins_timestamps(tree: Path) -> str:
     python = _python("3.13")
     assert python, "python 3.13"
-    _write(tree, {"app/stats.py": "def mean(xs):\n    return sum(xs) / len(xs)\n\n\nprint(mean([]))\n"})
+    _write(
+        tree, {"app/stats.py": "def mean(xs):\n    return sum(xs) / len(xs)\n\n\nprint(mean([]))\n"}
+    )
     out = "[Pipeline] sh\n+ python3.13 app/stats.py\n" + _run([python, "app/stats.py"], tree)
     out += "[Pipeline] }\nERROR: script returned exit code 1\nFinished: FAILURE\n"
     return _prefix(out, lambda n: f"[2025-03-04T09:00:{n:02d}.412Z] ")
@@ -152,8 +173,13 @@ def import_python313_script_tox(tree: Path) -> str:
 def syntax_compileall_py313_python2_code(tree: Path) -> str:
     python = _python("3.13")
     assert python, "python 3.13"
-    _write(tree, {"src/legacy.py": "def hello(name):\n    print 'hello', name\n", "src/ok.py": "X = 1\n"})
-    return "+ python3 -m compileall -q src\n" + _run([python, "-m", "compileall", "-q", "src"], tree)
+    _write(
+        tree,
+        {"src/legacy.py": "def hello(name):\n    print 'hello', name\n", "src/ok.py": "X = 1\n"},
+    )
+    return "+ python3 -m compileall -q src\n" + _run(
+        [python, "-m", "compileall", "-q", "src"], tree
+    )
 
 
 def assertion_pytest_tox_prefixed(tree: Path) -> str:
@@ -167,9 +193,9 @@ def assertion_pytest_buildkit(tree: Path) -> str:
     return (
         "#11 [6/7] COPY . .\n#11 DONE 0.1s\n\n#12 [7/7] RUN python -m pytest tests\n"
         + body
-        + "#12 ERROR: process \"/bin/sh -c python -m pytest tests\" did not complete successfully:"
+        + '#12 ERROR: process "/bin/sh -c python -m pytest tests" did not complete successfully:'
         " exit code: 1\n------\n > [7/7] RUN python -m pytest tests:\n------\n"
-        "ERROR: failed to solve: process \"/bin/sh -c python -m pytest tests\" did not complete"
+        'ERROR: failed to solve: process "/bin/sh -c python -m pytest tests" did not complete'
         " successfully: exit code: 1\n"
     )
 
@@ -178,7 +204,7 @@ def assertion_pytest_gitlab_sections(tree: Path) -> str:
     out = _pytest(tree, "-q", "tests")
     esc = "\x1b[0K"
     return (
-        f"section_start:1741078800:step_script\r{esc}\x1b[0;m\x1b[0KExecuting \"step_script\" stage\n"
+        f'section_start:1741078800:step_script\r{esc}\x1b[0;m\x1b[0KExecuting "step_script" stage\n'
         f"\x1b[32;1m$ python -m pytest -q tests\x1b[0;m\n{out}"
         f"section_end:1741078803:step_script\r{esc}\n"
         f"\x1b[31;1mERROR: Job failed: exit code 1\n\x1b[0;m\n"
@@ -224,7 +250,9 @@ def flaky_pytest_rerun_fragment(tree: Path) -> str:
     )
     flake = tree / "flake"
     flake.mkdir()
-    out = _run([*PYTEST, "-v", "--reruns", "1", "tests/test_net.py"], tree, {"FLAKE_DIR": str(flake)})
+    out = _run(
+        [*PYTEST, "-v", "--reruns", "1", "tests/test_net.py"], tree, {"FLAKE_DIR": str(flake)}
+    )
     return "\n".join(line for line in out.splitlines() if "::" in line or " passed" in line) + "\n"
 
 
@@ -297,7 +325,7 @@ def assertion_cargo_test_obs_prefix(tree: Path) -> str:
 
 
 def type_rustc_mismatched(tree: Path) -> str:
-    return _cargo(tree, "pub fn add(a: i32, b: i32) -> i32 {\n    \"sum\"\n}\n", "build")
+    return _cargo(tree, 'pub fn add(a: i32, b: i32) -> i32 {\n    "sum"\n}\n', "build")
 
 
 def lint_clippy_deny_warnings(tree: Path) -> str:
@@ -311,20 +339,39 @@ def green_cargo_test(tree: Path) -> str:
 
 
 def type_mypy_jenkins_clock(tree: Path) -> str:
-    _write(tree, {"calc/__init__.py": "", "calc/core.py": "def add(a: int, b: int) -> int:\n    return str(a + b)\n"})
+    _write(
+        tree,
+        {
+            "calc/__init__.py": "",
+            "calc/core.py": "def add(a: int, b: int) -> int:\n    return str(a + b)\n",
+        },
+    )
     out = _run([sys.executable, "-m", "mypy", "--no-incremental", "calc"], tree)
-    return _prefix("+ mypy calc\n" + out + "script returned exit code 1\n", lambda n: f"09:41:{n:02d}  ")
+    return _prefix(
+        "+ mypy calc\n" + out + "script returned exit code 1\n", lambda n: f"09:41:{n:02d}  "
+    )
 
 
 def lint_ruff_indented_paste(tree: Path) -> str:
-    _write(tree, {"pkg/__init__.py": "", "pkg/util.py": "import os\nimport sys\n\n\ndef f():\n    return sys.argv\n"})
+    _write(
+        tree,
+        {
+            "pkg/__init__.py": "",
+            "pkg/util.py": "import os\nimport sys\n\n\ndef f():\n    return sys.argv\n",
+        },
+    )
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
-    out = _run([ruff, "check", "--no-cache", "--output-format", "concise", "--select", "F", "pkg"], tree)
+    out = _run(
+        [ruff, "check", "--no-cache", "--output-format", "concise", "--select", "F", "pkg"], tree
+    )
     return _prefix(out, lambda n: "    ")
 
 
 def format_black_check_gitlab(tree: Path) -> str:
-    _write(tree, {"app/__init__.py": "", "app/views.py": "def index( request ):\n    return {'ok':True}\n"})
+    _write(
+        tree,
+        {"app/__init__.py": "", "app/views.py": "def index( request ):\n    return {'ok':True}\n"},
+    )
     black = str(Path(sys.executable).with_name("black"))
     out = _run([black, "--check", "app"], tree)
     return f"\x1b[32;1m$ black --check app\x1b[0;m\n{out}\x1b[31;1mERROR: Job failed: exit code 1\x1b[0;m\n"
@@ -334,12 +381,20 @@ def format_ruff_format_diff_docker(tree: Path) -> str:
     _write(tree, {"pkg/__init__.py": "", "pkg/util.py": "x = [1,2,\n  3]\n"})
     ruff = str(Path(sys.executable).with_name("ruff"))
     out = _run([ruff, "format", "--no-cache", "--diff", "pkg"], tree)
-    return "#9 [5/5] RUN ruff format --diff pkg\n" + _prefix(out, lambda n: f"#9 {0.4 + n * 0.01:.2f} ")
+    return "#9 [5/5] RUN ruff format --diff pkg\n" + _prefix(
+        out, lambda n: f"#9 {0.4 + n * 0.01:.2f} "
+    )
 
 
 def format_cargo_fmt_check(tree: Path) -> str:
     lib = "pub fn add(a:i32,b:i32)->i32{a+b}\n"
-    _write(tree, {"Cargo.toml": '[package]\nname = "calc"\nversion = "0.1.0"\nedition = "2021"\n', "src/lib.rs": lib})
+    _write(
+        tree,
+        {
+            "Cargo.toml": '[package]\nname = "calc"\nversion = "0.1.0"\nedition = "2021"\n',
+            "src/lib.rs": lib,
+        },
+    )
     return "+ cargo fmt --all -- --check\n" + _run(["cargo", "fmt", "--all", "--", "--check"], tree)
 
 
@@ -358,7 +413,8 @@ def type_node_script_typeerror(tree: Path) -> str:
 CASES: dict[str, Callable[[Path], str]] = {
     name: value
     for name, value in globals().items()
-    if callable(value) and name.split("_", 1)[0]
+    if callable(value)
+    and name.split("_", 1)[0]
     in {
         "syntax",
         "assertion",

@@ -20,12 +20,9 @@ _LINES_PER_CHUNK = 8192
 
 
 def _scanner(kinds: Iterable[type[Recogniser]]) -> Scanner:
-    literals: set[bytes] = set()
-    patterns: list[bytes] = []
-    for kind in kinds:
-        literals.update(kind.triggers)
-        patterns.extend(p for p in kind.patterns if p not in patterns)
-    return Scanner(literals, patterns)
+    """One automaton for every recogniser's triggers; bit ``1 << i`` of a line's mask says
+    recogniser ``i`` asked for it."""
+    return Scanner((), owners=[(kind.triggers, kind.patterns) for kind in kinds])
 
 
 @dataclass
@@ -54,27 +51,44 @@ class TriageEngine:
                 self._found.append(((self._inputs, finding.lineno), finding))
 
     def add_input(self, chunks: Iterable[bytes]) -> None:
-        """Triage one log (one file, one job of a run) given as byte chunks."""
+        """Triage one log (one file, one job of a run) given as byte chunks.
+
+        Each handed line goes only to the recognisers whose triggers it (or the trigger line
+        it comes just before) holds, and to those in the middle of something (``wants_more``),
+        in the order of ``RECOGNISERS``: the work per line does not grow with the number of
+        recognisers, only with the number that care.
+        """
         state = LogState()
         active = [kind(state) for kind in self._kinds]
         self._scanner.reset()
         previous = -1
         normaliser = LineNormaliser()
         steps = 0
-
-        # Only recognisers that override a hook are asked: every handed line reaches them all.
-        followers = [r for r in active if type(r).wants_more is not Recogniser.wants_more]
-        gaps = [r.gap for r in active if type(r).gap is not Recogniser.gap]
         feeds = [r.feed for r in active]
+        gaps = [r.gap for r in active if type(r).gap is not Recogniser.gap]
+        follows = [type(r).wants_more is not Recogniser.wants_more for r in active]
+        orders: dict[int, tuple[int, ...]] = {}
+        following = 0
 
         def follow() -> bool:
-            return any(recogniser.wants_more for recogniser in followers)
+            return following != 0
+
+        def update(index: int) -> None:
+            nonlocal following
+            if active[index].wants_more:
+                following |= 1 << index
+            else:
+                following &= ~(1 << index)
 
         for block in blocks(chunks):
-            for lineno, raw in self._scanner.scan(block, follow):
+            for lineno, raw, mask in self._scanner.scan_routed(block, follow):
                 if lineno != previous + 1:
                     for gap in gaps:
                         self._keep(gap())
+                    following = 0
+                    for index, can in enumerate(follows):
+                        if can:
+                            update(index)
                 previous = lineno
                 line = normaliser.clean(raw)
                 if not line and normaliser.steps != steps:
@@ -82,11 +96,18 @@ class TriageEngine:
                     steps, state.command = normaliser.steps, normaliser.command
                     for recogniser in active:
                         self._keep(recogniser.finish())
+                    following = 0
                     continue
-                for feed in feeds:
-                    found = feed(lineno, line)
+                key = mask | following
+                order = orders.get(key)
+                if order is None:
+                    order = orders[key] = tuple(i for i in range(len(active)) if key >> i & 1)
+                for index in order:
+                    found = feeds[index](lineno, line)
                     if found:
                         self._keep(found)
+                    if follows[index]:
+                        update(index)
         for recogniser in active:
             self._keep(recogniser.finish())
         self._roots.extend(state.roots)

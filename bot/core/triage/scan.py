@@ -9,7 +9,8 @@ traceback, a pytest failure section) are decoded and handed on. Everything else 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import re2
 
@@ -85,7 +86,13 @@ class Scanner:
         *,
         before: int = 3,
         max_follow: int = 100_000,
+        owners: Sequence[tuple[Iterable[bytes], Iterable[bytes]]] = (),
     ) -> None:
+        literals = list(literals)
+        patterns = list(patterns)
+        for own_literals, own_patterns in owners:
+            literals.extend(own_literals)
+            patterns.extend(own_patterns)
         wanted = {literal.lower() for literal in literals}
         # A literal that contains another one finds nothing more: a shorter alternation.
         self._literals = tuple(
@@ -93,9 +100,65 @@ class Scanner:
         )
         self._patterns = tuple(dict.fromkeys(patterns))
         self._trigger = trigger_regex(self._literals, self._patterns)
+        self._route(owners, wanted)
         self._before = before
         self._max_follow = max_follow
         self.reset()
+
+    def _route(
+        self, owners: Sequence[tuple[Iterable[bytes], Iterable[bytes]]], wanted: set[bytes]
+    ) -> None:
+        """Which owner (bit ``1 << index``) each literal and pattern belongs to; a literal left
+        out of the automaton (it contains a shorter one) is checked on the lines of the short."""
+        self._everyone = -1 if not owners else 0
+        self._masks: dict[bytes, int] = {}
+        self._longer: dict[bytes, list[tuple[bytes, int]]] = {}
+        by_pattern: dict[bytes, int] = {}
+        for index, (own_literals, own_patterns) in enumerate(owners):
+            for literal in own_literals:
+                low = literal.lower()
+                self._masks[low] = self._masks.get(low, 0) | 1 << index
+            for pattern in own_patterns:
+                by_pattern[pattern] = by_pattern.get(pattern, 0) | 1 << index
+        kept = set(self._literals)
+        for literal in wanted - kept:
+            for short in kept:
+                if short in literal:
+                    self._longer.setdefault(short, []).append(
+                        (literal, self._masks.get(literal, 0))
+                    )
+        self._pattern_masks = [(re.compile(p), mask) for p, mask in by_pattern.items()]
+        self._all = (1 << len(owners)) - 1
+
+    def _mask(self, block: bytes, start: int, end: int, match: re2._Match) -> int:
+        """The owners of every trigger on the line ``block[start:end]``, from its first match."""
+        if self._everyone:
+            return self._everyone
+        mask, low = 0, b""
+        search = self._trigger.search
+        while match is not None:
+            at, stop = match.start(), match.end()
+            if at >= end:  # a pattern that starts the next line (``\n+++ path``)
+                break
+            text = block[at:stop].lower()
+            bits = self._masks.get(text)
+            if bits is None:
+                bits = 0
+                for pattern, owners in self._pattern_masks:
+                    if pattern.match(block, at):
+                        bits |= owners
+            longer = self._longer.get(text)
+            if longer:
+                low = low or block[start:end].lower()
+                for literal, owners in longer:
+                    if literal in low:
+                        bits |= owners
+            mask |= bits
+            if mask == self._all:
+                break
+            # A pattern's match may hide a literal that overlaps it (``:3:20 MD009``).
+            match = search(block, stop if stop > at and text in self._masks else at + 1, end + 1)
+        return mask
 
     def reset(self) -> None:
         """Start a new input: line numbers from 1, no carried context."""
@@ -105,24 +168,40 @@ class Scanner:
 
     def _hit_lines(self, block: bytes) -> list[int]:
         """Offsets of the starts of lines that hold a trigger, in order."""
-        starts: list[int] = []
-        search, find = self._trigger.search, block.find
+        return [start for start, _ in self._hits(block)]
+
+    def _hits(self, block: bytes) -> list[tuple[int, int]]:
+        """``(offset, owners)`` of the lines that hold a trigger, in order."""
+        starts: list[tuple[int, int]] = []
+        search, find, size = self._trigger.search, block.find, len(block)
         pos, previous = 0, -1
         while (match := search(block, pos)) is not None:
             at: int = match.start()
-            end = find(b"\n", at)
-            start = block.rfind(b"\n", 0, at) + 1
+            if block[at] == 0x0A:  # a pattern that starts a line: that line is the hit
+                if at + 1 >= size:
+                    break
+                start, end = at + 1, find(b"\n", at + 1)
+            else:
+                start, end = block.rfind(b"\n", 0, at) + 1, find(b"\n", at)
             if start != previous:
                 previous = start
                 if not _benign(block, start, end):
-                    starts.append(start)
+                    starts.append((start, self._mask(block, start, end, match)))
             # The rest of this line adds nothing, but its newline may start a match
             # (``\n+++ path``): the next search begins there.
-            pos = end if end > at else at + 1
+            pos = end if end > at + 1 else at + 1
         return starts
 
     def scan(self, block: bytes, follow: Callable[[], bool]) -> Iterator[tuple[int, str]]:
         """Interesting lines of ``block`` (which must end with a newline), numbered from 1."""
+        for lineno, text, _ in self.scan_routed(block, follow):
+            yield lineno, text
+
+    def scan_routed(
+        self, block: bytes, follow: Callable[[], bool]
+    ) -> Iterator[tuple[int, str, int]]:
+        """``scan`` with the owners (a bit mask) of the triggers each line is handed for: a
+        trigger line's own, the same for the lines before it, 0 for a followed line."""
         base, size = self._lineno, len(block)
         counted, lineno = 0, base
 
@@ -134,29 +213,40 @@ class Scanner:
 
         pos = 0
         following = self._following
-        hits = self._hit_lines(block)
+        hits = self._hits(block)
+        count = len(hits)
         index = 0
+        context_of, context = -1, 0
         while True:
             budget = self._max_follow
             while following and pos < size and budget and follow():
+                while index < count and hits[index][0] < pos:
+                    index += 1
+                mask = 0
+                if index < count:
+                    hit, owners = hits[index]
+                    if context_of != index:  # where the lines before this hit begin
+                        context_of, context = index, self._context_start(block, 0, hit)
+                    if context <= pos:  # the hit line itself, or one of the lines before it
+                        mask = owners
                 end = block.find(b"\n", pos) + 1
-                yield number(pos), block[pos : end - 1].decode("utf-8", "replace")
+                yield number(pos), block[pos : end - 1].decode("utf-8", "replace"), mask
                 pos, budget = end, budget - 1
             if pos >= size:
                 break
-            while index < len(hits) and hits[index] < pos:
+            while index < count and hits[index][0] < pos:
                 index += 1
-            if index == len(hits):
+            if index == count:
                 following = False
                 break
-            hit = hits[index]
+            hit, owners = hits[index]
             first = self._context_start(block, pos, hit)
             if first == 0 and self._tail:
                 for old_number, raw in self._tail:
-                    yield old_number, raw.decode("utf-8", "replace")
+                    yield old_number, raw.decode("utf-8", "replace"), owners
             while first <= hit:
                 end = block.find(b"\n", first) + 1
-                yield number(first), block[first : end - 1].decode("utf-8", "replace")
+                yield number(first), block[first : end - 1].decode("utf-8", "replace"), owners
                 first = end
             pos, following = first, True
         self._following = following and pos >= size

@@ -78,7 +78,11 @@ class GoRecogniser(Recogniser):
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         if self._timeout is not None:
             return self._running(line)
-        if self._test is not None and line[:1] not in " \t" and not line.startswith(("--- ", "panic: ")):
+        if (
+            self._test is not None
+            and line[:1] not in " \t"
+            and not line.startswith(("--- ", "panic: "))
+        ):
             self._test = None  # the failed test printed nothing placed: its output has ended
         if self._panic is not None:
             return self._frame(line)
