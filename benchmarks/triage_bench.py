@@ -133,8 +133,8 @@ def generate_dense(path: Path, size_mb: int, seed: int = 11) -> None:
             lines += [_noise_line(rng, n + i) for i in range(DENSE_NOISE_LINES)]
             n += DENSE_NOISE_LINES
             text = failures[job % len(failures)]
-            text = _TEST_NAME.sub(lambda m: f"{m[1]}_{tag}", text)
-            text = _FILE_NAME.sub(lambda m: f"{m[1]}_{tag}{m[2]}", text)
+            text = _TEST_NAME.sub(rf"\1_{tag}", text)
+            text = _FILE_NAME.sub(rf"\1_{tag}\2", text)
             lines += text.splitlines()
             lines.append("##[error]Process completed with exit code 1.")
             ts = stamp.format(job // 60 % 60, job % 60, job % 10_000_000)

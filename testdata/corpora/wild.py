@@ -131,7 +131,7 @@ def unknown_gha_step_exit(tree: Path) -> str:
         "shell: /usr/bin/bash -e {0}",
         "##[endgroup]",
     ]
-    lines += out.splitlines() + ["##[error]Process completed with exit code 3."]
+    lines += [*out.splitlines(), "##[error]Process completed with exit code 3."]
     return "".join(stamp.format(n) + line + "\n" for n, line in enumerate(lines))
 
 
@@ -152,8 +152,13 @@ def runtime_python27_indented_paste(tree: Path) -> str:
     _write(
         tree,
         {
-            "lib/settings.py": "DEFAULTS = {'port': 80}\n\n\ndef get(key):\n    return DEFAULTS[key]\n",
-            "run.py": "import sys\nsys.path.insert(0, 'lib')\nimport settings\nprint settings.get('host')\n",
+            "lib/settings.py": (
+                "DEFAULTS = {'port': 80}\n\n\ndef get(key):\n    return DEFAULTS[key]\n"
+            ),
+            "run.py": (
+                "import sys\nsys.path.insert(0, 'lib')\nimport settings\n"
+                "print settings.get('host')\n"
+            ),
         },
     )
     return _prefix(_run([python, "run.py"], tree), lambda n: "    ")
@@ -166,7 +171,8 @@ def import_python313_script_tox(tree: Path) -> str:
     out = _run([python, "src/calc/cli.py"], tree)
     head = "py313: commands[0]> python src/calc/cli.py\n"
     tail = "py313: exit 1 (0.05 seconds) /work> python src/calc/cli.py pid=4242\n"
-    tail += "  py313: FAIL code 1 (0.40=setup[0.35]+cmd[0.05] seconds)\n  evaluation failed :( (0.47 seconds)\n"
+    tail += "  py313: FAIL code 1 (0.40=setup[0.35]+cmd[0.05] seconds)\n"
+    tail += "  evaluation failed :( (0.47 seconds)\n"
     return head + _prefix(out, lambda n: "py313: ") + tail
 
 
@@ -314,7 +320,8 @@ def _cargo(tree: Path, lib: str, *argv: str) -> str:
 
 RUST_TEST = (
     "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\n#[cfg(test)]\nmod tests {\n"
-    "    use super::*;\n\n    #[test]\n    fn adds() {\n        assert_eq!(add(2, 2), 5);\n    }\n\n"
+    "    use super::*;\n\n    #[test]\n    fn adds() {\n"
+    "        assert_eq!(add(2, 2), 5);\n    }\n\n"
     "    #[test]\n    fn error_path_ok() {\n        assert_eq!(add(0, 0), 0);\n    }\n}\n"
 )
 
@@ -374,7 +381,8 @@ def format_black_check_gitlab(tree: Path) -> str:
     )
     black = str(Path(sys.executable).with_name("black"))
     out = _run([black, "--check", "app"], tree)
-    return f"\x1b[32;1m$ black --check app\x1b[0;m\n{out}\x1b[31;1mERROR: Job failed: exit code 1\x1b[0;m\n"
+    failed = "\x1b[31;1mERROR: Job failed: exit code 1\x1b[0;m\n"
+    return f"\x1b[32;1m$ black --check app\x1b[0;m\n{out}{failed}"
 
 
 def format_ruff_format_diff_docker(tree: Path) -> str:
