@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import re2
 
 BLOCK_SIZE = 4 << 20
+_UNANCHORED = re2._Anchor.UNANCHORED
 #: A line longer than this is cut (at a block boundary) so one huge line cannot grow memory.
 MAX_PENDING = 16 << 20
 
@@ -100,6 +101,7 @@ class Scanner:
         )
         self._patterns = tuple(dict.fromkeys(patterns))
         self._trigger = trigger_regex(self._literals, self._patterns)
+        self._matcher = self._trigger._regexp.Match
         self._route(owners, wanted)
         self._before = before
         self._max_follow = max_follow
@@ -130,18 +132,26 @@ class Scanner:
         self._pattern_masks = [(re.compile(p), mask) for p, mask in by_pattern.items()]
         self._all = (1 << len(owners)) - 1
 
-    def _mask(self, block: bytes, start: int, end: int, match: re2._Match) -> int:
-        """The owners of every trigger on the line ``block[start:end]``, from its first match."""
+    def _find(self, block: bytes, pos: int, endpos: int) -> tuple[int, int]:
+        """``(start, end)`` of the first match in ``block[pos:endpos]``, ``(-1, -1)`` if none.
+
+        RE2's own matcher, called without the wrapper's match objects: a trigger-dense log
+        calls it for every trigger line.
+        """
+        spans: tuple[tuple[int, int], ...] = self._matcher(_UNANCHORED, block, pos, endpos)
+        return spans[0]
+
+    def _mask(self, block: bytes, start: int, end: int, at: int, stop: int) -> int:
+        """The owners of every trigger on the line ``block[start:end]``, from its first match
+        ``block[at:stop]``."""
         if self._everyone:
             return self._everyone
         mask, low = 0, b""
-        search = self._trigger.search
-        while match is not None:
-            at, stop = match.start(), match.end()
-            if at >= end:  # a pattern that starts the next line (``\n+++ path``)
-                break
+        limit = end + 1
+        while at >= 0 and at < end:  # a match at ``end`` starts the next line (``\n+++ a``)
             text = block[at:stop].lower()
             bits = self._masks.get(text)
+            literal = bits is not None
             if bits is None:
                 bits = 0
                 for pattern, owners in self._pattern_masks:
@@ -150,14 +160,14 @@ class Scanner:
             longer = self._longer.get(text)
             if longer:
                 low = low or block[start:end].lower()
-                for literal, owners in longer:
-                    if literal in low:
+                for long_literal, owners in longer:
+                    if long_literal in low:
                         bits |= owners
             mask |= bits
             if mask == self._all:
                 break
             # A pattern's match may hide a literal that overlaps it (``:3:20 MD009``).
-            match = search(block, stop if stop > at and text in self._masks else at + 1, end + 1)
+            at, stop = self._find(block, stop if literal and stop > at else at + 1, limit)
         return mask
 
     def reset(self) -> None:
@@ -173,10 +183,12 @@ class Scanner:
     def _hits(self, block: bytes) -> list[tuple[int, int]]:
         """``(offset, owners)`` of the lines that hold a trigger, in order."""
         starts: list[tuple[int, int]] = []
-        search, find, size = self._trigger.search, block.find, len(block)
+        find, size = block.find, len(block)
         pos, previous = 0, -1
-        while (match := search(block, pos)) is not None:
-            at: int = match.start()
+        while True:
+            at, stop = self._find(block, pos, size)
+            if at < 0:
+                break
             if block[at] == 0x0A:  # a pattern that starts a line: that line is the hit
                 if at + 1 >= size:
                     break
@@ -186,7 +198,7 @@ class Scanner:
             if start != previous:
                 previous = start
                 if not _benign(block, start, end):
-                    starts.append((start, self._mask(block, start, end, match)))
+                    starts.append((start, self._mask(block, start, end, at, stop)))
             # The rest of this line adds nothing, but its newline may start a match
             # (``\n+++ path``): the next search begins there.
             pos = end if end > at + 1 else at + 1
