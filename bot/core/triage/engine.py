@@ -107,7 +107,10 @@ class TriageEngine:
                     if found:
                         self._keep(found)
                     if follows[index]:
-                        update(index)
+                        if active[index].wants_more:
+                            following |= 1 << index
+                        else:
+                            following &= ~(1 << index)
         for recogniser in active:
             self._keep(recogniser.finish())
         self._roots.extend(state.roots)

@@ -131,6 +131,8 @@ class Scanner:
                     )
         self._pattern_masks = [(re.compile(p), mask) for p, mask in by_pattern.items()]
         self._all = (1 << len(owners)) - 1
+        #: A pattern's matched text seen before: its owners (a log repeats its line shapes).
+        self._seen_patterns: dict[bytes, int] = {}
 
     def _find(self, block: bytes, pos: int, endpos: int) -> tuple[int, int]:
         """``(start, end)`` of the first match in ``block[pos:endpos]``, ``(-1, -1)`` if none.
@@ -153,10 +155,14 @@ class Scanner:
             bits = self._masks.get(text)
             literal = bits is not None
             if bits is None:
-                bits = 0
-                for pattern, owners in self._pattern_masks:
-                    if pattern.match(block, at):
-                        bits |= owners
+                bits = self._seen_patterns.get(text)
+                if bits is None:
+                    bits = 0
+                    for pattern, owners in self._pattern_masks:
+                        if pattern.match(block, at):
+                            bits |= owners
+                    if len(self._seen_patterns) < 4096:
+                        self._seen_patterns[text] = bits
             longer = self._longer.get(text)
             if longer:
                 low = low or block[start:end].lower()
