@@ -43,7 +43,7 @@ _MAX_BLOCKS = 4096
 _FOLLOWED = frozenset({"FAILURES", "ERRORS", "short test summary info", "rerun test summary info"})
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Block:
     title: str
     lineno: int
@@ -312,10 +312,10 @@ class PytestRecogniser(Recogniser):
         self._section = "ERRORS" if failed_import or (header and "ERROR" in line) else "FAILURES"
         self.state.in_pytest = True
         if failed_import:
-            self._block = _Block(f"ERROR collecting {failed_import['path']}", lineno)
+            self._block = _Block(title=f"ERROR collecting {failed_import['path']}", lineno=lineno)
             self._block.default = "ImportError"
         elif e_line:
-            self._block = _Block("", lineno)
+            self._block = _Block(title="", lineno=lineno)
         self._in_report(lineno, line)
         return True
 
@@ -323,7 +323,7 @@ class PytestRecogniser(Recogniser):
         header = _HEADER.match(line)
         if header:
             self._close_block()
-            self._block = _Block(header["title"], lineno)
+            self._block = _Block(title=header["title"], lineno=lineno)
             return
         block = self._block
         if block is None:
@@ -332,7 +332,7 @@ class PytestRecogniser(Recogniser):
             if location and (EXCEPTION_LINE.match(tail) or tail.startswith("assert ")):
                 where = (location["path"], int(location["line"]), location["tail"] or "")
                 if len(self._untitled) < _MAX_BLOCKS:
-                    self._untitled.append(_Block("", lineno, [where]))
+                    self._untitled.append(_Block(title="", lineno=lineno, locations=[where]))
             return
         if block.captured:
             return
