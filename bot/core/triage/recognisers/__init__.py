@@ -26,6 +26,7 @@ from bot.core.triage.recognisers.npm import NpmRecogniser
 from bot.core.triage.recognisers.pip import InstallRecogniser
 from bot.core.triage.recognisers.precommit import PreCommitRecogniser
 from bot.core.triage.recognisers.pytest import PytestRecogniser
+from bot.core.triage.recognisers.rspec import RspecRecogniser
 from bot.core.triage.recognisers.runner import RunnerRecogniser
 from bot.core.triage.recognisers.step import StepRecogniser
 from bot.core.triage.recognisers.textlint import TextLintRecogniser
@@ -55,6 +56,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     NetworkRecogniser,
     DistroRecogniser,
     NodeRecogniser,
+    RspecRecogniser,
     FlakyPluginRecogniser,
     PreCommitRecogniser,
     CoverageRecogniser,
