@@ -335,6 +335,21 @@ def type_rustc_mismatched(tree: Path) -> str:
     return _cargo(tree, 'pub fn add(a: i32, b: i32) -> i32 {\n    "sum"\n}\n', "build")
 
 
+def dependency_cargo_missing_crate(tree: Path) -> str:
+    _write(
+        tree,
+        {
+            "Cargo.toml": (
+                '[package]\nname = "calc"\nversion = "0.1.0"\nedition = "2021"\n\n'
+                '[dependencies]\nnonexistent-crate-zz = "9.9"\n'
+            ),
+            "src/lib.rs": "pub fn a() {}\n",
+        },
+    )
+    env = {"CARGO_TARGET_DIR": str(tree / "target"), "CARGO_TERM_COLOR": "never"}
+    return "+ cargo build --offline\n" + _run(["cargo", "build", "--offline"], tree, env)
+
+
 def lint_clippy_deny_warnings(tree: Path) -> str:
     lib = "pub fn check(v: &Vec<i32>) -> bool {\n    v.len() == 0\n}\n"
     return _cargo(tree, lib, "clippy", "--", "-D", "warnings")
@@ -436,6 +451,7 @@ CASES: dict[str, Callable[[Path], str]] = {
         "green",
         "format",
         "unknown",
+        "dependency",
     }
 }
 

@@ -26,6 +26,7 @@ from bot.core.triage.recognisers.npm import NpmRecogniser
 from bot.core.triage.recognisers.pip import InstallRecogniser
 from bot.core.triage.recognisers.precommit import PreCommitRecogniser
 from bot.core.triage.recognisers.pytest import PytestRecogniser
+from bot.core.triage.recognisers.resolvers import ResolverRecogniser
 from bot.core.triage.recognisers.rspec import RspecRecogniser
 from bot.core.triage.recognisers.runner import RunnerRecogniser
 from bot.core.triage.recognisers.step import StepRecogniser
@@ -55,6 +56,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     NpmRecogniser,
     NetworkRecogniser,
     DistroRecogniser,
+    ResolverRecogniser,
     NodeRecogniser,
     RspecRecogniser,
     FlakyPluginRecogniser,

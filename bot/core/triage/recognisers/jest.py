@@ -26,6 +26,10 @@ _BY_NAME = {
 def _category(message: str) -> Category:
     if message.startswith(("expect(", "expect.")):
         return Category.ASSERTION
+    if "Exceeded timeout of" in message:  # ``thrown: "Exceeded timeout of 5000 ms for a test.``
+        return Category.TIMEOUT
+    if message.startswith("Cannot find module"):
+        return Category.IMPORT_ERROR
     name = _ERROR_NAME.match(message)
     return _BY_NAME.get(name["name"], Category.RUNTIME_ERROR) if name else Category.RUNTIME_ERROR
 

@@ -24,6 +24,12 @@ _PHRASES: tuple[tuple[str, Category], ...] = (
     ("exceeded the maximum execution time", Category.TIMEOUT),
     ("The action has timed out", Category.TIMEOUT),
     ("has timed out after", Category.TIMEOUT),
+    # GitLab, Travis, CircleCI and Jenkins' build-timeout plugin.
+    ("execution took longer than", Category.TIMEOUT),
+    ("No output has been received in the last", Category.TIMEOUT),
+    ("Too long with no output (exceeded", Category.TIMEOUT),
+    ("Build timed out (after", Category.TIMEOUT),
+    ("API rate limit exceeded", Category.INFRASTRUCTURE),
 )
 _EXIT = re.compile(r"Process completed with exit code (?P<code>\d+)")
 #: A shell's report of a child killed by SIGKILL (the OOM killer): ``bash: line 1: 42 Killed  cmd``.
@@ -37,7 +43,15 @@ class RunnerRecogniser(Recogniser):
 
     name: ClassVar[str] = "runner"
     #: The runner's own messages come as ``##[error]...`` lines, so "error" finds most of them.
-    triggers: ClassVar[tuple[bytes, ...]] = (b"error", b"fail", b"no space left")
+    triggers: ClassVar[tuple[bytes, ...]] = (
+        b"error",
+        b"fail",
+        b"no space left",
+        b"no output has been received",
+        b"too long with no output",
+        b"build timed out",
+        b"rate limit exceeded",
+    )
     #: The shell's job report, case-sensitive: "killed" alone is common in application logs.
     patterns: ClassVar[tuple[bytes, ...]] = (rb" Killed[ \r\n]",)
 
