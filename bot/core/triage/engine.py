@@ -22,7 +22,11 @@ _LINES_PER_CHUNK = 8192
 def _scanner(kinds: Iterable[type[Recogniser]]) -> Scanner:
     """One automaton for every recogniser's triggers; bit ``1 << i`` of a line's mask says
     recogniser ``i`` asked for it."""
-    return Scanner((), owners=[(kind.triggers, kind.patterns) for kind in kinds])
+    kinds = tuple(kinds)
+    context = sum(1 << index for index, kind in enumerate(kinds) if kind.reads_before)
+    return Scanner(
+        (), owners=[(kind.triggers, kind.patterns) for kind in kinds], context_owners=context
+    )
 
 
 @dataclass

@@ -88,6 +88,7 @@ class Scanner:
         before: int = 3,
         max_follow: int = 100_000,
         owners: Sequence[tuple[Iterable[bytes], Iterable[bytes]]] = (),
+        context_owners: int = -1,
     ) -> None:
         literals = list(literals)
         patterns = list(patterns)
@@ -103,6 +104,8 @@ class Scanner:
         self._trigger = trigger_regex(self._literals, self._patterns)
         self._matcher = self._trigger._regexp.Match
         self._route(owners, wanted)
+        #: Owners that read the lines before their trigger lines (all, unless told).
+        self._context_owners = context_owners
         self._before = before
         self._max_follow = max_follow
         self.reset()
@@ -245,8 +248,10 @@ class Scanner:
                     hit, owners = hits[index]
                     if context_of != index:  # where the lines before this hit begin
                         context_of, context = index, self._context_start(block, 0, hit)
-                    if context <= pos:  # the hit line itself, or one of the lines before it
+                    if pos == hit:
                         mask = owners
+                    elif context <= pos:  # one of the lines before it
+                        mask = owners & self._context_owners
                 end = block.find(b"\n", pos) + 1
                 yield number(pos), block[pos : end - 1].decode("utf-8", "replace"), mask
                 pos, budget = end, budget - 1
@@ -258,10 +263,16 @@ class Scanner:
                 following = False
                 break
             hit, owners = hits[index]
-            first = self._context_start(block, pos, hit)
-            if first == 0 and self._tail:
+            # The lines before a trigger line go to those of its owners that read them.
+            before = owners & self._context_owners
+            first = self._context_start(block, pos, hit) if before else hit
+            if first == 0 and self._tail and before:
                 for old_number, raw in self._tail:
-                    yield old_number, raw.decode("utf-8", "replace"), owners
+                    yield old_number, raw.decode("utf-8", "replace"), before
+            while first < hit:
+                end = block.find(b"\n", first) + 1
+                yield number(first), block[first : end - 1].decode("utf-8", "replace"), before
+                first = end
             while first <= hit:
                 end = block.find(b"\n", first) + 1
                 yield number(first), block[first : end - 1].decode("utf-8", "replace"), owners

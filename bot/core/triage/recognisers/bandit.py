@@ -20,6 +20,7 @@ class BanditRecogniser(Recogniser):
     """One finding per issue, placed at the ``Location:`` line that follows it."""
 
     name: ClassVar[str] = "bandit"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b">> issue: [b",)
 
     def __init__(self, state: LogState) -> None:

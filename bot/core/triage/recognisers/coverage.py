@@ -23,6 +23,7 @@ class CoverageRecogniser(Recogniser):
     pytest-cov prints both lines for one gate: both give one message, so they merge."""
 
     name: ClassVar[str] = "coverage"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (
         b"required test coverage of",
         b"coverage failure: total of",

@@ -22,6 +22,7 @@ class DocsRecogniser(Recogniser):
     without a file (twine names only the built archive)."""
 
     name: ClassVar[str] = "docs"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (
         b": warning: ",
         b": error: ",

@@ -28,6 +28,7 @@ class FormatRecogniser(Recogniser):
     """A file the formatter would change (no line), or could not parse (a syntax error)."""
 
     name: ClassVar[str] = "format"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (
         b"reformat",
         b"error",

@@ -119,6 +119,7 @@ class GenericRecogniser(Recogniser):
     """Errors in the common ``file:line[:col]: error`` shape; Python files are left to mypy."""
 
     name: ClassVar[str] = "generic"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"error",)
 
     def __init__(self, state: LogState) -> None:

@@ -32,6 +32,7 @@ class GoRecogniser(Recogniser):
     """A failing test at its ``t.Errorf`` line, a compile error, a panic at its first own frame."""
 
     name: ClassVar[str] = "go"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"--- fail: ", b"panic: ", b".go:")
 
     def __init__(self, state: LogState) -> None:

@@ -54,6 +54,7 @@ class LintRecogniser(Recogniser):
     """One finding per reported violation; syntax errors are reported as such."""
 
     name: ClassVar[str] = "lint"
+    reads_before: ClassVar[bool] = True
     patterns: ClassVar[tuple[bytes, ...]] = (
         rb":\d+:(?:\d+[: \r\n]| \[[A-Z]{1,4}\d)",
         rb"[0-9]  error  ",

@@ -83,6 +83,7 @@ class InstallRecogniser(Recogniser):
     """One finding per failed requirement; network trouble turns it into infrastructure."""
 
     name: ClassVar[str] = "pip"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (
         b"error",
         b"no solution found",

@@ -27,6 +27,7 @@ class PreCommitRecogniser(Recogniser):
     """``- hook id: x`` blocks: a hook that modified files is ``format`` (one per file)."""
 
     name: ClassVar[str] = "pre-commit"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"- hook id: ", b"all changes made by hooks")
 
     _hook: str | None = None

@@ -114,6 +114,7 @@ class PytestRecogniser(Recogniser):
     """Pairs each failure section with its summary line, so a failing test is reported once."""
 
     name: ClassVar[str] = "pytest"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"=====", b"_____", b"rerun", b"fail", b"error")
     patterns: ClassVar[tuple[bytes, ...]] = (PY_FILE_LINE,)
 

@@ -44,6 +44,7 @@ class StepRecogniser(Recogniser):
     meaningful lines before the failure; the engine keeps one only when nothing else was found."""
 
     name: ClassVar[str] = "step"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (
         b"exit code",
         b"exit status",

@@ -30,6 +30,7 @@ class TextLintRecogniser(Recogniser):
     """Each reported problem is ``lint`` at its place; yamllint warnings do not fail a job."""
 
     name: ClassVar[str] = "textlint"
+    reads_before: ClassVar[bool] = True
     #: yamllint pads its level column to nine characters; warnings are triggers too, so
     #: the file name above a file's first issue is in view.
     triggers: ClassVar[tuple[bytes, ...]] = (

@@ -56,6 +56,7 @@ class TracebackRecogniser(Recogniser):
     """``Traceback (most recent call last):`` ... frames ... ``SomeError: message``."""
 
     name: ClassVar[str] = "traceback"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"traceback", b"error")
 
     def __init__(self, state: LogState) -> None:
