@@ -42,6 +42,9 @@ class GoRecogniser(Recogniser):
         self._panic: tuple[int, str, str | None] | None = None
         self._function = ""
         self._panic_lines = 0
+        self._failing_at = 0
+        #: Tests already reported, so a parent's or a subtest's bare ``--- FAIL`` adds nothing.
+        self._reported: set[str] = set()
         #: ``panic: test timed out after 10m0s``: the tests still running come next.
         self._timeout: tuple[int, str, bool] | None = None
 
@@ -50,8 +53,8 @@ class GoRecogniser(Recogniser):
         return self._test is not None or self._panic is not None or self._timeout is not None
 
     def gap(self) -> Sequence[Finding]:
-        self._test = self._panic = None
-        return self._timed_out(None)
+        self._panic = None
+        return (*self._unplaced(), *self._timed_out(None))
 
     def _timed_out(self, test: str | None) -> Sequence[Finding]:
         timeout, self._timeout = self._timeout, None
@@ -79,22 +82,27 @@ class GoRecogniser(Recogniser):
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         if self._timeout is not None:
             return self._running(line)
+        done: Sequence[Finding] = NONE
         if (
             self._test is not None
             and line[:1] not in " \t"
             and not line.startswith(("--- ", "panic: "))
         ):
-            self._test = None  # the failed test printed nothing placed: its output has ended
+            done = self._unplaced()  # the failed test printed nothing placed
         if self._panic is not None:
             return self._frame(line)
-        if line.startswith("--- FAIL: "):
-            test = line[10:].split(" ", 1)[0]
+        stripped = line.lstrip() if line[:1] == " " else line
+        if stripped.startswith("--- FAIL: "):
+            done = (*done, *self._unplaced())
+            test = stripped[10:].split(" ", 1)[0]
             last, self._last = self._last, None
-            self._test = test
+            self._test, self._failing_at = test, lineno
             if last is not None:
                 self._test = None
-                return (self._failure(test, *last),)
-            return NONE
+                return (*done, self._failure(test, *last))
+            return done
+        if done:
+            return (*done, *self.feed(lineno, line))
         if line.startswith("panic: test timed out"):
             self._timeout = (lineno, line.strip(), False)
             return NONE
@@ -142,7 +150,30 @@ class GoRecogniser(Recogniser):
             )
         return NONE
 
+    def _unplaced(self) -> Sequence[Finding]:
+        """A test that failed without a placed message (``--- FAIL: TestX`` alone): one
+        ``assertion`` without a file, unless a subtest or parent of it was reported."""
+        test, self._test = self._test, None
+        if test is None:
+            return NONE
+        for other in self._reported:
+            if other.startswith(test + "/") or test.startswith(other + "/"):
+                return NONE
+        self._reported.add(test)
+        message = f"{test} failed"
+        return (
+            Finding(
+                category=Category.ASSERTION,
+                message=message,
+                tool="go",
+                lineno=self._failing_at,
+                test=test,
+            ),
+        )
+
     def _failure(self, test: str, lineno: int, path: str, number: int, msg: str) -> Finding:
+        if len(self._reported) < 4096:
+            self._reported.add(test)
         return Finding(
             category=Category.ASSERTION,
             message=msg,

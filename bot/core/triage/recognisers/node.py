@@ -77,8 +77,9 @@ class NodeRecogniser(Recogniser):
             if path.startswith("node:") or "node_modules/" in path or path.startswith("internal/"):
                 return NONE
             return self._done(path, int(frame["line"]))
-        if line[:1].isupper() and ": " in line:
-            error = _ERROR.match(line)
+        text = line.lstrip(" ") if line[:1] == " " and line[:9].strip() else line
+        if text[:1].isupper() and ": " in text:
+            error = _ERROR.match(text)
             if error and not self.state.in_pytest:
                 category = _category(error["name"], error["code"], error["msg"])
                 self._error, self._lines, self._framed = (

@@ -138,6 +138,8 @@ class PytestRecogniser(Recogniser):
         self._rerun_total = 0
         self._rerun_line = 0
         self._rerun_files: dict[str, int] = {}
+        #: ``-v`` progress lines of failed tests, for a fragment without sections or summary.
+        self._progress_failed: dict[str, int] = {}
 
     def _close_block(self) -> None:
         block, self._block = self._block, None
@@ -200,6 +202,19 @@ class PytestRecogniser(Recogniser):
         self._close_block()
         blocks = [b for queue in self._blocks.values() for b in queue] + list(self._untitled)
         found = [self._finding(b, None, "", b.lineno) for b in blocks]
+        if not self._count and not self._failed:
+            # Only ``-v`` progress lines say a test failed: it failed, how is not in the log.
+            for nodeid, at in self._progress_failed.items():
+                found.append(
+                    Finding(
+                        category=Category.ASSERTION,
+                        message=f"{nodeid} failed",
+                        tool="pytest",
+                        lineno=at,
+                        path=nodeid_file(nodeid),
+                        test=nodeid,
+                    )
+                )
         flaky = [n for n in self._reruns if n not in self._failed]
         for nodeid in flaky:
             found.append(
@@ -255,6 +270,11 @@ class PytestRecogniser(Recogniser):
             return NONE
         if not self._section and first in "_EI" and self._fragment(lineno, line):
             return NONE
+        if not self._section and first in "FE" and ".py::" in line:
+            summary = _SUMMARY.match(line)  # a summary pasted without its banner
+            if summary:
+                nodeid = summary["nodeid"]
+                return self._summary(lineno, summary["kind"], nodeid, summary["msg"] or "")
         if self._section.startswith("short test summary") or self._section.startswith("rerun"):
             return self._in_summary(lineno, line)
         if "RERUN" in line or "FAILED" in line or "ERROR" in line or ".py " in line:
@@ -290,6 +310,8 @@ class PytestRecogniser(Recogniser):
             nodeid = match["n1"] or match["n2"]
             if status == "RERUN":
                 self._reruns.setdefault(nodeid, lineno)
+            elif status == "FAILED" and len(self._progress_failed) < _MAX_BLOCKS:
+                self._progress_failed.setdefault(nodeid, lineno)
 
     def _in_summary(self, lineno: int, line: str) -> Sequence[Finding]:
         match = _SUMMARY.match(line)
