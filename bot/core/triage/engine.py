@@ -132,7 +132,9 @@ class TriageEngine:
         for _, finding in found:
             if finding.path:
                 resolver.learn(finding.path)
-        entries = [_Entry(f, resolver.resolve(f.path), order) for order, f in sorted(found)]
+        # By place in the logs only: two findings of one line keep the order they were made in.
+        ordered = sorted(found, key=lambda item: item[0])
+        entries = [_Entry(f, resolver.resolve(f.path), order) for order, f in ordered]
         failures = [_failure(entry) for entry in _merge(entries)]
         failures.sort(key=lambda failure: failure.rank)
         return failures

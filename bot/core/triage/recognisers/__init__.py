@@ -9,8 +9,10 @@ from bot.core.triage.recognisers.bazel import BazelRecogniser
 from bot.core.triage.recognisers.cargo import CargoRecogniser
 from bot.core.triage.recognisers.coverage import CoverageRecogniser
 from bot.core.triage.recognisers.ctest import CtestRecogniser
+from bot.core.triage.recognisers.cxxtest import CxxTestRecogniser
 from bot.core.triage.recognisers.distro import DistroRecogniser
 from bot.core.triage.recognisers.docs import DocsRecogniser
+from bot.core.triage.recognisers.dotnet import DotnetTestRecogniser
 from bot.core.triage.recognisers.flaky_plugin import FlakyPluginRecogniser
 from bot.core.triage.recognisers.format import FormatRecogniser
 from bot.core.triage.recognisers.generic import GenericRecogniser
@@ -23,6 +25,7 @@ from bot.core.triage.recognisers.mypy import TypeCheckRecogniser
 from bot.core.triage.recognisers.network import NetworkRecogniser
 from bot.core.triage.recognisers.node import NodeRecogniser
 from bot.core.triage.recognisers.npm import NpmRecogniser
+from bot.core.triage.recognisers.phpunit import PhpunitRecogniser
 from bot.core.triage.recognisers.pip import InstallRecogniser
 from bot.core.triage.recognisers.precommit import PreCommitRecogniser
 from bot.core.triage.recognisers.pytest import PytestRecogniser
@@ -53,6 +56,9 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     JvmRecogniser,
     BazelRecogniser,
     CtestRecogniser,
+    CxxTestRecogniser,
+    PhpunitRecogniser,
+    DotnetTestRecogniser,
     NpmRecogniser,
     NetworkRecogniser,
     DistroRecogniser,

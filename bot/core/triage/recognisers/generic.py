@@ -96,9 +96,16 @@ _WARNING_ONLY = re.compile(
 )
 
 
+#: Test frameworks that print a failed assertion as a compiler would an error (CppUTest's
+#: ``a.cpp:20: error: Failure in TEST(...)``, googletest under MSVC).
+_TEST_FAILURES = ("Failure in TEST", "Value of: ", "Expected equality", "Failure", "FAILED:")
+
+
 def compiler_category(message: str, rule_text: str = "") -> Category:
     """A compiler's or static analyser's error: lint, syntax, a missing import, else a type
     (semantic) error."""
+    if message.startswith(_TEST_FAILURES):
+        return Category.ASSERTION
     if _LINT_RULE.search(rule_text or message) or _WARNING_ONLY.match(message):
         return Category.LINT
     if message.startswith(_SYNTAX_MESSAGES) or "expected '" in message[:40]:
