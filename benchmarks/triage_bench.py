@@ -1,13 +1,19 @@
 """Triage throughput and memory on big realistic logs, side by side with ``grep -cE``.
 
-Generates (once) a GitHub Actions style job log of the requested size into benchmarks/data/:
-mostly passing noise (pip output, ``pytest -v`` PASSED lines, application logging with
-words such as ``error_handling`` and ``0 errors``) with a few real failures from the triage
-corpus spliced in. Then runs, in turn, ``autopilot triage`` and ``grep -ciE`` with the
-scanner's own trigger words over the same file, several times each, and prints the medians:
-MB/s, peak RSS (of the child process, from wait4) and the ratio of the two.
+Generates (once) GitHub Actions style logs of the requested size into benchmarks/data/:
 
-Usage: .venv/bin/python benchmarks/triage_bench.py [--size-mb 100] [--runs 3]
+- mostly passing: noise (pip output, ``pytest -v`` PASSED lines, application logging with
+  words such as ``error_handling`` and ``0 errors``) with a few real failures from the triage
+  corpus spliced in;
+- failure-dense: failing job logs one after the other, each a short set-up and test run
+  (noise) ending in one of the corpora's real failing logs (every corpus, every tool), its
+  test names and files made distinct per job so that every job adds new failures.
+
+Then runs, in turn, ``autopilot triage`` and ``grep -ciE`` with the scanner's own trigger
+words over the same file, several times each, and prints the medians: MB/s, peak RSS (of the
+child process, from wait4) and the ratio of the two.
+
+Usage: .venv/bin/python benchmarks/triage_bench.py [--size-mb 100] [--dense-mb 150] [--runs 3]
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -97,6 +104,45 @@ def generate(path: Path, size_mb: int, seed: int = 7) -> None:
             written += len(chunk)
 
 
+#: Lines of set-up and passing tests before each failing job's own failure: about one line in
+#: nine of a failure-dense log is part of a failure report.
+DENSE_NOISE_LINES = 80
+_TEST_NAME = re.compile(r"\b(test_?\w*|Test\w+)")
+_FILE_NAME = re.compile(r"\b([\w-]+)(\.(?:py|go|rs|js|ts|c|java))\b")
+
+
+def _failing_logs() -> list[str]:
+    """Every failing log of every corpus: real tool output of every kind the engine reads."""
+    logs = sorted(p for p in CORPUS.rglob("*.log") if not p.name.startswith("green_"))
+    return [p.read_text(errors="replace") for p in logs]
+
+
+def generate_dense(path: Path, size_mb: int, seed: int = 11) -> None:
+    """Write about ``size_mb`` MB of failing job logs, each with distinct failures."""
+    rng = random.Random(seed)
+    target = size_mb * 1_000_000
+    failures = _failing_logs()
+    written, job, n = 0, 0, 0
+    stamp = "2025-03-04T10:{:02d}:{:02d}.{:07d}Z "
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as out:
+        while written < target:
+            job += 1
+            tag = f"j{job}"
+            lines = [f"##[group]Run pytest -v (job {job})"]
+            lines += [_noise_line(rng, n + i) for i in range(DENSE_NOISE_LINES)]
+            n += DENSE_NOISE_LINES
+            text = failures[job % len(failures)]
+            text = _TEST_NAME.sub(rf"\1_{tag}", text)
+            text = _FILE_NAME.sub(rf"\1_{tag}\2", text)
+            lines += text.splitlines()
+            lines.append("##[error]Process completed with exit code 1.")
+            ts = stamp.format(job // 60 % 60, job % 60, job % 10_000_000)
+            chunk = "".join(ts + line + "\n" for line in lines)
+            out.write(chunk)
+            written += len(chunk)
+
+
 def measure(argv: list[str]) -> tuple[float, int, bytes]:
     """Wall time, peak RSS in bytes, and stdout of one child process."""
     start = time.perf_counter()
@@ -138,6 +184,9 @@ def bench(path: Path, runs: int) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, action="append", help="log size(s), default 100")
+    parser.add_argument(
+        "--dense-mb", type=int, action="append", help="failure-dense log size(s), default none"
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per tool (median reported)")
     args = parser.parse_args()
     print(
@@ -145,13 +194,20 @@ def main() -> int:
         "triage/grep time | failures |"
     )
     print("|---|---|---|---|---|---|---|---|")
-    for size_mb in args.size_mb or [100]:
-        path = DATA / f"triage_{size_mb}mb.log"
+    sizes = [
+        ("mostly passing", size, DATA / f"triage_{size}mb.log", generate)
+        for size in (args.size_mb or ([] if args.dense_mb else [100]))
+    ]
+    sizes += [
+        ("failure-dense", size, DATA / f"triage_dense_{size}mb.log", generate_dense)
+        for size in args.dense_mb or []
+    ]
+    for kind, size_mb, path, make in sizes:
         if not path.exists() or abs(path.stat().st_size - size_mb * 1e6) > 1e6:
-            generate(path, size_mb)
+            make(path, size_mb)
         r = bench(path, args.runs)
         print(
-            f"| {r['size_mb']:.0f} MB | {args.runs} | {r['triage_mb_s']:.0f} | "
+            f"| {r['size_mb']:.0f} MB {kind} | {args.runs} | {r['triage_mb_s']:.0f} | "
             f"{r['triage_rss_mb']:.0f} MB | {r['grep_mb_s']:.0f} | {r['grep_rss_mb']:.0f} MB | "
             f"{r['ratio']:.1f}x | {r['failures']:.0f} |"
         )

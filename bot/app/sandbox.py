@@ -157,6 +157,9 @@ async def run_sandbox(
             failed = await _print_summary(
                 out, fake, demo, store, ids, url, fake_url, health, secret_origin
             )
+            failed |= await _play_fix_journey(out, fake, demo, store, url, secret, fake_url)
+            if not settings.webhook_secret:  # made here: the user needs it to sign deliveries
+                _print_signing(out, url, secret)
             if once:
                 return 1 if failed or fake.violations else 0
             print(f"\nserving the sandbox on {url} (dashboard {url}/); Ctrl-C stops", file=out)
@@ -165,6 +168,76 @@ async def run_sandbox(
         finally:
             await runner.cleanup()
             await fake_runner.cleanup()
+
+
+async def _play_fix_journey(
+    out: TextIO, fake: Any, demo: Demo, store: Store, url: str, secret: str, fake_url: str
+) -> bool:
+    """Journey 2: a lint-only failure becomes a fix PR, the fake's CI passes on the fix
+    commit, and the fix merges at exactly that SHA. True when something went wrong."""
+    from bot.fakegh.demo import seed_lint_demo
+    from bot.fakegh.webhooks import workflow_run_completed
+
+    lint = seed_lint_demo(fake, demo)
+    start = len(fake.calls)
+    failed_run = workflow_run_completed(
+        demo.repo, lint.run, [lint.pull], fake_url, installation_id=DEMO_INSTALLATION
+    )
+    ids = await play(url, secret, [("workflow_run", failed_run)])
+    await _wait_finished(store, ids)
+    print(f"\njourney 2: PR #{lint.pull.number} failed lint only (run {lint.run.id})", file=out)
+    fixes = [
+        p for p in fake.state.pulls.values() if p.head_ref == f"autopilot/fix/{lint.pull.head_ref}"
+    ]
+    if not fixes:
+        print("  no fix pull request was opened", file=out)
+        return True
+    fix = fixes[0]
+    parent = demo.repo.commits[fix.head_sha].parents
+    print(
+        f"  fix PR #{fix.number} from {fix.head_ref} into {fix.base_ref}: commit "
+        f"{fix.head_sha}, parent {parent[0]} (the failed head)",
+        file=out,
+    )
+    ci = fake.add_workflow_run(
+        demo.repo, head_sha=fix.head_sha, head_branch=fix.head_ref, conclusion="success",
+        jobs=[("test", "success", "6 passed\n")],
+    )  # fmt: skip
+    print(f"  the fake's CI ran on the fix commit: run {ci.id} success", file=out)
+    passed = workflow_run_completed(
+        demo.repo, ci, [fix], fake_url, installation_id=DEMO_INSTALLATION
+    )
+    ids += await play(url, secret, [("workflow_run", passed)])
+    await _wait_finished(store, ids)
+    print("  calls:", file=out)
+    for call in fake.calls[start:]:
+        print(f"    {call.method:<6} {call.path:<56} {call.status}  {call.operation_id}", file=out)
+    merges = [c for c in fake.calls[start:] if c.operation_id == "pulls/merge"]
+    for merge in merges:
+        print(
+            f"  merged #{fix.number} with sha {merge.json.get('sha')} -> {merge.status}", file=out
+        )
+    for comment in fake.state.comments.values():
+        if comment.issue_number == lint.pull.number and "autopilot:fix" in comment.body:
+            print(f"\ncomment by {comment.user.login} on #{comment.issue_number}:", file=out)
+            print("  " + comment.body.rstrip().replace("\n", "\n  "), file=out)
+    statuses = [getattr(await store.delivery(i), "status", None) for i in ids]
+    done = all(status is Status.DONE for status in statuses)
+    return not (done and merges and fix.merged_at is not None)
+
+
+def _print_signing(out: TextIO, url: str, secret: str) -> None:
+    """The sandbox's own webhook secret, and how to sign a test delivery with it."""
+    print(f"\nwebhook secret (made for this sandbox only): {secret}", file=out)
+    print('sign and send a test delivery (docs/app.md, "Sign a test delivery"):', file=out)
+    print(
+        '  body=\'{"zen": "Keep it logically awesome.", "hook_id": 1}\'\n'
+        f"  sig=$(printf '%s' \"$body\" | openssl dgst -sha256 -hmac '{secret}' | sed 's/^.* //')\n"
+        f"  curl -sS {url}/webhook -H 'Content-Type: application/json' "
+        "-H 'X-GitHub-Event: ping' -H \"X-GitHub-Delivery: test-$RANDOM\" "
+        '-H "X-Hub-Signature-256: sha256=$sig" --data "$body"',
+        file=out,
+    )
 
 
 async def _print_summary(
@@ -186,8 +259,8 @@ async def _print_summary(
     print(f"  App server   {url}  (dashboard /, /healthz, /metrics)", file=out)
     print(
         f"  demo         App {DEMO_APP_ID}, installation {DEMO_INSTALLATION} on "
-        f"{demo.repo.full_name} (PR #{demo.pull.number}, failed run {demo.run.id}); "
-        f"webhook secret {secret_origin}",
+        f"{demo.repo.full_name} (PR #{demo.pull.number}, failed run {demo.run.id}, "
+        f"head {demo.run.head_sha}); webhook secret {secret_origin}",
         file=out,
     )
     print("\ndeliveries played through POST /webhook:", file=out)
@@ -203,7 +276,7 @@ async def _print_summary(
     for call in fake.calls:
         print(f"  {call.method:<6} {call.path:<48} {call.status}  {call.operation_id}", file=out)
     for run in fake.state.check_runs.values():
-        print(f"\ncheck run {run.name} on {run.head_sha[:7]}: {run.conclusion}", file=out)
+        print(f"\ncheck run {run.name} on {run.head_sha}: {run.conclusion}", file=out)
         print(f"  {run.output.get('title')}", file=out)
         for a in run.annotations:
             print(

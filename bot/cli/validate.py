@@ -13,24 +13,29 @@ from bot.errors import InputError, UsageError
 
 EPILOG = """\
 examples:
-  autopilot fix . --diff > fix.patch
-  autopilot validate . --patch fix.patch > signals.json
+  autopilot fix . --diff > fix.patch && autopilot validate . --patch fix.patch > signals.json
   autopilot score --signals signals.json
   autopilot queue add --diff fix.patch --signals signals.json
 
 With --patch the patch is checked (paths escaping the repository, symlinks, binaries,
-workflow files, size) and applied to REF in a fresh git worktree; the checks run there, and
-coverage is compared with a second worktree of REF. Without --patch the checks run on REPO
-as it is, over the files changed since REF. The repository's own checks come from
-.github/autopilot.yml (validation.*) when --config names it; flags override.
+workflow files, size) and applied to REF in a fresh git worktree; the checks run there and
+on a second worktree of REF, the base. Without --patch the checks run on REPO as it is,
+over the files changed since REF, with REF as the base. The repository's own checks come
+from .github/autopilot.yml (validation.*) when --config names it; flags override.
 
-Output: {"tests", "lint", "types", "security", "coverage"}, each a bool, a number in [0, 1]
-or null (not measured): what `autopilot score --signals` reads.
+Each signal is a bool, a number in [0, 1], or null (not measured). lint, types and
+security count only the findings the patch adds over the base; coverage is the delta
+against the base, from its own runs (a missing coverage never fails the tests). A tool
+that is not installed gives null, with the reason on stderr and in "evidence".
+
+Output: {"tests", "lint", "types", "security", "coverage", "evidence"}, where evidence
+holds, per signal, the command, its exit code, the counts before and after, and the
+reason; `autopilot score --signals` reads it as it is.
 
 exit codes:
   0  every measured signal passed (true, or 1.0)
   1  a measured signal failed or scored below 1
-  2  usage error, or the patch was refused (the reasons are printed)
+  2  usage error (REPO not a git repository, REF not a commit), or the patch was refused
 """
 
 
@@ -58,7 +63,7 @@ def register(subparsers: Any) -> None:
 
 
 def _checks(args: argparse.Namespace) -> Any:
-    from bot.validation.runner import Checks
+    from bot.core.checks import Checks
 
     checks = Checks()
     if args.config:
@@ -101,7 +106,41 @@ def _read_patch(name: str) -> str:
         raise InputError(f"cannot read the patch {name}: {exc}") from exc
 
 
+def _git_root(repo: Path) -> Path:
+    """The top of the git working tree at ``repo`` (absolute), or a one-line UsageError."""
+    from bot.fixer.worktree import git
+
+    if not repo.is_dir():
+        raise UsageError(f"{repo}: not a directory")
+    top = git(repo, "rev-parse", "--show-toplevel")
+    if not top.ok:
+        raise UsageError(f"{repo}: not a git repository (validate compares against a commit)")
+    return Path(top.stdout.strip())
+
+
+def _commit(repo: Path, ref: str) -> str:
+    from bot.fixer.worktree import git
+
+    found = git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if not found.ok:
+        raise UsageError(f"{ref}: not a commit in {repo}")
+    return found.stdout.strip()
+
+
+def _report(signals: Any) -> int:
+    from bot.validation.runner import not_measured
+
+    for name, reason in not_measured(signals).items():
+        print(f"autopilot validate: {name} not measured: {reason}", file=sys.stderr)
+    print(json.dumps(signals.to_json(), indent=2))
+    values = signals.as_dict()
+    failed = [name for name, value in values.items() if value is not None and value < 1]
+    return 1 if failed else 0
+
+
 def handler(args: argparse.Namespace) -> int:
+    import tempfile
+
     from bot.fixer.worktree import (
         PatchRefused,
         apply_patch_in_worktree,
@@ -110,36 +149,35 @@ def handler(args: argparse.Namespace) -> int:
     )
     from bot.validation.runner import validate_tree
 
-    repo = Path(args.repo)
-    if not repo.is_dir():
-        raise UsageError(f"{repo}: not a directory")
+    repo = _git_root(Path(args.repo).resolve())
     checks = _checks(args)
-    log = Path(args.log) if args.log else None
+    log = Path(args.log).resolve() if args.log else None
+    ref = _commit(repo, args.ref)
     if args.patch is None:
-        changed = _changed_since(repo, args.ref)
-        signals = validate_tree(repo, changed, checks, log=log)
-    else:
-        diff = _read_patch(args.patch)
-        try:
-            patched = apply_patch_in_worktree(
-                repo, diff, ref=args.ref, allow_workflows=args.allow_workflows
-            )
-        except PatchRefused as exc:
-            for refusal in exc.report.refusals:
-                where = f"{refusal.path}: " if refusal.path else ""
-                print(f"refused: {where}{refusal.reason} [{refusal.code}]", file=sys.stderr)
-            return 2
-        base = None
-        try:
-            if checks.coverage and checks.tests:  # the unpatched tree, for the coverage delta
-                base = checkout_worktree(repo, patched.base, patched.path.parent / "base")
-            changed = sorted(patched.report.paths)
-            signals = validate_tree(patched.path, changed, checks, base=base, log=log)
-        finally:  # the base sits beside the patched tree, whose removal clears the folder
-            if base is not None:
-                remove_worktree(repo, base)
-            remove_worktree(repo, patched.path)
-    values = signals.as_dict()
-    print(json.dumps(values, indent=2))
-    failed = [name for name, value in values.items() if value is not None and value < 1]
-    return 1 if failed else 0
+        changed = _changed_since(repo, ref)
+        with tempfile.TemporaryDirectory(prefix="autopilot-base-") as scratch:
+            head = checkout_worktree(repo, ref, Path(scratch) / "base")
+            try:
+                signals = validate_tree(repo, changed, checks, base=head, log=log)
+            finally:
+                remove_worktree(repo, head)
+        return _report(signals)
+    diff = _read_patch(args.patch)
+    try:
+        patched = apply_patch_in_worktree(repo, diff, ref=ref, allow_workflows=args.allow_workflows)
+    except PatchRefused as exc:
+        for refusal in exc.report.refusals:
+            print(f"refused: {refusal.message} [{refusal.code}]", file=sys.stderr)
+        return 2
+    if not patched.report.files:
+        print("autopilot validate: the patch is empty: REF is measured as it is", file=sys.stderr)
+    base: Path | None = None
+    try:  # the unpatched tree: the baseline of lint, types, security and coverage
+        base = checkout_worktree(repo, patched.base, patched.path.parent / "base")
+        changed = sorted(patched.report.paths)
+        signals = validate_tree(patched.path, changed, checks, base=base, log=log)
+    finally:  # the base sits beside the patched tree, whose removal clears the folder
+        if base is not None:
+            remove_worktree(repo, base)
+        remove_worktree(repo, patched.path)
+    return _report(signals)

@@ -2,29 +2,29 @@
 
 The first half runs right after triage (``ci_failure`` hands its report to ``after_triage``);
 the second half runs when CI on the fix commit completes (this module's router). Both take
-the pull request's one-writer lock, so concurrent deliveries never double a fix.
+the pull request's one-writer lease (``ports.lock``), so concurrent deliveries never double
+a fix.
 ``fix_pull_request`` and ``ship_queued_fix`` serve ``/autopilot fix`` and ``/autopilot approve``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from gidgethub.routing import Router
 
 from bot.concerns.fix_journey import fix_failed_run
-from bot.concerns.fix_publish import outcome, show, view_of
+from bot.concerns.fix_publish import lease_names, outcome, show, view_of
 from bot.concerns.fix_routing import merge_validated, on_fix_run_completed, route_fix
 from bot.concerns.ports import Ports
 from bot.config.repo import RepoConfig
 from bot.core.config_check import ConfigError
 from bot.core.events import Event
 from bot.core.fix_attempt import AttemptState, FixAttempt, Step, advance
-from bot.core.fix_plan import Delivery, FixOutcome, NoFix
+from bot.core.fix_plan import Delivery, FixOutcome, NoFix, is_fix_commit
 from bot.core.payloads import RunConclusion, WorkflowRun
 from bot.core.render import fix_report as render
 from bot.core.render.triage_report import TriageReport
@@ -45,11 +45,11 @@ __all__ = [
 ]
 
 
-@contextlib.asynccontextmanager
-async def one_writer(ports: Ports, repo: str, pulls: Sequence[int]) -> AsyncIterator[None]:
-    """The whole journey step for one pull request runs inside this block: the place where
-    the store's per-PR lease is taken, so two deliveries never work on one PR at once."""
-    yield
+async def interrupted(ports: Ports, run: WorkflowRun) -> bool:
+    """Whether a fix for this failed head started and was cut short (a worker died): then a
+    redelivery carries it on even though the triage was published already."""
+    attempt = await ports.stores.fix_attempts.find(run.repo, run.head_branch, run.head_sha)
+    return attempt is not None and attempt.state in (AttemptState.PLANNED, AttemptState.COMMITTED)
 
 
 async def after_triage(
@@ -65,7 +65,9 @@ async def after_triage(
     (their CI result is the second half's business, never a reason to fix again)."""
     if await ports.stores.fix_attempts.by_fix_sha(run.repo, run.head_sha) is not None:
         return None
-    async with one_writer(ports, run.repo, pulls):
+    if ports.workspace is not None and is_fix_commit(run.head_message):
+        return None  # the Action has no store: the commit's trailers say it is the bot's fix
+    async with ports.lock(*lease_names(run.repo, pulls, run.head_branch)):
         result = await fix_failed_run(ports, run, report, config, pulls, requested=requested)
         workspace = ports.workspace
         if workspace is None or not workspace.validate_in_job or result.fix_sha is None:
@@ -85,8 +87,34 @@ async def on_workflow_run_completed(event: Event, ports: Ports) -> None:
     run = WorkflowRun.from_event(event)
     if run is None or run.conclusion not in set(RunConclusion):
         return
-    async with one_writer(ports, run.repo, run.pulls):
-        result = await on_fix_run_completed(ports, run)
+    result = await on_fix_run_completed(ports, run)
+    if result is not None:
+        log.info(f"{run.repo}: {result.summary}", extra={"delivery": event.delivery_id})
+
+
+@router.register("check_suite", action="completed")
+async def on_check_suite_completed(event: Event, ports: Ports) -> None:
+    """Another CI (a check suite) completed on a fix commit: score and route the fix too.
+
+    Routing waits until every run and check on the fix commit has completed, and happens
+    once whichever completion comes last (workflow runs also end their check suites).
+    """
+    suite = event.data.get("check_suite")
+    if not isinstance(suite, dict) or event.repository is None or not suite.get("head_sha"):
+        return
+    run = WorkflowRun(
+        repo=event.repository,
+        run_id=int(suite.get("id") or 0),
+        attempt=1,
+        workflow=str((suite.get("app") or {}).get("name") or "checks"),
+        conclusion=str(suite.get("conclusion")),
+        head_sha=str(suite["head_sha"]),
+        head_branch=str(suite.get("head_branch") or ""),
+        head_owner=None,
+        html_url="",
+        pulls=tuple(int(p["number"]) for p in suite.get("pull_requests") or () if p.get("number")),
+    )
+    result = await on_fix_run_completed(ports, run)
     if result is not None:
         log.info(f"{run.repo}: {result.summary}", extra={"delivery": event.delivery_id})
 
@@ -156,8 +184,10 @@ async def ship_queued_fix(ports: Ports, item_id: int, *, actor: str) -> FixOutco
     elif item.state is not QueueState.APPROVED:
         summary = f"CI Autopilot: {label} is {item.state.value}; only a pending fix can ship."
         return FixOutcome(ok=False, summary=summary)
-    async with one_writer(ports, attempt.repo, [n for n in (attempt.pull_number,) if n]):
-        return await _ship_approved(ports, attempt, item_id, actor=actor)
+    pulls = [n for n in (attempt.pull_number, attempt.fix_pull) if n]
+    async with ports.lock(*lease_names(attempt.repo, pulls, attempt.branch)):
+        fresh = await ports.stores.fix_attempts.get(attempt.id)
+        return await _ship_approved(ports, fresh or attempt, item_id, actor=actor)
 
 
 async def _ship_approved(

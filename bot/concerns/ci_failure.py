@@ -203,7 +203,11 @@ async def on_workflow_run_failed(event: Event, ports: Ports) -> None:
     if not run.triaged:
         log.info(f"{run.repo} run {run.run_id} {run.conclusion}: not triaged", extra=context)
         return
-    if await _published(ports, run):  # a duplicate delivery: no request at all
+    # Journey 2 carries on from the triage (lazy import: autofix reuses this module).
+    from bot.concerns.autofix import after_triage, interrupted
+
+    # A duplicate delivery makes no request at all, unless a fix it started was cut short.
+    if await _published(ports, run) and not await interrupted(ports, run):
         log.info(f"{run.repo} run {run.external_id}: already published", extra=context)
         ports.summary.decisions.append(Decision.UNCHANGED)
         return
@@ -223,7 +227,4 @@ async def on_workflow_run_failed(event: Event, ports: Ports) -> None:
     if decision is Decision.UNCHANGED:
         log.info(f"{run.repo} run {run.external_id}: already published", extra=context)
     _tell(ports, run, report, decision, pulls)
-    # Journey 2 carries on from the triage (lazy import: autofix reuses this module).
-    from bot.concerns.autofix import after_triage
-
     await after_triage(ports, run, report, repo_config, pulls)

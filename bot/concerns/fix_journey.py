@@ -116,7 +116,13 @@ def _fix_files(
 ) -> MadeFix:
     """Run the fixers on ``root`` (no write), keep what they changed in the target files,
     check the patch, then write the fixed files into ``root`` and measure lint there."""
-    report = fix_tree(root, FixOptions(select=target.fix_ids, unsafe=target.unsafe, diff=True))
+    # Scoped like the failed run: its rule codes (``format`` for a formatter check), in the
+    # files it named, through the entries the repository's config allows.
+    rules = (*target.rules, *(("format",) if "formatting" in target.fix_ids else ()))
+    options = FixOptions(
+        select=target.fix_ids, rules=rules, files=target.files, unsafe=target.unsafe, diff=True
+    )
+    report = fix_tree(root, options)
     wanted = set(target.files)
     after = {rel: text for rel, text in report.after.items() if rel in wanted}
     used = {fix for rel in after for fix in report.applied.get(rel, ())}
@@ -142,7 +148,7 @@ def _fix_files(
     only_lint = dataclasses.replace(
         config.validation, tests=None, types=None, security=False, coverage=False
     )
-    lint = validate_tree(root, sorted(after), only_lint).lint
+    lint = validate_tree(root, sorted(after), only_lint).lint.value
     score = None if lint is None else float(lint)
     return MadeFix(after, tuple(applied), patch, executable, score)
 
@@ -170,7 +176,7 @@ async def make_fix(
         head = await asyncio.to_thread(_workspace_head, workspace.path)
         if head != run.head_sha:
             why = (
-                f"the checkout is at {(head or 'no commit')[:7]}, not at the failed head "
+                f"the checkout is at {head[:7] if head else 'no commit'}, not at the failed head "
                 f"{run.head_sha[:7]}: check out `github.event.workflow_run.head_sha`"
             )
             return MadeFix({}, (), "", refusal=(NoFix.UNREADABLE, why))

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from bot.concerns.ports import Ports
+from bot.core import leases
 from bot.core.fix_attempt import AttemptState, FixAttempt
 from bot.core.fix_plan import ChangeFacts, Delivery, FixOutcome, FixPlan, NoFix
 from bot.core.payloads import WorkflowRun
@@ -54,6 +55,14 @@ def view_of(
         queue_id=attempt.queue_id,
         notes=tuple(notes),
     )
+
+
+def lease_names(repo: str, pulls: Sequence[int], branch: str) -> list[str]:
+    """The leases of a fix step: its pull requests', else the failing branch's."""
+    numbers = sorted({n for n in pulls if n})
+    if numbers:
+        return [leases.pull_request(repo, n) for n in numbers]
+    return [leases.branch(repo, branch)]
 
 
 def external_id(run_id: int) -> str:

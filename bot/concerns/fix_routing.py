@@ -15,7 +15,7 @@ from typing import Any
 
 from gidgethub import BadRequest
 
-from bot.concerns.fix_publish import outcome, set_outputs, show, view_of
+from bot.concerns.fix_publish import lease_names, outcome, set_outputs, show, view_of
 from bot.concerns.ports import Ports
 from bot.config.repo import RepoConfig
 from bot.core.fix_attempt import AttemptState, FixAttempt, Step, advance
@@ -53,16 +53,12 @@ async def _results(ports: Ports, repo: str, sha: str, config: RepoConfig) -> lis
         CheckResult(str(r.get("name")), str(r.get("status")), r.get("conclusion"))
         for r in runs.get("workflow_runs") or ()
     ]
-    checks = config.autofix.checks
-    if any(names is not None for names in (checks.types, checks.security, checks.coverage)):
-        async for run in ports.gh.getiter(
-            f"/repos/{repo}/commits/{sha}/check-runs?per_page=100", iterable_key="check_runs"
-        ):
-            found.append(
-                CheckResult(
-                    str(run.get("name")), str(run.get("status")), run.get("conclusion"), False
-                )
-            )
+    # Check runs too: other CI apps report there, and named checks give the other signals.
+    async for run in ports.gh.getiter(
+        f"/repos/{repo}/commits/{sha}/check-runs?per_page=100", iterable_key="check_runs"
+    ):
+        status, conclusion = str(run.get("status")), run.get("conclusion")
+        found.append(CheckResult(str(run.get("name")), status, conclusion, False))
     return found
 
 
@@ -133,8 +129,17 @@ async def on_fix_run_completed(ports: Ports, run: WorkflowRun) -> FixOutcome | N
     attempt = await ports.stores.fix_attempts.by_fix_sha(run.repo, run.head_sha)
     if attempt is None and ports.workspace is not None:
         attempt = await _attempt_from_commit(ports, run)
+    if attempt is None:
+        return None  # not a fix commit
+    pulls = [n for n in (attempt.pull_number, attempt.fix_pull) if n]
+    async with ports.lock(*lease_names(attempt.repo, pulls, attempt.branch)):
+        return await _route_when_done(ports, run, attempt.id)
+
+
+async def _route_when_done(ports: Ports, run: WorkflowRun, attempt_id: int) -> FixOutcome | None:
+    attempt = await ports.stores.fix_attempts.get(attempt_id)  # as it is under the lease
     if attempt is None or attempt.state is not AttemptState.VALIDATING:
-        return None  # not a fix commit, or already routed (a redelivery)
+        return None  # already routed (a redelivery, or another worker was first)
     config = await ports.repo_config.at(run.repo, run.head_sha)
     results = await _results(ports, run.repo, run.head_sha, config)
     waiting = pending(results)
@@ -249,7 +254,15 @@ async def _leave_open(
 async def _queue(
     ports: Ports, attempt: FixAttempt, result: ScoreResult
 ) -> tuple[FixAttempt, render.Stage, list[str]]:
-    item = await _enqueue(ports, attempt, result)
+    item: int | None = None
+    notes: list[str] = []
+    if ports.workspace is None:
+        item = await _enqueue(ports, attempt, result)
+    else:  # the Action's store ends with the job: the label is the queue
+        notes.append(
+            f"the Action keeps no review queue: the label `{render.REVIEW_LABEL}` marks the "
+            "fix for a person, who merges it after review"
+        )
     number = attempt.fix_pull or attempt.pull_number
     if number is not None:
         await ports.gh.post(
@@ -258,7 +271,7 @@ async def _queue(
     moved = await ports.stores.fix_attempts.move(
         attempt, advance(attempt.state, Step.QUEUE), now=ports.clock(), queue_id=item
     )
-    return moved or attempt, render.Stage.QUEUED, []
+    return moved or attempt, render.Stage.QUEUED, notes
 
 
 async def _enqueue(ports: Ports, attempt: FixAttempt, result: ScoreResult) -> int:

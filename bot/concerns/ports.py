@@ -75,6 +75,8 @@ class Ports:
     stores: Stores
     settings: HandlerSettings = field(default_factory=HandlerSettings)
     clock: Clock = time.time
+    #: Set by the Action only: the App reads code through the API and keeps no checkout.
+    workspace: Workspace | None = None
     #: ``True`` in the Action: its stores start empty on every run, so GitHub is the only
     #: record of what earlier runs did (the history cannot say a workflow was triaged).
     stateless: bool = False
@@ -82,8 +84,6 @@ class Ports:
     #: (a re-run of the Action's job): check runs are then looked for before creating.
     seen_before: bool = False
     summary: JobSummary = field(default_factory=JobSummary)
-    #: Set by the Action only: the App reads code through the API and keeps no checkout.
-    workspace: Workspace | None = None
     repo_config: RepoConfigReader = field(init=False)
 
     def __post_init__(self) -> None:

@@ -1,7 +1,8 @@
 """The scorer's signals for a fix commit, read from the checks that ran on it (pure).
 
-The CI run on the fix commit is the test signal: the workflows named in
-``autofix.checks.tests`` (or every workflow on the commit), as a pass rate. Types, security
+The CI run on the fix commit is the test signal: the workflows or checks named in
+``autofix.checks.tests`` (or every workflow run on the commit; with none, every check run
+of another CI), as a pass rate. Types, security
 and coverage come from the checks named for them, and are null (not measured) otherwise.
 Lint is measured by the bot itself, with ruff on the fixed files.
 """
@@ -55,8 +56,10 @@ def signals_from(
 ) -> Signals:
     """The five signals of a fix commit whose runs have all completed."""
     ours = [r for r in results if not r.name.startswith(OWN_PREFIX)]
-    named = checks.tests is not None
-    tests = _named(ours, checks.tests) if named else [r for r in ours if r.workflow]
+    if checks.tests is not None:
+        tests = _named(ours, checks.tests)
+    else:  # every workflow run; without any, every check run (another CI's)
+        tests = [r for r in ours if r.workflow] or [r for r in ours if not r.workflow]
     return Signals(
         tests=_rate(tests),
         lint=lint,

@@ -138,3 +138,53 @@ def seed_demo(
     )
     job = next(j for j in fake.state.jobs.values() if j.run_id == run.id and j.name == "test")
     return Demo(repo, pull, run, job)
+
+
+@dataclass(frozen=True)
+class LintDemo:
+    """A second demo PR whose run failed on lint only: journey 2's example."""
+
+    pull: PullRequest
+    run: WorkflowRun
+
+
+#: The lint-only PR: an unused import in the core module, nothing else wrong.
+LINT_PR_FILES = {
+    "calc/core.py": CALC_CORE.replace('helpers."""\n', 'helpers."""\n\nimport sys\n', 1)
+}
+LINT_COMMAND = ("check", "--no-cache", "--output-format=concise", "calc/core.py")
+
+
+def seed_lint_demo(fake: FakeGitHub, demo: Demo, *, contributor: str = "octocat") -> LintDemo:
+    """A PR on the demo repository whose CI failed on lint only; the job's log is what ruff
+    prints on the PR's files (run here, on a scratch copy)."""
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    pull = fake.open_pull_request(
+        demo.repo,
+        head="import-sys",
+        title="Import sys in calc.core",
+        body="Prepares `calc.core` for a command-line entry point.",
+        files=LINT_PR_FILES,
+        author=contributor,
+    )
+    with tempfile.TemporaryDirectory(prefix="autopilot-demo-") as tmp:
+        for rel, data in {**DEMO_FILES, **LINT_PR_FILES}.items():
+            (Path(tmp) / rel).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / rel).write_text(data, encoding="utf-8")
+        ran = subprocess.run(
+            [sys.executable, "-m", "ruff", *LINT_COMMAND],
+            cwd=tmp, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    log = f"$ ruff {' '.join(LINT_COMMAND)}\n{ran.stdout}{ran.stderr}"
+    run = fake.add_workflow_run(
+        demo.repo,
+        head_sha=pull.head_sha,
+        head_branch=pull.head_ref,
+        conclusion="failure",
+        jobs=[("lint", "failure", log)],
+    )
+    return LintDemo(pull, run)

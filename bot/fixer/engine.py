@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +17,7 @@ from bot.fixer import snapshot
 from bot.fixer.files import read_texts, write_texts
 from bot.fixer.lint import lint_fix
 from bot.fixer.report import Skipped
-from bot.validation.execute import run_command
+from bot.process import ruff_binary, run_command
 
 #: Files per ruff invocation (a tree is one call unless it is larger than this).
 BATCH = 4000
@@ -49,20 +47,6 @@ class PipelineResult:
     skipped: tuple[Skipped, ...] = ()
 
 
-@functools.cache
-def ruff_binary() -> str:
-    """The ruff executable shipped with the installed ``ruff`` package."""
-    if os.name == "posix" and sys.prefix != sys.base_prefix:
-        # In a virtual environment the finder's first place is its bin folder: look there
-        # without loading sysconfig (a few milliseconds of start-up).
-        found = os.path.join(os.path.normpath(sys.prefix), "bin", "ruff")
-        if os.path.isfile(found):
-            return found
-    from ruff.__main__ import find_ruff_bin
-
-    return str(find_ruff_bin())
-
-
 def _ruff(root: Path, args: list[str], names: Sequence[str], log: Path | None) -> str:
     output = []
     for start in range(0, len(names), BATCH):
@@ -71,21 +55,30 @@ def _ruff(root: Path, args: list[str], names: Sequence[str], log: Path | None) -
             f"ruff {args[0]}", [ruff_binary(), *args, "--", *batch],
             cwd=root, timeout=RUFF_TIMEOUT, log=log, tail=None,
         )  # fmt: skip
-        if result.timed_out or (result.returncode or 0) > 2:
+        # exit 2 also reports files ruff cannot parse (read from its output); a usage error
+        # (a bad setting) is a failure of the run itself
+        usage = result.returncode == 2 and "Usage:" in result.stderr
+        if result.timed_out or (result.returncode or 0) > 2 or usage:
             raise FixerError(f"ruff {args[0]} failed: {result.stderr.strip()[-500:]}")
         output += [result.stdout, result.stderr]
     return "".join(output)
 
 
 def _apply_pure(
-    texts: dict[str, str], entries: Sequence[FixEntry], applied: dict[str, list[str]]
+    texts: dict[str, str],
+    entries: Sequence[FixEntry],
+    applied: dict[str, list[str]],
+    style: RepoStyle,
 ) -> None:
     for entry in entries:
         fixer = TEXT_FIXERS.get(entry.id)
         if fixer is None:
             continue
+        away = style.out_of_reach.get(entry.id, frozenset())
         for rel, before in texts.items():
-            if rel.endswith(entry.suffixes + ((".pyi",) if ".py" in entry.suffixes else ())):
+            if rel not in away and rel.endswith(
+                entry.suffixes + ((".pyi",) if ".py" in entry.suffixes else ())
+            ):
                 after = fixer(before)
                 if after != before:
                     texts[rel] = after
@@ -137,7 +130,7 @@ def run_pipeline(
         for e in entries
         if (e.engine is Engine.LIBCST and not formatting) or e.id == "mixed-line-endings"
     ]
-    _apply_pure(py, codemods, applied)
+    _apply_pure(py, codemods, applied, style)
     _respect_excludes(root, py, texts, applied, log)
     write_texts(root, {rel: py[rel] for rel in applied})
     names = sorted(py)
@@ -149,8 +142,9 @@ def run_pipeline(
     ruff_changed = snapshot.changed_files(root, before, linted, py)
     py.update(read_texts(root, sorted(ruff_changed)))
     broken = lint.syntax_errors
-    if names and formatting:
-        broken = {**parse_syntax_errors(_ruff(root, format_args(style), names, log)), **broken}
+    shaped = [rel for rel in names if rel not in style.out_of_reach.get("formatting", ())]
+    if shaped and formatting:
+        broken = {**parse_syntax_errors(_ruff(root, format_args(style), shaped, log)), **broken}
         formatted = snapshot.changed_files(root, linted, snapshot.take(root, names), py)
         after = read_texts(root, sorted(formatted))
         kept = {rel for rel, text in after.items() if guards.doctests_changed(py[rel], text)}
@@ -162,7 +156,7 @@ def run_pipeline(
             applied.setdefault(rel, []).append("formatting")
         py.update({rel: text for rel, text in after.items() if rel not in kept})
         ruff_changed |= formatted
-    _apply_pure(other, [e for e in entries if e.engine is Engine.TEXT], applied)
+    _apply_pure(other, [e for e in entries if e.engine is Engine.TEXT], applied, style)
     write_texts(root, {rel: other[rel] for rel in applied if rel in other})
     final = {**py, **other}
     touched = set(applied) | ruff_changed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from bot.core.fixes import guards
 from bot.core.fixes.catalog import FixEntry
 from bot.core.fixes.ruff import RepoStyle, check_args, parse_show_fixes, parse_syntax_errors
-from bot.fixer.files import read_texts, write_texts
+from bot.fixer.files import SKIP_DIRS, read_texts, write_texts
 
 #: Runs ruff with these arguments on these files under root and returns its output.
 RuffRunner = Callable[[Path, list[str], Sequence[str]], str]
@@ -45,6 +46,18 @@ def _run(
         outcome.syntax_errors.update(parse_syntax_errors(output))
 
 
+def _tree_names(root: Path) -> list[str]:
+    """Every file under root (tool and VCS folders left out), for module lookups."""
+    names: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [name for name in dirs if name not in SKIP_DIRS]
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        names += [prefix + name for name in files]
+        names += [prefix + name + "/" for name in dirs]
+    return names
+
+
 def lint_fix(
     run: RuffRunner,
     root: Path,
@@ -56,23 +69,34 @@ def lint_fix(
 
     Then, in each file where a fix could change behaviour, the file is put back and fixed
     again without that rule: import sorting that moved imports whose order matters, and
-    removed "unused" imports that another file uses, that the file may read dynamically, or
-    that a test function may be checking.
+    removed "unused" imports that another file uses, that the file may read dynamically,
+    that a test function may be checking, or of a module missing from the project's own
+    package (the import fails, and removing it would hide that).
     """
     outcome = LintOutcome()
-    _run(run, root, entries, style, {frozenset(): sorted(py)}, outcome)
+    reach: dict[frozenset[str], list[str]] = {}  # files outside a hook's reach skip its codes
+    for rel in sorted(py):
+        reach.setdefault(style.skipped_codes(rel, entries), []).append(rel)
+    _run(run, root, entries, style, reach, outcome)
     touched = sorted(rel for rel, codes in outcome.fixed.items() if {"I001", "F401"} & set(codes))
     if not touched:
         return outcome
     after = read_texts(root, touched)
     removed = {rel: guards.removed_imports(py[rel], after.get(rel, py[rel])) for rel in touched}
     local = {rel: guards.local_import_risk(rel, py[rel], removed[rel]) for rel in touched}
+    if any(removed[rel] and local[rel] is None for rel in touched):
+        modules = guards.tree_modules(_tree_names(root))
+        for rel in touched:
+            if removed[rel] and local[rel] is None:
+                text = after.get(rel, py[rel])
+                local[rel] = guards.missing_module_risk(py[rel], text, modules)
     # Other files are scanned only for modules whose own text does not already hold them back.
     stems = {guards.module_stem(rel) for rel in touched if removed[rel] and local[rel] is None}
     used = guards.references(py, stems) if stems else {}
     redo: dict[frozenset[str], list[str]] = {}
     for rel in touched:
-        skip: set[str] = set()
+        first = style.skipped_codes(rel, entries)  # what the first run already left out
+        skip: set[str] = set(first)
         if guards.sorting_changed_behaviour(rel, py[rel], after.get(rel, py[rel])):
             outcome.hold(rel, "import-sorting", guards.ORDER_MATTERS)
             skip.add("I001")
@@ -80,7 +104,7 @@ def lint_fix(
         if reason is not None:
             outcome.hold(rel, "unused-imports", reason)
             skip.add("F401")
-        if skip:
+        if skip != first:
             redo.setdefault(frozenset(skip), []).append(rel)
             del outcome.fixed[rel]
     write_texts(root, {rel: py[rel] for names in redo.values() for rel in names})

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.fixes.diff import render_patch
+from bot.core.fixes.families import FamilyDecision
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Skipped:
     fix: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Validation:
     """The validation command's verdicts before and after fixing."""
 
@@ -38,7 +39,7 @@ class Validation:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FixReport:
     """Original and fixed text of every changed file, and the fixes applied to each."""
 
@@ -50,14 +51,21 @@ class FixReport:
     skipped: tuple[Skipped, ...] = ()
     validation: Validation | None = None
     written: bool = field(default=False)
+    #: The repository's tooling found, and per fix family whether it ran and why.
+    conventions: tuple[str, ...] = ()
+    decisions: tuple[FamilyDecision, ...] = ()
+    #: Where ``root`` sits in its git repository ("src/"; "" at the top or outside git):
+    #: the patch's paths start there, so it applies at the repository's top.
+    prefix: str = ""
 
     @property
     def changed(self) -> bool:
         return bool(self.after)
 
     def patch(self) -> str:
-        """The fixes as one unified diff (paths relative to the fixed root)."""
-        return render_patch(self.before, self.after)
+        """The fixes as one unified diff (paths relative to the repository's top)."""
+        before = {self.prefix + rel: text for rel, text in self.before.items()}
+        return render_patch(before, {self.prefix + rel: text for rel, text in self.after.items()})
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,6 +82,10 @@ class FixReport:
             ],
             "skipped": [
                 {"path": item.path, "fix": item.fix, "reason": item.reason} for item in self.skipped
+            ],
+            "conventions": list(self.conventions),
+            "families": [
+                {"fix": d.fix, "runs": d.runs, "reason": d.reason} for d in self.decisions
             ],
             "validation": None
             if self.validation is None

@@ -175,3 +175,39 @@ async def test_an_unfixable_failure_makes_no_branch_in_the_action(
     await w.act()
     assert not w.bot_pulls() and not w.fake.calls_to("git/create-ref")
     assert "### CI Autopilot: no automatic fix" in w.fix_comment()
+
+
+async def test_push_mode_in_the_action_commits_onto_the_pr_branch(
+    make_world: type[ActionWorld],
+) -> None:
+    w = make_world(CONFIG + "autofix:\n  ship: push\n")  # type: ignore[call-arg]
+    outputs = await w.act()
+    tip = w.repo.refs["refs/heads/tidy-cart"]
+    assert w.repo.commits[tip].parents == [w.run.head_sha] and not w.bot_pulls()
+    [update] = w.fake.calls_to("git/update-ref")
+    assert update.json == {"sha": tip, "force": False}
+    assert outputs["route"] == "auto_merge" and not w.fake.calls_to("pulls/merge")
+    assert "merged" in w.fix_comment().split("\n")[1]
+
+
+async def test_ci_failing_on_the_fix_in_the_action_is_not_fixed_again_and_waits_for_a_person(
+    make_world: type[ActionWorld],
+) -> None:
+    w = make_world()
+    os.environ["AUTOPILOT_VALIDATE_IN_JOB"] = "false"
+    try:
+        await w.act()
+        [fix] = w.bot_pulls()
+        ci = w.fake.add_workflow_run(
+            w.repo, head_sha=fix.head_sha, head_branch=fix.head_ref, conclusion="failure",
+            jobs=[("lint", "failure", "shop/cart.py:1:1: F401 [*] `os` imported but unused\n")],
+        )  # fmt: skip
+        outputs = await w.act(ci)
+    finally:
+        del os.environ["AUTOPILOT_VALIDATE_IN_JOB"]
+    assert outputs["route"] == "manual_review"
+    assert len(w.fake.calls_to("git/create-commit")) == 1 and len(w.bot_pulls()) == 1
+    assert not w.fake.calls_to("pulls/merge")
+    issue = w.fake.state.issues[(w.repo.full_name, fix.number)]
+    assert fix_report.REVIEW_LABEL in issue.labels
+    assert "CI failed on fix" in w.fix_comment() and "keeps no review queue" in w.fix_comment()

@@ -20,8 +20,9 @@ from bot.concerns import compose_router
 from bot.core.render import triage_report as render
 from bot.fakegh import FakeGitHub
 from bot.fakegh.demo import Demo
+from bot.fakegh.state import CheckRun
 from bot.fakegh.webhooks import workflow_run_completed
-from tests.concerns.test_ci_failure import MAX_API_CALLS_PER_FAILED_JOB
+from tests.concerns.test_ci_failure import MAX_API_CALLS_PER_FAILED_JOB, journey_one
 
 TOKEN = "ghs_actiontoken0123456789"
 #: The Action's API calls for one failed job: no token to mint, nothing in its store.
@@ -87,7 +88,17 @@ def runner(fake_github: FakeGitHub, tmp_path: Path) -> Runner:
 
 
 def _bot_comments(fake: FakeGitHub) -> list[str]:
-    return [c.body for c in fake.state.comments.values() if c.user.type == "Bot"]
+    """The triage comments (the fix journey keeps a comment of its own)."""
+    return [
+        c.body
+        for c in fake.state.comments.values()
+        if c.user.type == "Bot" and c.body.startswith("<!-- autopilot:triage -->")
+    ]
+
+
+def _triage_check(fake: FakeGitHub) -> CheckRun:
+    [check] = [r for r in fake.state.check_runs.values() if r.name == "autopilot/triage"]
+    return check
 
 
 async def test_the_summary_shows_the_report_and_the_decision(
@@ -95,12 +106,13 @@ async def test_the_summary_shows_the_report_and_the_decision(
 ) -> None:
     code, summary, outputs = await runner.run(runner.environ(runner.payload()))
     assert code == 0
-    assert [c.operation_id for c in fake_github.calls] == [
+    assert journey_one([c.operation_id or c.path for c in fake_github.calls]) == [
         *ACTION_TRIAGE_CALLS[:3],
         "fakegh/log-content",
         *ACTION_TRIAGE_CALLS[3:],
     ]
-    api = [c for c in fake_github.calls if c.operation_id != "fakegh/log-content"]
+    ops = journey_one([c.operation_id or c.path for c in fake_github.calls])
+    api = [op for op in ops if op != "fakegh/log-content"]
     assert len(api) <= MAX_API_CALLS_PER_FAILED_JOB
     [comment] = _bot_comments(fake_github)
     # The same Markdown as the sticky comment, without its hidden markers and footer.
@@ -114,7 +126,7 @@ async def test_the_summary_shows_the_report_and_the_decision(
     )
     assert "- `ci_failure.on_workflow_run_failed`: done" in summary
     assert outputs == {
-        "handlers": "2",
+        "handlers": "3",  # triage, pass, and the fix journey's routing
         "failures": "0",
         "status": "ok",
         "decision": "published",
@@ -170,7 +182,7 @@ async def test_a_rerun_of_the_actions_job_updates_its_check_run(
     assert code == 0 and outputs["decision"] == "published"
     calls = [c.operation_id for c in fake_github.calls[before:]]
     assert "checks/list-for-ref" in calls and "checks/create" not in calls
-    [check] = fake_github.state.check_runs.values()
+    check = _triage_check(fake_github)
     assert len(check.annotations) == 3
     assert len(_bot_comments(fake_github)) == 1
 
@@ -196,7 +208,7 @@ async def test_5xx_and_rate_limits_on_the_triage_path_are_waited_out(
         ("issues/create-comment", 403),
     ]:
         assert next(c.status for c in fake_github.calls_to(op)) == status
-    [check] = fake_github.state.check_runs.values()
+    check = _triage_check(fake_github)
     assert len(check.annotations) == 3
     assert len(_bot_comments(fake_github)) == 1
 

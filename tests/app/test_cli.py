@@ -119,6 +119,12 @@ def test_sandbox_once_plays_the_demo_and_shows_the_calls(
         assert operation in out
     assert "check run autopilot/triage on" in out and "3 failures: 1 type_error" in out
     assert "<!-- autopilot:triage -->" in out
+    # Journey 2: a lint-only failure, its fix PR, CI passing on it, the merge at its SHA.
+    assert "journey 2: PR #3 failed lint only" in out
+    fix_line = next(line for line in out.splitlines() if line.startswith("  fix PR #4 "))
+    fix_sha = fix_line.split("commit ", 1)[1].split(",", 1)[0]
+    assert f"merged #4 with sha {fix_sha} -> 200" in out
+    assert "### CI Autopilot: fix `" in out and "route `auto_merge`" in out
     health = json.loads(out.split("GET /healthz -> ", 1)[1].splitlines()[0])
     assert health["status"] == "ok" and health["queue_depth"] == 0
     lines = [json.loads(line) for line in captured.err.splitlines() if line.startswith("{")]

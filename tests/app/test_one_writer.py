@@ -70,15 +70,23 @@ def _expected_attempts(deliveries: list[tuple[str, dict[str, Any]]]) -> set[str]
 
 def _assert_one_writer(fake: FakeGitHub, deliveries: list[tuple[str, dict[str, Any]]]) -> None:
     bot_comments = [c for c in fake.state.comments.values() if c.user.type == "Bot"]
-    assert len(bot_comments) == 1, [c.body[:80] for c in bot_comments]
-    assert len(fake.calls_to("issues/create-comment")) == 1
-    per_attempt = Counter(
-        run.external_id for run in fake.state.check_runs.values() if run.name == "autopilot/triage"
-    )
+    markers = sorted(c.body.split("\n", 1)[0] for c in bot_comments)
+    # One triage comment, and one from the fix journey that follows it.
+    assert markers == ["<!-- autopilot:fix -->", "<!-- autopilot:triage -->"], markers
+    assert len(fake.calls_to("issues/create-comment")) == 2
+    triage = [run for run in fake.state.check_runs.values() if run.name == "autopilot/triage"]
+    per_attempt = Counter(run.external_id for run in triage)
     assert set(per_attempt) == _expected_attempts(deliveries)
     assert set(per_attempt.values()) == {1}, per_attempt
-    sizes = {len(run.annotations) for run in fake.state.check_runs.values()}
+    sizes = {len(run.annotations) for run in triage}
     assert len(sizes) == 1 and sizes.pop() > 0  # no attempt got its annotations twice
+    # One fix for the one failed head, however many deliveries asked for it.
+    assert len(fake.calls_to("git/create-commit")) == 1
+    assert len(fake.calls_to("pulls/create")) == 1
+    fixes = Counter(
+        r.external_id for r in fake.state.check_runs.values() if r.name == "autopilot/fix"
+    )
+    assert set(fixes.values()) == {1}, fixes
 
 
 async def _wait_until_done(store: Any, ids: list[str], timeout: float = 240.0) -> None:

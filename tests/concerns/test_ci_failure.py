@@ -34,9 +34,20 @@ NOT_API = frozenset({"apps/create-installation-access-token", "fakegh/log-conten
 MAX_API_CALLS_PER_FAILED_JOB = 6
 
 
+#: The fix journey (journey 2) follows the triage in the same delivery and starts with one
+#: of these, which journey 1 never calls.
+FIX_JOURNEY_STARTS = frozenset({"pulls/get", "git/get-ref"})
+
+
+def journey_one(ops: list[str]) -> list[str]:
+    """One delivery's operations up to where the fix journey takes over."""
+    starts = [n for n, op in enumerate(ops) if op in FIX_JOURNEY_STARTS]
+    return ops[: starts[0]] if starts else ops
+
+
 def api_calls(world: World, since: int = 0) -> list[str]:
-    """The API operations called (after the first ``since`` requests)."""
-    ops = [c.operation_id or c.path for c in world.fake.calls[since:]]
+    """Journey 1's API operations (after the first ``since`` requests)."""
+    ops = journey_one([c.operation_id or c.path for c in world.fake.calls[since:]])
     return [op for op in ops if op not in NOT_API]
 
 

@@ -10,10 +10,13 @@ from bot.app.dispatch import dispatch
 from bot.concerns import compose_router
 from bot.concerns.autofix import fix_pull_request, ship_queued_fix
 from bot.config.settings import Settings
+from bot.core.events import Event
 from bot.core.fix_attempt import AttemptState
 from bot.core.fix_plan import NoFix, is_fix_commit, trailers
 from bot.core.render import fix_report
-from tests.concerns.conftest import World
+from bot.fakegh.state import CheckRun
+from bot.fakegh.webhooks import find_example, repository_payload
+from tests.concerns.conftest import INSTALLATION, World
 from tests.concerns.fix_world import CART_PR, FILES, Scenario, ruff_fixed, seed, write_tree
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -40,6 +43,7 @@ FIX_CALLS = [
 MERGE_CALLS = [
     "repos/get-content",
     "actions/list-workflow-runs-for-repo",
+    "checks/list-for-ref",
     "pulls/merge",
     "checks/list-for-ref",
     "checks/update",
@@ -350,3 +354,38 @@ async def test_approving_a_fix_whose_pr_moved_does_not_merge(world: World, tmp_p
     assert not result.ok and "head moved after validation" in result.summary
     assert fix.merged_at is None
     assert world.stores.review_queue.get(attempt.queue_id).state.value == "pending"
+
+
+async def test_a_default_branch_failure_gets_a_fix_pr_into_it(world: World, tmp_path: Path) -> None:
+    s = seed(world, tmp_path, config="autofix:\n  ship: push\n")
+    main = world.fake.push(s.repo, "main", {"shop/cart.py": CART_PR}, message="Direct push")
+    job = next(j for j in world.fake.state.jobs.values() if j.run_id == s.run.id)
+    run = world.fake.add_workflow_run(
+        s.repo, head_sha=main, head_branch="main", event="push",
+        jobs=[("lint", "failure", job.log)],
+    )  # fmt: skip
+    await world.handle(s.event(run), SETTINGS)
+    [fix] = s.bot_pulls()
+    assert (fix.head_ref, fix.base_ref) == ("autopilot/fix/main", "main")
+    assert s.repo.refs["refs/heads/main"] == main  # never pushed to directly, even in push mode
+    assert not world.fake.calls_to("git/update-ref")
+
+
+async def test_another_cis_check_suite_completing_routes_the_fix(
+    world: World, tmp_path: Path
+) -> None:
+    s = await _fix_pr(world, tmp_path, config="autofix:\n  checks:\n    tests: [build]\n")
+    [fix] = s.bot_pulls()
+    world.fake.state.check_runs[1] = CheckRun(
+        id=1, repo=s.repo.full_name, name="build", head_sha=fix.head_sha, status="completed",
+        conclusion="success", started_at=0.0, completed_at=0.0, output={}, annotations=[],
+    )  # fmt: skip
+    payload = find_example("check_suite", "completed").payload
+    payload["repository"] = repository_payload(s.repo)
+    payload["installation"] = {"id": INSTALLATION, "node_id": "I_x"}
+    payload["check_suite"].update(
+        head_sha=fix.head_sha, head_branch=fix.head_ref, conclusion="success", pull_requests=[]
+    )
+    await world.handle(Event.from_payload("check_suite", "cs-1", payload), SETTINGS)
+    [merge] = world.fake.calls_to("pulls/merge")
+    assert merge.json["sha"] == fix.head_sha

@@ -9,28 +9,34 @@ from bot.core.render.markdown import code, text
 from bot.core.triage import Category, Failure
 
 TYPE = Failure(
-    Category.TYPE_ERROR,
-    "calc/core.py",
-    25,
-    'Incompatible return value type (got "int", expected "str")  [return-value]',
-    None,
-    "634a251177989ce5",
-    False,
+    category=Category.TYPE_ERROR,
+    file="calc/core.py",
+    line=25,
+    message='Incompatible return value type (got "int", expected "str")  [return-value]',
+    test=None,
+    fingerprint="634a251177989ce5",
+    auto_fixable=False,
     rule="return-value",
     tool="mypy",
 )
 ASSERTION = Failure(
-    Category.ASSERTION,
-    "tests/test_core.py",
-    7,
-    "assert 5 == 6",
-    "tests/test_core.py::test_add",
-    "0e9854614ee76c36",
-    False,
+    category=Category.ASSERTION,
+    file="tests/test_core.py",
+    line=7,
+    message="assert 5 == 6",
+    test="tests/test_core.py::test_add",
+    fingerprint="0e9854614ee76c36",
+    auto_fixable=False,
     tool="pytest",
 )
 RUNNER = Failure(
-    Category.INFRASTRUCTURE, None, None, "The operation was canceled.", None, "aa", False
+    category=Category.INFRASTRUCTURE,
+    file=None,
+    line=None,
+    message="The operation was canceled.",
+    test=None,
+    fingerprint="aa",
+    auto_fixable=False,
 )
 
 

@@ -21,6 +21,9 @@ LAYOUTS = CORPUS / "layouts"
 TOOLS = CORPUS / "tools"
 #: Eighth: go test, pyright from npm, poetry, a C extension build and nose2.
 MORE = CORPUS / "more"
+#: Ninth: logs from the wild (real pastes from public issues, real tools in other CI systems'
+#: shapes), labelled by reading the log; sources in wild/SOURCES (testdata/corpora/wild.py).
+WILD = CORPUS / "wild"
 
 
 @dataclass

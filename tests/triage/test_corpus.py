@@ -16,6 +16,7 @@ from tests.triage.scoring import (
     THIRDPARTY,
     TOOLS,
     VERSIONS,
+    WILD,
     Score,
     cases,
     labels,
@@ -31,6 +32,7 @@ CORPORA = {
     "layouts": LAYOUTS,
     "tools": TOOLS,
     "more": MORE,
+    "wild": WILD,
 }
 ALL = [(name, case) for name, corpus in CORPORA.items() for case in cases(corpus)]
 #: Least cases, labelled failures and categories per corpus (the third one aims at fault
@@ -44,6 +46,7 @@ MINIMUMS = {
     "layouts": (12, 14, 5),
     "tools": (15, 15, 4),
     "more": (12, 10, 4),
+    "wild": (70, 80, 12),
 }
 #: Categories a corpus may label once: "unknown" anywhere; the fifth corpus aims at CI tools,
 #: and its Django and mypy cases are one import error and one type error; the sixth aims at
@@ -55,6 +58,8 @@ SINGLE = {name: {"unknown"} for name in CORPORA} | {
     "tools": {"unknown"},
     "more": {"unknown", "runtime_error"},
 }
+#: The wild corpus is held to the bar it was built for: precision too at 0.95.
+PRECISION = {name: 0.90 for name in CORPORA} | {"wild": 0.95}
 
 
 def _report(corpus: Path, case: str) -> list[dict[str, object]]:
@@ -96,7 +101,7 @@ def test_corpus_scores_meet_the_bar(name: str) -> None:
     assert total.expected >= MINIMUMS[name][1], detail
     assert total.category_recall >= 0.95, detail
     assert total.location_recall >= 0.90, detail
-    assert total.precision >= 0.90, detail
+    assert total.precision >= PRECISION[name], detail
 
 
 @pytest.mark.parametrize(("name", "case"), [c for c in ALL if c[1].startswith("green_")])

@@ -52,7 +52,12 @@ def _reference(block: bytes) -> list[int]:
     low = block.lower()
     hits = [m.start() for lit in LITERALS for m in re.finditer(re.escape(lit), low)]
     hits += [m.start() for pattern in PATTERNS for m in re.finditer(pattern, block)]
-    starts = {block.rfind(b"\n", 0, hit) + 1 for hit in hits}
+    # A pattern that starts with a newline (``\n+++ path``) marks the line it starts.
+    starts = {
+        hit + 1 if block[hit : hit + 1] == b"\n" else block.rfind(b"\n", 0, hit) + 1
+        for hit in hits
+        if hit + 1 < len(block) or block[hit : hit + 1] != b"\n"
+    }
     lines = block.split(b"\n")
     numbers = [block.count(b"\n", 0, start) + 1 for start in sorted(starts)]
     passing = (b" PASSED", b"PASSED ", b" XFAIL", b" SKIPPED")

@@ -22,7 +22,7 @@ OLDEST_TARGET = (3, 7)
 _COUNT_LINE = re.compile(r"^\s+(?P<count>\d+) " "\u00d7" r" (?P<code>[A-Z]+[0-9]+)\b")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RepoStyle:
     """The parts of a repository's own lint/format configuration that shape a fix run."""
 
@@ -38,6 +38,23 @@ class RepoStyle:
     overrides: tuple[str, ...] = field(default=())
     #: The oldest Python the project supports, when its metadata says (None: unknown).
     min_python: tuple[int, int] | None = None
+    #: Settings for the formatter only (black's line length when black is the formatter).
+    format_overrides: tuple[str, ...] = ()
+    #: The only rule codes the linter may fix (None: every code of the chosen entries); the
+    #: repository's own rule selection, or the rules a failed run complained about.
+    only_codes: frozenset[str] | None = None
+    #: Files a fix family must leave alone (fix id -> paths): outside the reach of the
+    #: pre-commit hook that asks for it (its ``files``/``exclude``).
+    out_of_reach: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def skipped_codes(self, rel: str, entries: Iterable[FixEntry]) -> frozenset[str]:
+        """Rule codes of the entries that must leave ``rel`` alone."""
+        return frozenset(
+            code
+            for entry in entries
+            if rel in self.out_of_reach.get(entry.id, ())
+            for code in entry.rules
+        )
 
     @property
     def too_old_for(self) -> frozenset[str]:
@@ -65,7 +82,9 @@ def lint_codes(
         chosen.extend(
             code
             for code in entry.rules
-            if not is_ignored(code, style.ignore) and code not in skipped
+            if not is_ignored(code, style.ignore)
+            and code not in skipped
+            and (style.only_codes is None or code in style.only_codes)
         )
     return tuple(chosen)
 
@@ -103,7 +122,7 @@ def report_args(entries: Sequence[FixEntry], style: RepoStyle) -> list[str]:
 
 def format_args(style: RepoStyle) -> list[str]:
     """Arguments for one ``ruff format`` over the tree (files appended by the caller)."""
-    return ["format", "--no-cache", "--force-exclude", *style.overrides]
+    return ["format", "--no-cache", "--force-exclude", *style.overrides, *style.format_overrides]
 
 
 def parse_show_fixes(output: str) -> dict[str, dict[str, int]]:

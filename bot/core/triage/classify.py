@@ -9,7 +9,7 @@ from bot.core.triage.model import Category
 #: A Python exception line: ``KeyError: 3``, ``pkg.errors.Boom: no``, ``Failed: Timeout``.
 EXCEPTION_LINE = re.compile(
     r"^(?P<name>(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure|Warning|Group)"
-    r"|Failed|StopIteration|StopAsyncIteration|GeneratorExit|KeyboardInterrupt|SystemExit"
+    r"|Exception|BaseException|Failed|StopIteration|StopAsyncIteration|GeneratorExit|KeyboardInterrupt|SystemExit"
     r"|TimeoutExpired|Timeout|DidNotRaise|CalledProcessError))(?::\s*(?P<message>.*))?$"
 )
 
@@ -30,6 +30,17 @@ _BY_NAME: dict[str, Category] = {
 }
 
 _DISK_FULL = ("No space left on device", "[Errno 28]", "Disk quota exceeded")
+#: urllib3's and requests' network failures: an unreachable or slow server, not the code.
+_NETWORK_NAMES = frozenset(
+    {"ReadTimeoutError", "ConnectTimeoutError", "NewConnectionError", "MaxRetryError", "ProxyError"}
+)
+_NETWORK = (
+    "HTTPSConnectionPool(",
+    "HTTPConnectionPool(",
+    "Read timed out",
+    "Temporary failure in name resolution",
+    "Name or service not known",
+)
 _TIMED_OUT = ("Timeout (>", "Timeout >", "Timeout from pytest-timeout")
 #: Lint rule codes whose finding is really a syntax error (flake8, pylint, ruff).
 SYNTAX_RULES = frozenset({"E999", "E0001", "invalid-syntax", "SyntaxError"})
@@ -39,6 +50,8 @@ def category_for_exception(name: str, message: str = "") -> Category:
     """Category of a Python exception raised in a test or a script."""
     short = name.rsplit(".", 1)[-1]
     if any(marker in message for marker in _DISK_FULL):
+        return Category.INFRASTRUCTURE
+    if short in _NETWORK_NAMES or any(marker in message for marker in _NETWORK):
         return Category.INFRASTRUCTURE
     if short == "Failed" and any(marker in message for marker in _TIMED_OUT):
         return Category.TIMEOUT

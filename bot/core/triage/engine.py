@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.fixes.catalog import is_auto_fixable
 from bot.core.triage.fingerprint import fingerprint, normalise_message
-from bot.core.triage.logs import clean_line
+from bot.core.triage.logs import LineNormaliser
 from bot.core.triage.model import Category, Failure, Finding
 from bot.core.triage.paths import PathResolver, is_absolute, normalise
 from bot.core.triage.recognisers import RECOGNISERS, LogState, Recogniser
@@ -20,12 +20,13 @@ _LINES_PER_CHUNK = 8192
 
 
 def _scanner(kinds: Iterable[type[Recogniser]]) -> Scanner:
-    literals: set[bytes] = set()
-    patterns: list[bytes] = []
-    for kind in kinds:
-        literals.update(kind.triggers)
-        patterns.extend(p for p in kind.patterns if p not in patterns)
-    return Scanner(literals, patterns)
+    """One automaton for every recogniser's triggers; bit ``1 << i`` of a line's mask says
+    recogniser ``i`` asked for it."""
+    kinds = tuple(kinds)
+    context = sum(1 << index for index, kind in enumerate(kinds) if kind.reads_before)
+    return Scanner(
+        (), owners=[(kind.triggers, kind.patterns) for kind in kinds], context_owners=context
+    )
 
 
 @dataclass
@@ -54,31 +55,66 @@ class TriageEngine:
                 self._found.append(((self._inputs, finding.lineno), finding))
 
     def add_input(self, chunks: Iterable[bytes]) -> None:
-        """Triage one log (one file, one job of a run) given as byte chunks."""
+        """Triage one log (one file, one job of a run) given as byte chunks.
+
+        Each handed line goes only to the recognisers whose triggers it (or the trigger line
+        it comes just before) holds, and to those in the middle of something (``wants_more``),
+        in the order of ``RECOGNISERS``: the work per line does not grow with the number of
+        recognisers, only with the number that care.
+        """
         state = LogState()
         active = [kind(state) for kind in self._kinds]
         self._scanner.reset()
         previous = -1
-
-        # Only recognisers that override a hook are asked: every handed line reaches them all.
-        followers = [r for r in active if type(r).wants_more is not Recogniser.wants_more]
-        gaps = [r.gap for r in active if type(r).gap is not Recogniser.gap]
+        normaliser = LineNormaliser()
+        steps = 0
         feeds = [r.feed for r in active]
+        gaps = [r.gap for r in active if type(r).gap is not Recogniser.gap]
+        follows = [type(r).wants_more is not Recogniser.wants_more for r in active]
+        orders: dict[int, tuple[int, ...]] = {}
+        following = 0
 
         def follow() -> bool:
-            return any(recogniser.wants_more for recogniser in followers)
+            return following != 0
+
+        def update(index: int) -> None:
+            nonlocal following
+            if active[index].wants_more:
+                following |= 1 << index
+            else:
+                following &= ~(1 << index)
 
         for block in blocks(chunks):
-            for lineno, raw in self._scanner.scan(block, follow):
+            for lineno, raw, mask in self._scanner.scan_routed(block, follow):
                 if lineno != previous + 1:
                     for gap in gaps:
                         self._keep(gap())
+                    following = 0
+                    for index, can in enumerate(follows):
+                        if can:
+                            update(index)
                 previous = lineno
-                line = clean_line(raw)
-                for feed in feeds:
-                    found = feed(lineno, line)
+                line = normaliser.clean(raw)
+                if not line and normaliser.steps != steps:
+                    # A new step: what the last one printed is complete.
+                    steps, state.command = normaliser.steps, normaliser.command
+                    for recogniser in active:
+                        self._keep(recogniser.finish())
+                    following = 0
+                    continue
+                key = mask | following
+                order = orders.get(key)
+                if order is None:
+                    order = orders[key] = tuple(i for i in range(len(active)) if key >> i & 1)
+                for index in order:
+                    found = feeds[index](lineno, line)
                     if found:
                         self._keep(found)
+                    if follows[index]:
+                        if active[index].wants_more:
+                            following |= 1 << index
+                        else:
+                            following &= ~(1 << index)
         for recogniser in active:
             self._keep(recogniser.finish())
         self._roots.extend(state.roots)
@@ -86,9 +122,7 @@ class TriageEngine:
 
     def result(self) -> list[Failure]:
         """Merged failures, most important first (ties in order of appearance)."""
-        found = [(order, f) for order, f in self._found if not f.weak]
-        if not found:
-            found = self._found
+        found = [(order, f) for order, f in self._found if not f.weak] or _weak_only(self._found)
         resolver = PathResolver(self._root, self._roots)
         for _, finding in found:
             if finding.path and not is_absolute(normalise(finding.path)):
@@ -98,10 +132,29 @@ class TriageEngine:
         for _, finding in found:
             if finding.path:
                 resolver.learn(finding.path)
-        entries = [_Entry(f, resolver.resolve(f.path), order) for order, f in sorted(found)]
+        # By place in the logs only: two findings of one line keep the order they were made in.
+        ordered = sorted(found, key=lambda item: item[0])
+        entries = [_Entry(f, resolver.resolve(f.path), order) for order, f in ordered]
         failures = [_failure(entry) for entry in _merge(entries)]
         failures.sort(key=lambda failure: failure.rank)
         return failures
+
+
+def _weak_only(
+    found: list[tuple[tuple[int, int], Finding]],
+) -> list[tuple[tuple[int, int], Finding]]:
+    """Nothing but weak evidence: what the runner's exit code says (a timeout, a killed
+    process, a failed checkout), else one ``unknown`` per log, the failed step's own when
+    there is one (it names the command and its last lines), never a guess."""
+    known = [(order, f) for order, f in found if f.category is not Category.UNKNOWN]
+    if known:
+        return known
+    kept: dict[int, tuple[tuple[int, int], Finding]] = {}
+    for order, finding in found:
+        held = kept.get(order[0])
+        if held is None or (finding.tool == "step" and held[1].tool != "step"):
+            kept[order[0]] = (order, finding)
+    return list(kept.values())
 
 
 def _merge(entries: list[_Entry]) -> list[_Entry]:
@@ -142,7 +195,16 @@ def _merge(entries: list[_Entry]) -> list[_Entry]:
         if place:
             by_place[place] = entry
         by_message.setdefault(message_key, entry)
-    return [e for e in kept if not _absorbed(e, kept)]
+    # One pass to index what covers what, one pass to drop the covered: linear in findings.
+    tested: dict[tuple[Category, str], set[int | None]] = {}
+    located: set[tuple[Category, str]] = set()
+    for entry in kept:
+        f = entry.finding
+        if entry.file is not None and f.test:
+            tested.setdefault((f.category, entry.file), set()).add(f.line)
+        if entry.file is not None:
+            located.add((f.category, f.message))
+    return [e for e in kept if not _absorbed(e, tested, located)]
 
 
 def _fill(target: _Entry, other: _Entry) -> None:
@@ -152,21 +214,20 @@ def _fill(target: _Entry, other: _Entry) -> None:
         target.finding = replace(target.finding, line=other.finding.line)
 
 
-def _absorbed(entry: _Entry, kept: list[_Entry]) -> bool:
+def _absorbed(
+    entry: _Entry,
+    tested: dict[tuple[Category, str], set[int | None]],
+    located: set[tuple[Category, str]],
+) -> bool:
     """A located finding without a test that a test's report already covers, or a place-less
     finding that a located one with the same message covers."""
     f = entry.finding
     if f.test:
         return False
-    for other in kept:
-        o = other.finding
-        if other is entry or o.category != f.category:
-            continue
-        if entry.file and o.test and other.file == entry.file and o.line in (None, f.line):
-            return True
-        if entry.file is None and other.file is not None and o.message == f.message:
-            return True
-    return False
+    if entry.file:
+        lines = tested.get((f.category, entry.file))
+        return lines is not None and (None in lines or f.line in lines)
+    return (f.category, f.message) in located
 
 
 def _failure(entry: _Entry) -> Failure:

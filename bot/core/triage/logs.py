@@ -1,4 +1,13 @@
-"""Line normalisation for CI logs: runner timestamps, ANSI colours and ``##[group]`` markers."""
+"""The one line normaliser: CI systems' prefixes, colours, markers and a paste's indentation.
+
+Every recogniser reads lines as the tool printed them. What CI systems and pastes add is
+taken off here, once, before any recogniser sees the line: GitHub's and Azure's timestamps,
+``##[group]`` markers, ANSI colours and carriage-return overwrites, Jenkins' timestamper and
+``[Pipeline]``, clock times, BuildKit's ``#12 3.45``, OBS's ``[  7s]``, ctest's ``10:``, tox's
+``py311:``, concurrently's ``[0]``, docker compose's ``web-1  |``, syslog's ``prog[42]:``,
+GitLab's section markers, the line links of a log copied from GitHub's web page, and the
+indentation of a log pasted into a Markdown list or code block.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +17,121 @@ import re
 MAX_LINE = 4096
 
 _TIMESTAMP = re.compile(r"\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?")
-#: CSI and OSC sequences, charset designations (``ESC ( B`` from ``tput sgr0``), and 2-byte codes.
+#: CSI, OSC and APC sequences (Buildkite's ``ESC _bk;t=...``), charset designations
+#: (``ESC ( B`` from ``tput sgr0``), and 2-byte codes.
 _ANSI = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()*+][0-9A-Za-z]|[@-Z\\-_])"
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|_[^\x07\x1b]*(?:\x07|\x1b\\)"
+    r"|[()*+][0-9A-Za-z]|[@-Z\\-_])"
 )
 _GROUP_MARKERS = ("##[group]", "##[endgroup]", "##[command]", "##[section]", "##[debug]")
+#: Prefixes other CI systems and wrappers put before each line of a tool's output.
+_PREFIX = re.compile(
+    r"(?:"
+    r"\[\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\] ?"  # Jenkins
+    r"|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? "  # ISO time
+    r"|\d{1,2}:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?:? +"  # a clock: ``17:24:26  ``, ``7:51 PM: ``
+    r"|#\d+ \d+\.\d+(?: |$)"  # BuildKit: ``#12 3.45 ``
+    r"|\[ *\d+(?:\.\d+)?s?\](?: |$)"  # OBS ``[  7s] ``, a kernel's ``[  159.12] ``
+    r"|\d{1,4}: "  # ctest -V: ``10: ``
+    r"|(?:py|pypy)\d[\w.-]*(?: [a-z][\w-]*)?: "  # tox: ``py311: ``, ``py311 run-test: ``
+    r"|\[\d{1,3}\] "  # concurrently: ``[0] ``
+    r"|\[Pipeline\] "  # Jenkins pipeline steps
+    r"|[A-Za-z][\w.-]*\[\d+\]: "  # syslog: ``cloud-init[805]: ``
+    r"|[A-Za-z][\w.-]* +\| "  # docker compose: ``web-1  | ``
+    r")"
+)
+#: A log copied from GitHub's web page: ``[35](https://github.com/.../runs/1#step:6:36)``.
+_LINE_LINK = re.compile(r"\[(\d+)\]\(https?://[^)\s]*\)")
+#: A log pasted into an HTML comment or a bot's report: ``<h5>  ● test``, ``</pre>``.
+_HTML_TAGS = re.compile(
+    r"^(?:</?(?:h\d|p|pre|code|div|span|details|summary|br|b|strong|em|li|ul|ol|td|tr|tt|blockquote)"
+    r"(?: [^>]*)?/?>)+"
+)
+_GITLAB_SECTION = re.compile(r"^section_(?:start|end):\d+:[\w.-]+(?:\[[^\]]*\])?")
+#: Lines that start at the left margin in a tool's own output: when one comes indented, the
+#: whole paste is (a Markdown list, a code block indented by four spaces).
+_ANCHORS = (
+    "Traceback (most recent call last)",
+    "===",
+    "___",
+    "E   ",
+    "ImportError while importing test module",
+    "FAILED ",
+    "panic: ",
+    "--- FAIL: ",
+)
+#: A compiler's or linter's diagnostic, which also starts at the margin: ``pkg/a.py:3:1: F401``.
+_DIAGNOSTIC = re.compile(r"^[\w./\\-]+\.\w+:\d+:\d+: ")
+_MAX_INDENT = 4
+
+
+def strip_prefixes(text: str) -> str:
+    """The line without the prefixes CI systems add (several may be stacked)."""
+    for _ in range(4):
+        match = _PREFIX.match(text)
+        if match is None or not match.end():
+            break
+        text = text[match.end() :]
+    return text
 
 
 def clean_line(text: str) -> str:
-    """Return the line as the tool printed it: no timestamp, colours, marker or line ending."""
+    """Return the line as the tool printed it: no timestamp, colours, marker, CI prefix or
+    line ending."""
     if len(text) > MAX_LINE:
         text = text[:MAX_LINE]
-    text = text.rstrip("\r\n")
+    text = text.rstrip()
     if text[:1].isdigit() or text[:1] == "\ufeff":
         match = _TIMESTAMP.match(text)
         if match:
             text = text[match.end() :]
     if "\x1b" in text:
         text = _ANSI.sub("", text)
+    if "\r" in text:
+        text = text.rsplit("\r", 1)[-1]  # what a terminal shows after the overwrites
     if text.startswith("##[") and text.startswith(_GROUP_MARKERS):
         return ""
-    return text.rstrip("\r")
+    if "](http" in text:
+        if text.startswith("[") and _LINE_LINK.fullmatch(text):
+            return ""
+        text = _LINE_LINK.sub(r"\1", text)
+    if text[:1] == "<":
+        text = _HTML_TAGS.sub("", text)
+    if text.startswith("section_"):
+        text = _GITLAB_SECTION.sub("", text)
+    return strip_prefixes(text).rstrip()
+
+
+class LineNormaliser:
+    """``clean_line`` plus what needs the lines before: the indentation of a pasted log, and
+    the command a GitHub Actions step ran (``##[group]Run pytest``)."""
+
+    def __init__(self) -> None:
+        self._indent = ""
+        #: The command of the step whose output is being read, when the log says it.
+        self.command: str | None = None
+        #: Steps started so far (each ``##[group]Run`` line starts one).
+        self.steps = 0
+
+    def clean(self, raw: str) -> str:
+        """The cleaned line, with the paste's indentation taken off."""
+        if raw.startswith("##[group]Run ") or "Z ##[group]Run " in raw[:64]:
+            self.command = raw.split("##[group]Run ", 1)[1].strip()[:200] or None
+            self.steps += 1
+            self._indent = ""
+            return ""
+        text = clean_line(raw)
+        if not text or text[:1] not in " \t":
+            if text:
+                self._indent = ""
+            return text
+        indent = self._indent
+        if indent and text.startswith(indent):
+            return text[len(indent) :]
+        stripped = text.lstrip()
+        width = len(text) - len(stripped)
+        if width <= _MAX_INDENT and (stripped.startswith(_ANCHORS) or _DIAGNOSTIC.match(stripped)):
+            self._indent = text[:width]
+            return stripped
+        self._indent = ""
+        return text

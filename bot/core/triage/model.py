@@ -45,7 +45,7 @@ RANK: dict[Category, int] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Finding:
     """What one recogniser saw, before paths are resolved and findings are merged.
 
@@ -64,7 +64,7 @@ class Finding:
     weak: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Failure:
     """One reported failure: the contract fields plus what ranking and fixing need."""
 

@@ -7,7 +7,14 @@ from collections.abc import Iterable
 
 _RUNNER = re.compile(
     r"^(?:/home/runner/work/[^/]+/[^/]+/|/Users/runner/work/[^/]+/[^/]+/"
-    r"|[A-Za-z]:/a/[^/]+/[^/]+/|/__w/[^/]+/[^/]+/|/github/workspace/)"
+    r"|[A-Za-z]:/a/[^/]+/[^/]+/|/__w/[^/]+/[^/]+/|/github/workspace/"
+    # Jenkins, GitLab, Travis, CircleCI, Azure Pipelines, Buildkite, Drone, Buildbot, and the
+    # build directories of rpmbuild (Koji, OBS, mock).
+    r"|(?:/[^/\s]+)*?/workspace/[^/]+/|/builds/[^/]+/[^/]+/|/home/travis/build/[^/]+/[^/]+/"
+    r"|/home/circleci/(?:project|repo)/|/home/vsts/work/\d+/s/|[A-Za-z]:/a/\d+/s/"
+    r"|/var/lib/buildkite-agent/builds/[^/]+/[^/]+/[^/]+/|/drone/src/"
+    r"|/home/buildbot/(?:slave|worker)/[^/]+/build/"
+    r"|(?:/builddir/build|/home/abuild/rpmbuild|(?:/[^/\s]+)*?/rpmbuild)/BUILD/[^/]+/)"
 )
 _TEMP = re.compile(
     r"^(?:/tmp|/var/tmp|/private/tmp|(?:/private)?/var/folders/[^/]+/[^/]+/T"
@@ -36,6 +43,11 @@ _OUTSIDE = (
 _VIRTUALENVS = ("/.venv/", "/venv/", "/.tox/", "/.nox/", "/site-packages/", "/dist-packages/")
 #: Top-level folders that usually sit right under a repository root (a CI script's too).
 _ANCHORS = ("/tests/", "/test/", "/src/", "/testing/", "/ci/", "/scripts/", "/tools/")
+#: A checkout in a developer's own folder: ``/home/me/git/project/``, ``/Users/me/src/app/``.
+_USER_CHECKOUT = re.compile(
+    r"^/(?:home|Users)/[^/]+/(?:[^/]+/)*?(?:git|src|repos?|projects?|code|work|dev|workspace"
+    r"|sources?)/[^/]+/"
+)
 _MAX_SEEN = 4096
 
 
@@ -151,7 +163,8 @@ class PathResolver:
             at = path.find(anchor)
             if at != -1:
                 return path[at + 1 :]
-        return None
+        checkout = _USER_CHECKOUT.match(path)
+        return path[checkout.end() :] if checkout else None
 
 
 def _runner_root(path: str) -> str | None:

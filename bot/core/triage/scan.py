@@ -9,11 +9,13 @@ traceback, a pytest failure section) are decoded and handed on. Everything else 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import re2
 
 BLOCK_SIZE = 4 << 20
+_UNANCHORED = re2._Anchor.UNANCHORED
 #: A line longer than this is cut (at a block boundary) so one huge line cannot grow memory.
 MAX_PENDING = 16 << 20
 
@@ -85,7 +87,14 @@ class Scanner:
         *,
         before: int = 3,
         max_follow: int = 100_000,
+        owners: Sequence[tuple[Iterable[bytes], Iterable[bytes]]] = (),
+        context_owners: int = -1,
     ) -> None:
+        literals = list(literals)
+        patterns = list(patterns)
+        for own_literals, own_patterns in owners:
+            literals.extend(own_literals)
+            patterns.extend(own_patterns)
         wanted = {literal.lower() for literal in literals}
         # A literal that contains another one finds nothing more: a shorter alternation.
         self._literals = tuple(
@@ -93,9 +102,82 @@ class Scanner:
         )
         self._patterns = tuple(dict.fromkeys(patterns))
         self._trigger = trigger_regex(self._literals, self._patterns)
+        self._matcher = self._trigger._regexp.Match
+        self._route(owners, wanted)
+        #: Owners that read the lines before their trigger lines (all, unless told).
+        self._context_owners = context_owners
         self._before = before
         self._max_follow = max_follow
         self.reset()
+
+    def _route(
+        self, owners: Sequence[tuple[Iterable[bytes], Iterable[bytes]]], wanted: set[bytes]
+    ) -> None:
+        """Which owner (bit ``1 << index``) each literal and pattern belongs to; a literal left
+        out of the automaton (it contains a shorter one) is checked on the lines of the short."""
+        self._everyone = -1 if not owners else 0
+        self._masks: dict[bytes, int] = {}
+        self._longer: dict[bytes, list[tuple[bytes, int]]] = {}
+        by_pattern: dict[bytes, int] = {}
+        for index, (own_literals, own_patterns) in enumerate(owners):
+            for literal in own_literals:
+                low = literal.lower()
+                self._masks[low] = self._masks.get(low, 0) | 1 << index
+            for pattern in own_patterns:
+                by_pattern[pattern] = by_pattern.get(pattern, 0) | 1 << index
+        kept = set(self._literals)
+        for literal in wanted - kept:
+            for short in kept:
+                if short in literal:
+                    self._longer.setdefault(short, []).append(
+                        (literal, self._masks.get(literal, 0))
+                    )
+        self._pattern_masks = [(re.compile(p), mask) for p, mask in by_pattern.items()]
+        self._all = (1 << len(owners)) - 1
+        #: A pattern's matched text seen before: its owners (a log repeats its line shapes).
+        self._seen_patterns: dict[bytes, int] = {}
+
+    def _find(self, block: bytes, pos: int, endpos: int) -> tuple[int, int]:
+        """``(start, end)`` of the first match in ``block[pos:endpos]``, ``(-1, -1)`` if none.
+
+        RE2's own matcher, called without the wrapper's match objects: a trigger-dense log
+        calls it for every trigger line.
+        """
+        spans: tuple[tuple[int, int], ...] = self._matcher(_UNANCHORED, block, pos, endpos)
+        return spans[0]
+
+    def _mask(self, block: bytes, start: int, end: int, at: int, stop: int) -> int:
+        """The owners of every trigger on the line ``block[start:end]``, from its first match
+        ``block[at:stop]``."""
+        if self._everyone:
+            return self._everyone
+        mask, low = 0, b""
+        limit = end + 1
+        while at >= 0 and at < end:  # a match at ``end`` starts the next line (``\n+++ a``)
+            text = block[at:stop].lower()
+            bits = self._masks.get(text)
+            literal = bits is not None
+            if bits is None:
+                bits = self._seen_patterns.get(text)
+                if bits is None:
+                    bits = 0
+                    for pattern, owners in self._pattern_masks:
+                        if pattern.match(block, at):
+                            bits |= owners
+                    if len(self._seen_patterns) < 4096:
+                        self._seen_patterns[text] = bits
+            longer = self._longer.get(text)
+            if longer:
+                low = low or block[start:end].lower()
+                for long_literal, owners in longer:
+                    if long_literal in low:
+                        bits |= owners
+            mask |= bits
+            if mask == self._all:
+                break
+            # A pattern's match may hide a literal that overlaps it (``:3:20 MD009``).
+            at, stop = self._find(block, stop if literal and stop > at else at + 1, limit)
+        return mask
 
     def reset(self) -> None:
         """Start a new input: line numbers from 1, no carried context."""
@@ -105,24 +187,42 @@ class Scanner:
 
     def _hit_lines(self, block: bytes) -> list[int]:
         """Offsets of the starts of lines that hold a trigger, in order."""
-        starts: list[int] = []
-        search, find = self._trigger.search, block.find
+        return [start for start, _ in self._hits(block)]
+
+    def _hits(self, block: bytes) -> list[tuple[int, int]]:
+        """``(offset, owners)`` of the lines that hold a trigger, in order."""
+        starts: list[tuple[int, int]] = []
+        find, size = block.find, len(block)
         pos, previous = 0, -1
-        while (match := search(block, pos)) is not None:
-            at: int = match.start()
-            end = find(b"\n", at)
-            start = block.rfind(b"\n", 0, at) + 1
+        while True:
+            at, stop = self._find(block, pos, size)
+            if at < 0:
+                break
+            if block[at] == 0x0A:  # a pattern that starts a line: that line is the hit
+                if at + 1 >= size:
+                    break
+                start, end = at + 1, find(b"\n", at + 1)
+            else:
+                start, end = block.rfind(b"\n", 0, at) + 1, find(b"\n", at)
             if start != previous:
                 previous = start
                 if not _benign(block, start, end):
-                    starts.append(start)
+                    starts.append((start, self._mask(block, start, end, at, stop)))
             # The rest of this line adds nothing, but its newline may start a match
             # (``\n+++ path``): the next search begins there.
-            pos = end if end > at else at + 1
+            pos = end if end > at + 1 else at + 1
         return starts
 
     def scan(self, block: bytes, follow: Callable[[], bool]) -> Iterator[tuple[int, str]]:
         """Interesting lines of ``block`` (which must end with a newline), numbered from 1."""
+        for lineno, text, _ in self.scan_routed(block, follow):
+            yield lineno, text
+
+    def scan_routed(
+        self, block: bytes, follow: Callable[[], bool]
+    ) -> Iterator[tuple[int, str, int]]:
+        """``scan`` with the owners (a bit mask) of the triggers each line is handed for: a
+        trigger line's own, the same for the lines before it, 0 for a followed line."""
         base, size = self._lineno, len(block)
         counted, lineno = 0, base
 
@@ -134,29 +234,48 @@ class Scanner:
 
         pos = 0
         following = self._following
-        hits = self._hit_lines(block)
+        hits = self._hits(block)
+        count = len(hits)
         index = 0
+        context_of, context = -1, 0
         while True:
             budget = self._max_follow
             while following and pos < size and budget and follow():
+                while index < count and hits[index][0] < pos:
+                    index += 1
+                mask = 0
+                if index < count:
+                    hit, owners = hits[index]
+                    if context_of != index:  # where the lines before this hit begin
+                        context_of, context = index, self._context_start(block, 0, hit)
+                    if pos == hit:
+                        mask = owners
+                    elif context <= pos:  # one of the lines before it
+                        mask = owners & self._context_owners
                 end = block.find(b"\n", pos) + 1
-                yield number(pos), block[pos : end - 1].decode("utf-8", "replace")
+                yield number(pos), block[pos : end - 1].decode("utf-8", "replace"), mask
                 pos, budget = end, budget - 1
             if pos >= size:
                 break
-            while index < len(hits) and hits[index] < pos:
+            while index < count and hits[index][0] < pos:
                 index += 1
-            if index == len(hits):
+            if index == count:
                 following = False
                 break
-            hit = hits[index]
-            first = self._context_start(block, pos, hit)
-            if first == 0 and self._tail:
+            hit, owners = hits[index]
+            # The lines before a trigger line go to those of its owners that read them.
+            before = owners & self._context_owners
+            first = self._context_start(block, pos, hit) if before else hit
+            if first == 0 and self._tail and before:
                 for old_number, raw in self._tail:
-                    yield old_number, raw.decode("utf-8", "replace")
+                    yield old_number, raw.decode("utf-8", "replace"), before
+            while first < hit:
+                end = block.find(b"\n", first) + 1
+                yield number(first), block[first : end - 1].decode("utf-8", "replace"), before
+                first = end
             while first <= hit:
                 end = block.find(b"\n", first) + 1
-                yield number(first), block[first : end - 1].decode("utf-8", "replace")
+                yield number(first), block[first : end - 1].decode("utf-8", "replace"), owners
                 first = end
             pos, following = first, True
         self._following = following and pos >= size

@@ -5,21 +5,34 @@ from __future__ import annotations
 from bot.core.triage.recognisers.annotations import AnnotationRecogniser
 from bot.core.triage.recognisers.bandit import BanditRecogniser
 from bot.core.triage.recognisers.base import LogState, Recogniser
+from bot.core.triage.recognisers.bazel import BazelRecogniser
 from bot.core.triage.recognisers.cargo import CargoRecogniser
 from bot.core.triage.recognisers.coverage import CoverageRecogniser
+from bot.core.triage.recognisers.ctest import CtestRecogniser
+from bot.core.triage.recognisers.cxxtest import CxxTestRecogniser
+from bot.core.triage.recognisers.distro import DistroRecogniser
 from bot.core.triage.recognisers.docs import DocsRecogniser
+from bot.core.triage.recognisers.dotnet import DotnetTestRecogniser
 from bot.core.triage.recognisers.flaky_plugin import FlakyPluginRecogniser
 from bot.core.triage.recognisers.format import FormatRecogniser
 from bot.core.triage.recognisers.generic import GenericRecogniser
 from bot.core.triage.recognisers.go import GoRecogniser
 from bot.core.triage.recognisers.jest import JestRecogniser
+from bot.core.triage.recognisers.jvm import JvmRecogniser
 from bot.core.triage.recognisers.lint import LintRecogniser
 from bot.core.triage.recognisers.make import MakeRecogniser
 from bot.core.triage.recognisers.mypy import TypeCheckRecogniser
+from bot.core.triage.recognisers.network import NetworkRecogniser
+from bot.core.triage.recognisers.node import NodeRecogniser
+from bot.core.triage.recognisers.npm import NpmRecogniser
+from bot.core.triage.recognisers.phpunit import PhpunitRecogniser
 from bot.core.triage.recognisers.pip import InstallRecogniser
 from bot.core.triage.recognisers.precommit import PreCommitRecogniser
 from bot.core.triage.recognisers.pytest import PytestRecogniser
+from bot.core.triage.recognisers.resolvers import ResolverRecogniser
+from bot.core.triage.recognisers.rspec import RspecRecogniser
 from bot.core.triage.recognisers.runner import RunnerRecogniser
+from bot.core.triage.recognisers.step import StepRecogniser
 from bot.core.triage.recognisers.textlint import TextLintRecogniser
 from bot.core.triage.recognisers.timeout import TimeoutRecogniser
 from bot.core.triage.recognisers.traceback import TracebackRecogniser
@@ -40,6 +53,18 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     JestRecogniser,
     CargoRecogniser,
     GoRecogniser,
+    JvmRecogniser,
+    BazelRecogniser,
+    CtestRecogniser,
+    CxxTestRecogniser,
+    PhpunitRecogniser,
+    DotnetTestRecogniser,
+    NpmRecogniser,
+    NetworkRecogniser,
+    DistroRecogniser,
+    ResolverRecogniser,
+    NodeRecogniser,
+    RspecRecogniser,
     FlakyPluginRecogniser,
     PreCommitRecogniser,
     CoverageRecogniser,
@@ -47,6 +72,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     TextLintRecogniser,
     BanditRecogniser,
     MakeRecogniser,
+    StepRecogniser,
     GenericRecogniser,
 )
 

@@ -69,12 +69,12 @@ class AnnotationRecogniser(Recogniser):
             line_no = props.get("line", "")
             return (
                 Finding(
-                    category,
-                    message.split("\n", 1)[0],
-                    "annotation",
-                    lineno,
-                    props.get("file"),
-                    int(line_no) if line_no.isdigit() else None,
+                    category=category,
+                    message=message.split("\n", 1)[0],
+                    tool="annotation",
+                    lineno=lineno,
+                    path=props.get("file"),
+                    line=int(line_no) if line_no.isdigit() else None,
                     rule=rule,
                 ),
             )
@@ -82,5 +82,14 @@ class AnnotationRecogniser(Recogniser):
             message = line[9:].strip()
             if message and "exit code" not in message:
                 category, rule = _category("", message)
-                return (Finding(category, message, "runner", lineno, rule=rule, weak=True),)
+                return (
+                    Finding(
+                        category=category,
+                        message=message,
+                        tool="runner",
+                        lineno=lineno,
+                        rule=rule,
+                        weak=True,
+                    ),
+                )
         return NONE

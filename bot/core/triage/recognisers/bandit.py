@@ -20,6 +20,7 @@ class BanditRecogniser(Recogniser):
     """One finding per issue, placed at the ``Location:`` line that follows it."""
 
     name: ClassVar[str] = "bandit"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b">> issue: [b",)
 
     def __init__(self, state: LogState) -> None:
@@ -48,5 +49,13 @@ class BanditRecogniser(Recogniser):
         path = location["path"].removeprefix("./")
         place = (path, int(location["line"]))
         return (
-            Finding(Category.LINT, found["message"], self.name, lineno, *place, rule=found["rule"]),
+            Finding(
+                category=Category.LINT,
+                message=found["message"],
+                tool=self.name,
+                lineno=lineno,
+                path=place[0],
+                line=place[1],
+                rule=found["rule"],
+            ),
         )

@@ -29,6 +29,8 @@ class LogState:
     unittest_test: str | None = None
     #: The package index was unreachable: resolution errors that follow are infrastructure.
     index_unreachable: bool = False
+    #: The command of the step being read (``##[group]Run pytest``), when the log says it.
+    command: str | None = None
 
 
 class Recogniser:
@@ -36,14 +38,17 @@ class Recogniser:
 
     ``triggers`` are lowercase byte literals and ``patterns`` byte regexes (RE2 syntax that
     ``re`` reads alike): the scanner only hands over lines that hold a literal or the start
-    of a pattern's match (and the three lines before), so every line a recogniser needs to
-    *start* recognising a failure must contain a trigger; after that, ``wants_more`` makes
-    the scanner hand over the following lines until it turns false.
+    of a pattern's match (and, with ``reads_before``, the three lines before), so every line
+    a recogniser needs to *start* recognising a failure must contain a trigger; after that,
+    ``wants_more`` makes the scanner hand over the following lines until it turns false.
     """
 
     name: ClassVar[str] = "recogniser"
     triggers: ClassVar[tuple[bytes, ...]] = ()
     patterns: ClassVar[tuple[bytes, ...]] = ()
+    #: Whether the few lines before a trigger line are wanted too (a syntax error's ``File``
+    #: line and caret, a file name above its first issue, a step's last lines).
+    reads_before: ClassVar[bool] = False
 
     def __init__(self, state: LogState) -> None:
         self.state = state

@@ -24,7 +24,15 @@ def _finding(test: str, message: str, lineno: int, path: str, line: int) -> Find
     """An assertion macro's panic is ``assertion``; any other panic is ``runtime_error``."""
     category = Category.ASSERTION if message.startswith("assertion") else Category.RUNTIME_ERROR
     name = None if test in _NOT_TESTS else test
-    return Finding(category, message, "cargo", lineno, path, line, name)
+    return Finding(
+        category=category,
+        message=message,
+        tool="cargo",
+        lineno=lineno,
+        path=path,
+        line=line,
+        test=name,
+    )
 
 
 class CargoRecogniser(Recogniser):

@@ -23,6 +23,7 @@ class CoverageRecogniser(Recogniser):
     pytest-cov prints both lines for one gate: both give one message, so they merge."""
 
     name: ClassVar[str] = "coverage"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (
         b"required test coverage of",
         b"coverage failure: total of",
@@ -33,4 +34,6 @@ class CoverageRecogniser(Recogniser):
         if gate is None:
             return NONE
         message = f"total coverage below fail-under={gate['required'] or gate['under']}%"
-        return (Finding(Category.UNKNOWN, message, "coverage", lineno),)
+        return (
+            Finding(category=Category.UNKNOWN, message=message, tool="coverage", lineno=lineno),
+        )

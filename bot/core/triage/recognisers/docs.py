@@ -22,6 +22,7 @@ class DocsRecogniser(Recogniser):
     without a file (twine names only the built archive)."""
 
     name: ClassVar[str] = "docs"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (
         b": warning: ",
         b": error: ",
@@ -31,7 +32,7 @@ class DocsRecogniser(Recogniser):
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         if _TWINE in line:
             message = "long_description has syntax errors in markup and would not render on PyPI"
-            return (Finding(Category.LINT, message, "twine", lineno),)
+            return (Finding(category=Category.LINT, message=message, tool="twine", lineno=lineno),)
         if "WARNING: " not in line and "ERROR: " not in line:
             return NONE
         match = _SPHINX.match(line.rstrip())
@@ -39,5 +40,13 @@ class DocsRecogniser(Recogniser):
             return NONE
         place = (match["path"], int(match["line"]))
         return (
-            Finding(Category.LINT, match["message"], "sphinx", lineno, *place, rule=match["rule"]),
+            Finding(
+                category=Category.LINT,
+                message=match["message"],
+                tool="sphinx",
+                lineno=lineno,
+                path=place[0],
+                line=place[1],
+                rule=match["rule"],
+            ),
         )

@@ -32,5 +32,9 @@ class FlakyPluginRecogniser(Recogniser):
         if passed and passed["test"] in self._failed:
             test = passed["test"]
             message = f"{test} failed, then passed on rerun: {self._failed.pop(test)}"
-            return (Finding(Category.FLAKY, message, "flaky", lineno, test=test),)
+            return (
+                Finding(
+                    category=Category.FLAKY, message=message, tool="flaky", lineno=lineno, test=test
+                ),
+            )
         return NONE

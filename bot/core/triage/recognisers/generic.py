@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 from bot.core.triage.model import Category, Finding
@@ -11,7 +12,16 @@ from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 
 _GENERIC = re.compile(
     r"^(?P<path>[^\s:()][^\s:()]*\.[A-Za-z]\w*):(?P<line>\d+)(?::(?P<col>\d+))?: "
-    r"(?:fatal )?error(?:\[(?P<rule>\w+)\])?:? (?P<msg>.*)$"
+    r"(?:fatal )?(?P<level>error|warning)(?:\[(?P<rule>\w+)\])?:? (?P<msg>.*)$"
+)
+#: Old cppcheck: ``[src/a.c:12]: (error) Memory leak: p``.
+_CPPCHECK = re.compile(
+    r"^\[(?P<path>[^\s:\]]+\.\w+):(?P<line>\d+)\]: \((?P<level>\w+)\) (?P<msg>.*)$"
+)
+#: Kotlin: ``e: file:///src/A.kt:12:5 Unresolved reference: foo`` (and ``e: /src/A.kt: (12, 5): ``).
+_KOTLIN = re.compile(
+    r"^e: (?:file://)?(?P<path>[^\s:]+\.kts?)(?::(?P<line>\d+):\d+|: \((?P<l2>\d+), \d+\):) "
+    r"(?P<msg>.*)$"
 )
 _TSC = re.compile(
     r"^(?P<path>[^\s()]+\.[cm]?[jt]sx?)\((?P<line>\d+),(?P<col>\d+)\): error (?P<rule>TS\d+): "
@@ -42,6 +52,69 @@ def _rust_category(rule: str | None, message: str) -> Category:
     return Category.TYPE_ERROR
 
 
+#: A warning made an error (gcc ``[-Werror=unused-variable]``, clang ``[-Werror,-Wunused]``),
+#: or a static analyser's rule (cppcheck ``[memleak]``, clang-tidy ``[bugprone-x]``,
+#: shellcheck ``[SC2086]``): what a linter would say, not what a compiler must refuse.
+_LINT_RULE = re.compile(
+    r"\[(?:-Werror[^\]]*|[a-z]+[A-Z]\w*|[a-z]+(?:-[a-z0-9]+)+(?:,-warnings-as-errors)?|SC\d{4})\]$"
+)
+#: Parsers' messages in C, C++, Java, C#, Kotlin and friends.
+_SYNTAX_MESSAGES = (
+    "expected ",
+    "';' expected",
+    "')' expected",
+    "'(' expected",
+    "<identifier> expected",
+    "illegal start of",
+    "not a statement",
+    "reached end of file while parsing",
+    "class, interface, enum, or record expected",
+    "unterminated ",
+    "missing terminating",
+    "stray ",
+    "unexpected end of",
+    "unclosed ",
+    "extraneous closing brace",
+    "expecting ",
+    "syntax error",
+    "Expecting ",
+)
+#: A header or package that is not there: the C and Java form of a failed import.
+_MISSING = re.compile(
+    r"(?:\.h(?:pp|h|xx)?: No such file or directory|\.h(?:pp|h|xx)?' file not found"
+    r"|^package [\w.]+ does not exist|^cannot find module|^Unresolved import)"
+)
+_RULE_SUFFIX = re.compile(r" \[([^\]\s]+)\]$")
+
+
+#: What compilers only ever warn about: an error saying it was made one by ``-Werror``.
+_WARNING_ONLY = re.compile(
+    r"^(?:unused (?:variable|parameter|function|label|value|result)|variable .* set but not used"
+    r"|.* defined but not used|.* declared but never referenced|comparison of integer"
+    r"|implicit conversion|.* may be used uninitialized|.* is used uninitialized"
+    r"|this statement may fall through|unused import)"
+)
+
+
+#: Test frameworks that print a failed assertion as a compiler would an error (CppUTest's
+#: ``a.cpp:20: error: Failure in TEST(...)``, googletest under MSVC).
+_TEST_FAILURES = ("Failure in TEST", "Value of: ", "Expected equality", "Failure", "FAILED:")
+
+
+def compiler_category(message: str, rule_text: str = "") -> Category:
+    """A compiler's or static analyser's error: lint, syntax, a missing import, else a type
+    (semantic) error."""
+    if message.startswith(_TEST_FAILURES):
+        return Category.ASSERTION
+    if _LINT_RULE.search(rule_text or message) or _WARNING_ONLY.match(message):
+        return Category.LINT
+    if message.startswith(_SYNTAX_MESSAGES) or "expected '" in message[:40]:
+        return Category.SYNTAX_ERROR
+    if _MISSING.search(message):
+        return Category.IMPORT_ERROR
+    return Category.TYPE_ERROR
+
+
 def _tsc_category(rule: str) -> Category:
     """TS1xxx are the parser's diagnostics; the rest come from the type checker."""
     return (
@@ -53,39 +126,124 @@ class GenericRecogniser(Recogniser):
     """Errors in the common ``file:line[:col]: error`` shape; Python files are left to mypy."""
 
     name: ClassVar[str] = "generic"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"error",)
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
         self._rust: tuple[int, str, str | None] | None = None
+        self._clippy: Finding | None = None
+        #: ``cc1: warnings being treated as errors`` (gcc before 4.8 prints it first).
+        self._werror = False
 
     @property
     def wants_more(self) -> bool:
-        return self._rust is not None
+        return self._rust is not None or self._clippy is not None
 
     def gap(self) -> Sequence[Finding]:
         self._rust = None
-        return NONE
+        clippy, self._clippy = self._clippy, None
+        return (clippy,) if clippy is not None else NONE
+
+    def _clippy_line(self, line: str) -> Sequence[Finding] | None:
+        """Lines after a Rust error's place: clippy's notes make it a lint."""
+        assert self._clippy is not None
+        stripped = line.strip()
+        if stripped[:1] in ("=", "|") or stripped.startswith("help:") or stripped[:1].isdigit():
+            if "rust-clippy" in stripped or "clippy::" in stripped:
+                found, self._clippy = self._clippy, None
+                return (replace(found, category=Category.LINT, tool="clippy"),)
+            return NONE
+        return None
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if self._clippy is not None:
+            held = self._clippy_line(line)
+            if held is not None:
+                return held
+            return (*self.gap(), *self.feed(lineno, line))
         rust, self._rust = self._rust, None
         if rust is not None:
             arrow = _RUST_ARROW.match(line)
             if arrow:
                 at, msg, rule = rust
-                path, number = arrow["path"], int(arrow["line"])
-                category = _rust_category(rule, msg)
-                return (Finding(category, msg, "cargo", at, path, number, rule=rule),)
-        if "error" not in line:
+                self._clippy = Finding(
+                    category=_rust_category(rule, msg),
+                    message=msg,
+                    tool="cargo",
+                    lineno=at,
+                    path=arrow["path"],
+                    line=int(arrow["line"]),
+                    rule=rule,
+                )
+                return NONE
+        if "warnings being treated as errors" in line:
+            self._werror = True
+            return NONE
+        if "error" not in line and not (self._werror and "warning" in line):
             return NONE
         head = _RUST_HEAD.match(line)
         if head and not line.startswith("error: could not compile"):
             self._rust = (lineno, head["msg"], head["rule"])
             return NONE
-        for tool, pattern in (("tsc", _TSC), ("tsc", _TSC_PRETTY), ("compiler", _GENERIC)):
+        for pattern in (_TSC, _TSC_PRETTY):
             match = pattern.match(line)
-            if match and not match["path"].endswith(_SKIP_SUFFIXES):
-                path, number, rule = match["path"], int(match["line"]), match["rule"]
-                category = _tsc_category(rule) if tool == "tsc" else Category.UNKNOWN
-                return (Finding(category, match["msg"], tool, lineno, path, number, rule=rule),)
-        return NONE
+            if match:
+                return (
+                    Finding(
+                        category=_tsc_category(match["rule"]),
+                        message=match["msg"],
+                        tool="tsc",
+                        lineno=lineno,
+                        path=match["path"],
+                        line=int(match["line"]),
+                        rule=match["rule"],
+                    ),
+                )
+        return self._compiler(lineno, line)
+
+    def _compiler(self, lineno: int, line: str) -> Sequence[Finding]:
+        kotlin = _KOTLIN.match(line) if line.startswith("e: ") else None
+        if kotlin:
+            return (
+                Finding(
+                    category=compiler_category(kotlin["msg"]),
+                    message=kotlin["msg"],
+                    tool="kotlinc",
+                    lineno=lineno,
+                    path=kotlin["path"],
+                    line=int(kotlin["line"] or kotlin["l2"]),
+                ),
+            )
+        cppcheck = _CPPCHECK.match(line) if line.startswith("[") else None
+        match = cppcheck or _GENERIC.match(line)
+        if match is None or match["path"].endswith(_SKIP_SUFFIXES):
+            return NONE
+        message, level = match["msg"], match["level"]
+        rule_match = _RULE_SUFFIX.search(message)
+        rule = match.groupdict().get("rule") or (rule_match[1] if rule_match else None)
+        if cppcheck:
+            category = Category.LINT  # cppcheck reports what it was asked to check
+        elif level == "warning":
+            # A warning fails the build only when the log says warnings are errors.
+            if not (self._werror or (rule and rule.startswith("-Werror"))):
+                return NONE
+            category = Category.LINT
+        else:
+            category = compiler_category(message)
+        if rule and "clang-format" in rule:
+            category = Category.FORMAT
+        path = match["path"]
+        while path.startswith("../"):  # a build directory one level below the checkout
+            path = path[3:]
+        return (
+            Finding(
+                category=category,
+                message=message,
+                tool="cppcheck" if cppcheck else "compiler",
+                lineno=lineno,
+                path=path,
+                line=int(match["line"]),
+                rule=rule,
+            ),
+        )

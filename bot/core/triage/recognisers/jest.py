@@ -26,6 +26,10 @@ _BY_NAME = {
 def _category(message: str) -> Category:
     if message.startswith(("expect(", "expect.")):
         return Category.ASSERTION
+    if "Exceeded timeout of" in message:  # ``thrown: "Exceeded timeout of 5000 ms for a test.``
+        return Category.TIMEOUT
+    if message.startswith("Cannot find module"):
+        return Category.IMPORT_ERROR
     name = _ERROR_NAME.match(message)
     return _BY_NAME.get(name["name"], Category.RUNTIME_ERROR) if name else Category.RUNTIME_ERROR
 
@@ -52,7 +56,17 @@ class JestRecogniser(Recogniser):
             return NONE
         message = self._message or test
         category = _category(message)
-        return (Finding(category, message, "jest", self._start, path, line, test),)
+        return (
+            Finding(
+                category=category,
+                message=message,
+                tool="jest",
+                lineno=self._start,
+                path=path,
+                line=line,
+                test=test,
+            ),
+        )
 
     def gap(self) -> Sequence[Finding]:
         return self._finding()

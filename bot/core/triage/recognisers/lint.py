@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from bot.core.triage.classify import category_for_lint
-from bot.core.triage.model import Finding
+from bot.core.triage.model import Category, Finding
 from bot.core.triage.recognisers.base import (
     INDENTED_OR_DIFF,
     NONE,
@@ -39,6 +39,13 @@ _STATISTICS = re.compile(
 )
 
 
+#: eslint's default (stylish) output: a line with the file, then ``  4:7  error  msg  rule``.
+_ESLINT_FILE = re.compile(r"^(?:[A-Za-z]:)?[^\s:]*[\w-]\.(?:[cm]?[jt]sx?|vue|svelte|astro)$")
+_ESLINT = re.compile(
+    r"^\s+(?P<line>\d+):(?P<col>\d+)\s+error\s+(?P<msg>.+?)(?:\s{2,}(?P<rule>[@\w/-]+))?$"
+)
+
+
 def _tool(code: str) -> str:
     return "pylint" if _PYLINT.match(code) else "ruff/flake8"
 
@@ -47,8 +54,10 @@ class LintRecogniser(Recogniser):
     """One finding per reported violation; syntax errors are reported as such."""
 
     name: ClassVar[str] = "lint"
+    reads_before: ClassVar[bool] = True
     patterns: ClassVar[tuple[bytes, ...]] = (
         rb":\d+:(?:\d+[: \r\n]| \[[A-Z]{1,4}\d)",
+        rb"[0-9]  error  ",
         rb"[0-9]\t[A-Z]{1,4}[0-9]{2,4} *\t\[[ *-]\] [a-z]",
         PY_FILE_LINE,
         INDENTED_OR_DIFF,
@@ -58,6 +67,7 @@ class LintRecogniser(Recogniser):
         super().__init__(state)
         self._header: tuple[str, str, int] | None = None
         self._group: str | None = None
+        self._eslint: str | None = None
 
     @property
     def wants_more(self) -> bool:
@@ -74,12 +84,19 @@ class LintRecogniser(Recogniser):
             if arrow:
                 code, msg, at = header
                 return (self._finding(code, msg, at, arrow["path"], int(arrow["line"])),)
+        if line[:1] == " " and "  error  " in line and self._eslint is not None:
+            eslint = _ESLINT.match(line)
+            if eslint:
+                return (self._eslint_finding(lineno, eslint),)
         if self._group is not None and line[:1] == " ":
             grouped = _GROUPED.match(line)
             if grouped:
                 code, msg, number = grouped["code"], grouped["msg"], int(grouped["line"])
                 return (self._finding(code, msg, lineno, self._group, number),)
         if not line or line[0] == " ":
+            return NONE
+        if _ESLINT_FILE.match(line):
+            self._eslint = line.strip()
             return NONE
         group = _GROUP_FILE.match(line)
         self._group = group["path"] if group else None
@@ -97,7 +114,15 @@ class LintRecogniser(Recogniser):
         if statistics:
             code, count = statistics["code"], statistics["count"]
             message = f"{code} {statistics['name']} ({count} found)"
-            return (Finding(category_for_lint(code), message, _tool(code), lineno, rule=code),)
+            return (
+                Finding(
+                    category=category_for_lint(code),
+                    message=message,
+                    tool=_tool(code),
+                    lineno=lineno,
+                    rule=code,
+                ),
+            )
         full = _FULL_HEADER.match(line)
         if full:
             self._header = (full["code"], full["msg"], lineno)
@@ -107,4 +132,26 @@ class LintRecogniser(Recogniser):
     def _finding(code: str, msg: str, lineno: int, path: str, line: int) -> Finding:
         rule = "invalid-syntax" if code == "SyntaxError" else code
         message = f"{code} {msg}".strip()
-        return Finding(category_for_lint(rule), message, _tool(code), lineno, path, line, rule=rule)
+        return Finding(
+            category=category_for_lint(rule),
+            message=message,
+            tool=_tool(code),
+            lineno=lineno,
+            path=path,
+            line=line,
+            rule=rule,
+        )
+
+    def _eslint_finding(self, lineno: int, match: re.Match[str]) -> Finding:
+        assert self._eslint is not None
+        message, rule = match["msg"], match["rule"]
+        syntax = message.startswith("Parsing error")
+        return Finding(
+            category=Category.SYNTAX_ERROR if syntax else Category.LINT,
+            message=f"{message}  [{rule}]" if rule else message,
+            tool="eslint",
+            lineno=lineno,
+            path=self._eslint,
+            line=int(match["line"]),
+            rule=rule,
+        )

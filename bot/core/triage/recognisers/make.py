@@ -25,4 +25,8 @@ class MakeRecogniser(Recogniser):
         if match is None:
             return NONE
         message = f"make target {match['target']} failed (exit code {match['code']})"
-        return (Finding(Category.UNKNOWN, message, self.name, lineno, weak=True),)
+        return (
+            Finding(
+                category=Category.UNKNOWN, message=message, tool=self.name, lineno=lineno, weak=True
+            ),
+        )

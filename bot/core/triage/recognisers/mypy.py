@@ -61,7 +61,17 @@ class TypeCheckRecogniser(Recogniser):
         lineno, message, path, line = pending
         message = f"{message} {more}".strip() + (f"  [{code}]" if code else "")
         category = _category("mypy", code)
-        return (Finding(category, message, "mypy", lineno, path, line, rule=code),)
+        return (
+            Finding(
+                category=category,
+                message=message,
+                tool="mypy",
+                lineno=lineno,
+                path=path,
+                line=line,
+                rule=code,
+            ),
+        )
 
     def _wrapped(self, line: str) -> Sequence[Finding] | None:
         """A continuation of a wrapped mypy message, or None when the message has ended."""
@@ -93,7 +103,17 @@ class TypeCheckRecogniser(Recogniser):
                 return NONE
             self._unparsable.add(path)
         message += f"  [{self._rule}]" if self._rule else ""
-        return (Finding(category, message, "pyright", lineno, path, line, rule=self._rule),)
+        return (
+            Finding(
+                category=category,
+                message=message,
+                tool="pyright",
+                lineno=lineno,
+                path=path,
+                line=line,
+                rule=self._rule,
+            ),
+        )
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         done: Sequence[Finding] = NONE

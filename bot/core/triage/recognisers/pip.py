@@ -83,6 +83,7 @@ class InstallRecogniser(Recogniser):
     """One finding per failed requirement; network trouble turns it into infrastructure."""
 
     name: ClassVar[str] = "pip"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (
         b"error",
         b"no solution found",
@@ -121,7 +122,7 @@ class InstallRecogniser(Recogniser):
         category = self._category(" ".join([message, *causes]))
         detail = next((c for c in reversed(causes) if c), "")
         text = f"{message}: {detail}" if detail and detail not in message else message
-        return (Finding(category, text, "uv", lineno),)
+        return (Finding(category=category, message=text, tool="uv", lineno=lineno),)
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         if self._build is not None:
@@ -151,16 +152,29 @@ class InstallRecogniser(Recogniser):
         if line.lstrip().startswith(_BUILD_FAILED) and "build" not in self._reported:
             self._reported.add("build")
             message = f"a package failed to build ({line.strip().removeprefix('error: ')})"
-            self._build = Finding(self._category(line), message, "pip", lineno)
+            self._build = Finding(
+                category=self._category(line), message=message, tool="pip", lineno=lineno
+            )
             return NONE
         if line.endswith("version solving failed."):
-            return (Finding(Category.DEPENDENCY, line.strip(), "poetry", lineno),)
+            return (
+                Finding(
+                    category=Category.DEPENDENCY, message=line.strip(), tool="poetry", lineno=lineno
+                ),
+            )
         if line.startswith(_UV_LEAD) and any(marker in line for marker in _UV_ERRORS):
             message = line.strip().removeprefix(_CROSS).removeprefix("error: ").rstrip(":")
             self._uv = (lineno, message, [])
         broken = _BROKEN.match(line.strip()) if "install" in line or "requirement" in line else None
         if broken:
-            return (Finding(Category.DEPENDENCY, broken[0].rstrip("."), "pip", lineno),)
+            return (
+                Finding(
+                    category=Category.DEPENDENCY,
+                    message=broken[0].rstrip("."),
+                    tool="pip",
+                    lineno=lineno,
+                ),
+            )
         return NONE
 
     def _build_output(self, line: str) -> Sequence[Finding]:
@@ -191,4 +205,13 @@ class InstallRecogniser(Recogniser):
         if source:
             path, number = source["file"], int(source["line"])
         message = line.removeprefix("ERROR: ")
-        return (Finding(self._category(line), message, "pip", lineno, path, number),)
+        return (
+            Finding(
+                category=self._category(line),
+                message=message,
+                tool="pip",
+                lineno=lineno,
+                path=path,
+                line=number,
+            ),
+        )

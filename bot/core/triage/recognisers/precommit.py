@@ -27,6 +27,7 @@ class PreCommitRecogniser(Recogniser):
     """``- hook id: x`` blocks: a hook that modified files is ``format`` (one per file)."""
 
     name: ClassVar[str] = "pre-commit"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"- hook id: ", b"all changes made by hooks")
 
     _hook: str | None = None
@@ -52,7 +53,15 @@ class PreCommitRecogniser(Recogniser):
             # Held to the end: a ``--show-diff-on-failure`` diff may name the files later.
             message = f"pre-commit hook {hook} modified files"
             rule = _RULES.get(hook)
-            self._unnamed.append(Finding(Category.FORMAT, message, "pre-commit", lineno, rule=rule))
+            self._unnamed.append(
+                Finding(
+                    category=Category.FORMAT,
+                    message=message,
+                    tool="pre-commit",
+                    lineno=lineno,
+                    rule=rule,
+                )
+            )
         return NONE
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
@@ -82,27 +91,57 @@ class PreCommitRecogniser(Recogniser):
             message = f"pre-commit hook {hook} modified {fixed['path']}"
             rule = _RULES.get(hook)
             return (
-                Finding(Category.FORMAT, message, "pre-commit", lineno, fixed["path"], rule=rule),
+                Finding(
+                    category=Category.FORMAT,
+                    message=message,
+                    tool="pre-commit",
+                    lineno=lineno,
+                    path=fixed["path"],
+                    rule=rule,
+                ),
             )
         found = _CONFLICT.match(line) or _TOML.match(line)
         if found and found["path"] not in self._conflicts:
             self._conflicts.add(found["path"])
             message = found["message"] if "message" in found.groupdict() else line
             path, at = found["path"], int(found["line"])
-            return (Finding(Category.SYNTAX_ERROR, message, hook, lineno, path, at),)
+            return (
+                Finding(
+                    category=Category.SYNTAX_ERROR,
+                    message=message,
+                    tool=hook,
+                    lineno=lineno,
+                    path=path,
+                    line=at,
+                ),
+            )
         yaml = _YAML.match(line)
         if yaml and not self._yaml:
             self._yaml = True
             message = f"YAML parse error in {yaml['path']}"
             return (
                 Finding(
-                    Category.SYNTAX_ERROR, message, hook, lineno, yaml["path"], int(yaml["line"])
+                    category=Category.SYNTAX_ERROR,
+                    message=message,
+                    tool=hook,
+                    lineno=lineno,
+                    path=yaml["path"],
+                    line=int(yaml["line"]),
                 ),
             )
         debug = _DEBUG.match(line)
         if debug:
             path, at = debug["path"], int(debug["line"])
-            return (Finding(Category.LINT, debug["what"], hook, lineno, path, at),)
+            return (
+                Finding(
+                    category=Category.LINT,
+                    message=debug["what"],
+                    tool=hook,
+                    lineno=lineno,
+                    path=path,
+                    line=at,
+                ),
+            )
         return NONE
 
     def _feed_diff(self, lineno: int, line: str) -> Sequence[Finding]:
@@ -114,7 +153,15 @@ class PreCommitRecogniser(Recogniser):
             return NONE
         self._unnamed.clear()
         message = f"pre-commit hooks modified {diff['path']}"
-        return (Finding(Category.FORMAT, message, "pre-commit", lineno, diff["path"]),)
+        return (
+            Finding(
+                category=Category.FORMAT,
+                message=message,
+                tool="pre-commit",
+                lineno=lineno,
+                path=diff["path"],
+            ),
+        )
 
     def gap(self) -> Sequence[Finding]:
         self._diff = False

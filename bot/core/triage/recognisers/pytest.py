@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -17,7 +18,14 @@ _SECTION = re.compile(r"^=+ (?P<name>[A-Za-z][\w ()-]*?) =+$")
 _FINAL = re.compile(r"^=+ (?P<body>.*\bin \d+(?:\.\d+)?s\b.*?) =+$")
 _HEADER = re.compile(r"^_{3,} (?P<title>.+?) _{3,}$")
 _LOCATION = re.compile(r"^(?P<path>[^\s:<][^:]*?\.py):(?P<line>\d+):(?: (?P<tail>.*))?$")
-_SUMMARY = re.compile(r"^(?P<kind>FAILED|ERROR) (?P<nodeid>\S+)(?: - (?P<msg>.*))?$")
+_SUMMARY = re.compile(r"^(?P<kind>FAILED|ERROR) (?P<nodeid>[^\s(]\S*)(?: - (?P<msg>.*))?$")
+#: ``pytest -q`` ends without the ``=====`` rule: ``1 failed, 2 passed in 0.05s``.
+_QUIET_FINAL = re.compile(
+    r"^\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|rerun|warnings?)\b"
+    r".* in \d+(?:\.\d+)?s(?: \([\d:.]+\))?$"
+)
+#: A test module that could not be imported, its ``ERROR collecting`` header dropped.
+_IMPORT_FAILED = re.compile(r"^ImportError while importing test module '(?P<path>[^']+)'")
 _PROGRESS = re.compile(
     r"^(?:\[gw\d+\] \[\s*\d+%\] (?P<s1>FAILED|ERROR|RERUN) (?P<n1>\S+::\S+)"
     r"|(?P<n2>\S+::\S+) (?P<s2>FAILED|ERROR|RERUN)\b)"
@@ -35,7 +43,7 @@ _MAX_BLOCKS = 4096
 _FOLLOWED = frozenset({"FAILURES", "ERRORS", "short test summary info", "rerun test summary info"})
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Block:
     title: str
     lineno: int
@@ -43,6 +51,8 @@ class _Block:
     e_lines: list[str] = field(default_factory=list)
     source: tuple[str, int] | None = None
     captured: bool = False
+    #: The exception when the block does not name one (a collection error cut short).
+    default: str = "AssertionError"
 
     def exception(self) -> tuple[str, str]:
         tail = self.locations[-1][2] if self.locations else ""
@@ -58,7 +68,7 @@ class _Block:
         last = EXCEPTION_LINE.match(tail)
         if last and last["message"]:  # --tb=line: ``path:3: KeyError: 'k'``
             return last["name"], tail
-        name = last["name"] if last else "AssertionError"
+        name = last["name"] if last else self.default
         message = next((t for t in self.e_lines if t and not t.startswith("+")), name)
         return name, message
 
@@ -69,6 +79,11 @@ class _Block:
             if in_repository(path):
                 return path, line
         return None, None
+
+
+def first_is(line: str, char: str) -> bool:
+    """Does the line start with this character (a cheap test before a regex)?"""
+    return line[:1] == char
 
 
 def nodeid_file(nodeid: str) -> str | None:
@@ -99,6 +114,7 @@ class PytestRecogniser(Recogniser):
     """Pairs each failure section with its summary line, so a failing test is reported once."""
 
     name: ClassVar[str] = "pytest"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"=====", b"_____", b"rerun", b"fail", b"error")
     patterns: ClassVar[tuple[bytes, ...]] = (PY_FILE_LINE,)
 
@@ -114,19 +130,21 @@ class PytestRecogniser(Recogniser):
         self._header_lines = 0
         self._section = ""
         self._block: _Block | None = None
-        self._blocks: dict[str, list[_Block]] = {}
-        self._untitled: list[_Block] = []  # --tb=line failures: a location line each
+        self._blocks: dict[str, deque[_Block]] = {}
+        self._untitled: deque[_Block] = deque()  # --tb=line failures: a location line each
         self._count = 0
         self._failed: set[str] = set()
         self._reruns: dict[str, int] = {}
         self._rerun_total = 0
         self._rerun_line = 0
         self._rerun_files: dict[str, int] = {}
+        #: ``-v`` progress lines of failed tests, for a fragment without sections or summary.
+        self._progress_failed: dict[str, int] = {}
 
     def _close_block(self) -> None:
         block, self._block = self._block, None
         if block is not None and self._count < _MAX_BLOCKS:
-            self._blocks.setdefault(block.title, []).append(block)
+            self._blocks.setdefault(block.title, deque()).append(block)
             self._count += 1
 
     def _finding(self, block: _Block | None, nodeid: str | None, msg: str, lineno: int) -> Finding:
@@ -148,7 +166,15 @@ class PytestRecogniser(Recogniser):
             test = block.title.removeprefix("ERROR at setup of ").removeprefix(
                 "ERROR at teardown of "
             )
-        return Finding(category, message or msg, "pytest", lineno, path, line, test)
+        return Finding(
+            category=category,
+            message=message or msg,
+            tool="pytest",
+            lineno=lineno,
+            path=path,
+            line=line,
+            test=test,
+        )
 
     def _learn_root(self, block: _Block, relative: str | None) -> None:
         """``--tb=native`` prints absolute paths: the test's own frame gives the root."""
@@ -166,33 +192,54 @@ class PytestRecogniser(Recogniser):
         for title in _title_for(nodeid, kind):
             queue = self._blocks.get(title)
             if queue:
-                block = queue.pop(0)
+                block = queue.popleft()
                 break
         if block is None and kind == "FAILED" and self._untitled:
-            block = self._untitled.pop(0)
+            block = self._untitled.popleft()
         return (self._finding(block, nodeid, msg, lineno),)
 
     def _end_session(self) -> list[Finding]:
         self._close_block()
-        blocks = [b for queue in self._blocks.values() for b in queue] + self._untitled
+        blocks = [b for queue in self._blocks.values() for b in queue] + list(self._untitled)
         found = [self._finding(b, None, "", b.lineno) for b in blocks]
+        if not self._count and not self._failed:
+            # Only ``-v`` progress lines say a test failed: it failed, how is not in the log.
+            for nodeid, at in self._progress_failed.items():
+                found.append(
+                    Finding(
+                        category=Category.ASSERTION,
+                        message=f"{nodeid} failed",
+                        tool="pytest",
+                        lineno=at,
+                        path=nodeid_file(nodeid),
+                        test=nodeid,
+                    )
+                )
         flaky = [n for n in self._reruns if n not in self._failed]
         for nodeid in flaky:
             found.append(
                 Finding(
-                    Category.FLAKY,
-                    f"{nodeid} failed, then passed on rerun",
-                    "pytest",
-                    self._reruns[nodeid],
-                    nodeid_file(nodeid),
-                    None,
-                    nodeid,
+                    category=Category.FLAKY,
+                    message=f"{nodeid} failed, then passed on rerun",
+                    tool="pytest",
+                    lineno=self._reruns[nodeid],
+                    path=nodeid_file(nodeid),
+                    line=None,
+                    test=nodeid,
                 )
             )
         if self._rerun_total and not self._reruns and not self._failed:
             message = f"{self._rerun_total} test(s) failed, then passed on rerun"
             for path, at in self._rerun_files.items() or {None: self._rerun_line}.items():
-                found.append(Finding(Category.FLAKY, message, "pytest", at, path))
+                found.append(
+                    Finding(
+                        category=Category.FLAKY,
+                        message=message,
+                        tool="pytest",
+                        lineno=at,
+                        path=path,
+                    )
+                )
         self._reset()
         self.state.in_pytest = False
         return found
@@ -207,11 +254,27 @@ class PytestRecogniser(Recogniser):
         if first == "=":
             return self._rule(lineno, line)
         if line.startswith("rootdir: "):
-            self.state.roots.append(line[9:].split(",", 1)[0].strip())
+            root = line[9:].split(",", 1)[0].strip()
+            if root not in self.state.roots and len(self.state.roots) < 64:
+                self.state.roots.append(root)
             return NONE
+        if first.isdigit() and (self._section or self.state.in_pytest):
+            final = _QUIET_FINAL.match(line)
+            if final:
+                count = _RERUN_COUNT.search(line)
+                if count:
+                    self._rerun_total, self._rerun_line = int(count[1]), lineno
+                return self._end_session()
         if self._section in ("FAILURES", "ERRORS"):
             self._in_report(lineno, line)
             return NONE
+        if not self._section and first in "_EI" and self._fragment(lineno, line):
+            return NONE
+        if not self._section and first in "FE" and ".py::" in line:
+            summary = _SUMMARY.match(line)  # a summary pasted without its banner
+            if summary:
+                nodeid = summary["nodeid"]
+                return self._summary(lineno, summary["kind"], nodeid, summary["msg"] or "")
         if self._section.startswith("short test summary") or self._section.startswith("rerun"):
             return self._in_summary(lineno, line)
         if "RERUN" in line or "FAILED" in line or "ERROR" in line or ".py " in line:
@@ -247,6 +310,8 @@ class PytestRecogniser(Recogniser):
             nodeid = match["n1"] or match["n2"]
             if status == "RERUN":
                 self._reruns.setdefault(nodeid, lineno)
+            elif status == "FAILED" and len(self._progress_failed) < _MAX_BLOCKS:
+                self._progress_failed.setdefault(nodeid, lineno)
 
     def _in_summary(self, lineno: int, line: str) -> Sequence[Finding]:
         match = _SUMMARY.match(line)
@@ -257,21 +322,45 @@ class PytestRecogniser(Recogniser):
             self._reruns.setdefault(rerun["nodeid"], lineno)
         return NONE
 
+    def _fragment(self, lineno: int, line: str) -> bool:
+        """A pasted excerpt without the ``FAILURES`` or ``ERRORS`` banner: a test's header, a
+        collection error or an ``E`` line opens the report section it came from."""
+        header = _HEADER.match(line) if first_is(line, "_") else None
+        failed_import = _IMPORT_FAILED.match(line) if first_is(line, "I") else None
+        e_line = line.startswith("E ") and bool(
+            EXCEPTION_LINE.match(line[1:].strip()) or line[1:].strip().startswith("assert")
+        )
+        if header is None and failed_import is None and not e_line:
+            return False
+        self._section = "ERRORS" if failed_import or (header and "ERROR" in line) else "FAILURES"
+        self.state.in_pytest = True
+        if failed_import:
+            self._block = _Block(title=f"ERROR collecting {failed_import['path']}", lineno=lineno)
+            self._block.default = "ImportError"
+        elif e_line:
+            self._block = _Block(title="", lineno=lineno)
+        self._in_report(lineno, line)
+        return True
+
     def _in_report(self, lineno: int, line: str) -> None:
         header = _HEADER.match(line)
         if header:
             self._close_block()
-            self._block = _Block(header["title"], lineno)
+            self._block = _Block(title=header["title"], lineno=lineno)
             return
         block = self._block
         if block is None:
             location = _LOCATION.match(line)
-            if location and EXCEPTION_LINE.match(location["tail"] or ""):
+            tail = location["tail"] or "" if location else ""
+            if location and (EXCEPTION_LINE.match(tail) or tail.startswith("assert ")):
                 where = (location["path"], int(location["line"]), location["tail"] or "")
                 if len(self._untitled) < _MAX_BLOCKS:
-                    self._untitled.append(_Block("", lineno, [where]))
+                    self._untitled.append(_Block(title="", lineno=lineno, locations=[where]))
             return
         if block.captured:
+            return
+        if line.startswith("ImportError while importing test module"):
+            block.default = "ImportError"
             return
         if line[:1] in " +" and ("|" in line[:12] or "+" in line[:12]):
             if _GROUP_MEMBER.match(line):

@@ -24,6 +24,12 @@ _PHRASES: tuple[tuple[str, Category], ...] = (
     ("exceeded the maximum execution time", Category.TIMEOUT),
     ("The action has timed out", Category.TIMEOUT),
     ("has timed out after", Category.TIMEOUT),
+    # GitLab, Travis, CircleCI and Jenkins' build-timeout plugin.
+    ("execution took longer than", Category.TIMEOUT),
+    ("No output has been received in the last", Category.TIMEOUT),
+    ("Too long with no output (exceeded", Category.TIMEOUT),
+    ("Build timed out (after", Category.TIMEOUT),
+    ("API rate limit exceeded", Category.INFRASTRUCTURE),
 )
 _EXIT = re.compile(r"Process completed with exit code (?P<code>\d+)")
 #: A shell's report of a child killed by SIGKILL (the OOM killer): ``bash: line 1: 42 Killed  cmd``.
@@ -37,7 +43,15 @@ class RunnerRecogniser(Recogniser):
 
     name: ClassVar[str] = "runner"
     #: The runner's own messages come as ``##[error]...`` lines, so "error" finds most of them.
-    triggers: ClassVar[tuple[bytes, ...]] = (b"error", b"fail", b"no space left")
+    triggers: ClassVar[tuple[bytes, ...]] = (
+        b"error",
+        b"fail",
+        b"no space left",
+        b"no output has been received",
+        b"too long with no output",
+        b"build timed out",
+        b"rate limit exceeded",
+    )
     #: The shell's job report, case-sensitive: "killed" alone is common in application logs.
     patterns: ClassVar[tuple[bytes, ...]] = (rb" Killed[ \r\n]",)
 
@@ -64,7 +78,7 @@ class RunnerRecogniser(Recogniser):
                     return NONE
                 self._seen.add(phrase)
                 message = line.removeprefix("##[error]").removeprefix("Error: ").strip()
-                finding = Finding(category, message, "runner", lineno)
+                finding = Finding(category=category, message=message, tool="runner", lineno=lineno)
                 if phrase == _CANCELED:
                     self._canceled = finding
                     return NONE
@@ -72,12 +86,20 @@ class RunnerRecogniser(Recogniser):
         if "Killed" in line and "killed" not in self._seen and _KILLED.match(line):
             self._seen.add("killed")
             message = "The process was killed (SIGKILL: out of memory?): " + line.strip()
-            return (Finding(Category.INFRASTRUCTURE, message, "runner", lineno),)
+            return (
+                Finding(
+                    category=Category.INFRASTRUCTURE, message=message, tool="runner", lineno=lineno
+                ),
+            )
         if "exit code" in line:
             match = _EXIT.search(line)
             if match:
                 code = int(match["code"])
                 category = _EXIT_CATEGORY.get(code, Category.UNKNOWN)
                 message = f"Process completed with exit code {code}."
-                return (Finding(category, message, "runner", lineno, weak=True),)
+                return (
+                    Finding(
+                        category=category, message=message, tool="runner", lineno=lineno, weak=True
+                    ),
+                )
         return NONE

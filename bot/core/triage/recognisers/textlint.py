@@ -30,6 +30,7 @@ class TextLintRecogniser(Recogniser):
     """Each reported problem is ``lint`` at its place; yamllint warnings do not fail a job."""
 
     name: ClassVar[str] = "textlint"
+    reads_before: ClassVar[bool] = True
     #: yamllint pads its level column to nine characters; warnings are triggers too, so
     #: the file name above a file's first issue is in view.
     triggers: ClassVar[tuple[bytes, ...]] = (
@@ -70,5 +71,11 @@ class TextLintRecogniser(Recogniser):
     def _lint(self, lineno: int, path: str, line: str, message: str, rule: str | None) -> Finding:
         code = rule.upper() if rule else None
         return Finding(
-            Category.LINT, message.strip(), self.name, lineno, path, int(line), rule=code
+            category=Category.LINT,
+            message=message.strip(),
+            tool=self.name,
+            lineno=lineno,
+            path=path,
+            line=int(line),
+            rule=code,
         )

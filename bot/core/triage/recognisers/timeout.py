@@ -42,13 +42,13 @@ class TimeoutRecogniser(Recogniser):
             message = "Timeout: the test ran past pytest-timeout's limit"
             return (
                 Finding(
-                    Category.TIMEOUT,
-                    message,
-                    "pytest-timeout",
-                    self._start,
-                    path,
-                    number,
-                    self._test,
+                    category=Category.TIMEOUT,
+                    message=message,
+                    tool="pytest-timeout",
+                    lineno=self._start,
+                    path=path,
+                    line=number,
+                    test=self._test,
                 ),
             )
         if not self._open:

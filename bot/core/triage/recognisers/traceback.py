@@ -21,6 +21,27 @@ _STARTS = ("Traceback (most recent call last)", "Exception Group Traceback (most
 #: An exception group's lines (3.11+): ``  + Exception Group Traceback``, ``  | `` before each
 #: line of the group, ``  +-+---- 1 ----`` before each member's own traceback.
 _GROUP_LINE = re.compile(r"^ *(?:\| ?|\+(?= Exception Group|-))")
+#: ``compileall`` and rpm's bytecompile name the file before its error: Python 3 as
+#: ``*** Error compiling 'path'...``, Python 2 as ``Compiling path ...``.
+_COMPILING = re.compile(
+    r"^(?:\*\*\* Error compiling|Compiling) '?(?P<path>[^']+?\.py)'?(?: \.\.\.|\.\.\.)$"
+)
+#: Python 2's and old compileall's one-line report: ``Sorry: IndentationError: msg (a.py, line 3)``.
+_SORRY = re.compile(
+    r"^(?:\*\*\* )?Sorry: (?P<name>\w+): (?P<msg>.*) \((?P<file>[^(),]+), line (?P<line>\d+)\)$"
+)
+_SYNTAX_NAMES = ("SyntaxError", "IndentationError", "TabError")
+_PACKAGES = re.compile(r"/(?:site|dist)-packages/")
+
+
+def _compiled(path: str, frame: str | None) -> str | None:
+    """The file compileall named, as its package path when it was installed into a build root
+    (the repository holds ``pkg/mod.py``, the build root ``.../site-packages/pkg/mod.py``)."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    if frame is not None and frame.replace("\\", "/").rsplit("/", 1)[-1] != name:
+        return None
+    parts = _PACKAGES.split(path, maxsplit=1)
+    return parts[1] if len(parts) == 2 else path
 
 
 def innermost(frames: Sequence[tuple[str, int]]) -> tuple[str | None, int | None]:
@@ -35,6 +56,7 @@ class TracebackRecogniser(Recogniser):
     """``Traceback (most recent call last):`` ... frames ... ``SomeError: message``."""
 
     name: ClassVar[str] = "traceback"
+    reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"traceback", b"error")
 
     def __init__(self, state: LogState) -> None:
@@ -47,6 +69,8 @@ class TracebackRecogniser(Recogniser):
         #: Inside the members of an exception group: the group itself is the failure.
         self._members = False
         self._group = False
+        #: The file ``compileall`` is compiling, for the syntax error that follows.
+        self._compiling: str | None = None
 
     @property
     def wants_more(self) -> bool:
@@ -88,14 +112,14 @@ class TracebackRecogniser(Recogniser):
                 return NONE
             if not line.startswith("Traceback"):
                 self._keep_first = False
-                return self._flush()
+                return (*self._flush(), *self.feed(lineno, line))
         if line.startswith(_STARTS):
             done = NONE if self._keep_first else self._flush()
             self._group = line.startswith("Exception Group")
             self._active, self._frames, self._start = True, [], lineno
             return done
         if not self._active:
-            return NONE
+            return self._outside(lineno, line)
         frame = FRAME.match(line)
         if frame:
             self._frames.append((frame["path"], int(frame["line"])))
@@ -112,6 +136,12 @@ class TracebackRecogniser(Recogniser):
             return NONE
         path, number = innermost(self._frames)
         name, message = match["name"], match["message"] or ""
+        compiling, self._compiling = self._compiling, None
+        if compiling and name.endswith(_SYNTAX_NAMES):
+            last = self._frames[-1] if self._frames else None
+            place = _compiled(compiling, last[0] if last else None)
+            if place is not None:
+                path, number = place, last[1] if last else None
         if self.state.unittest_test:
             self._learn_root(self.state.unittest_test)
         self._pending = Finding(
@@ -124,4 +154,37 @@ class TracebackRecogniser(Recogniser):
             test=self.state.unittest_test,
         )
         self.state.unittest_test = None
+        return NONE
+
+    def _outside(self, lineno: int, line: str) -> Sequence[Finding]:
+        """Lines outside a traceback: a frame whose header a paste dropped (a syntax error has
+        none), and compileall's reports."""
+        if line.startswith(("  File ", "File ")) and not self.state.in_pytest:
+            frame = FRAME.match(line)
+            if frame:
+                self._active, self._start = True, lineno
+                self._frames = [(frame["path"], int(frame["line"]))]
+                return self._flush()
+        if "ompiling" in line:
+            named = _COMPILING.match(line)
+            if named:
+                self._compiling = named["path"]
+                return self._flush()
+        if "Sorry: " in line[:12]:
+            sorry = _SORRY.match(line)
+            if sorry:
+                compiling, self._compiling = self._compiling, None
+                place = _compiled(compiling, sorry["file"]) if compiling else None
+                message = f"{sorry['name']}: {sorry['msg']}"
+                return (
+                    *self._flush(),
+                    Finding(
+                        category=category_for_exception(sorry["name"], sorry["msg"]),
+                        message=message,
+                        tool="python",
+                        lineno=lineno,
+                        path=place or sorry["file"],
+                        line=int(sorry["line"]),
+                    ),
+                )
         return NONE

@@ -1,0 +1,478 @@
+"""Wild-corpus generator: real tools (pytest, python 2.7/3.13, gcc, javac, cargo, mypy, ruff,
+node) run on small injected faults, their output reshaped as other CI systems show it.
+
+Writes only ``testdata/triage/wild/<case>.log``; the labels (``.expected.json``) are written by
+hand from the log text, and ``SOURCES`` says where each log comes from. A case whose tool is
+not installed is skipped. Usage: ``python testdata/corpora/wild.py [CASE...]``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[2] / "testdata" / "triage" / "wild"
+PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+PYTEST = [
+    sys.executable,
+    "-m",
+    "pytest",
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:asyncio",
+    "-p",
+    "no:aiohttp",
+]
+
+
+def _python(version: str) -> str | None:
+    found = sorted(PYENV.glob(f"{version}*/bin/python"))
+    return str(found[-1]) if found else shutil.which(f"python{version}")
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    merged = {**os.environ, "NO_COLOR": "1", "PY_COLORS": "0", "COLUMNS": "100", **(env or {})}
+    done = subprocess.run(
+        argv,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=merged,
+        check=False,
+        timeout=300,
+    )
+    return done.stdout
+
+
+def _write(tree: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = tree / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def _prefix(text: str, prefix: Callable[[int], str]) -> str:
+    return "".join(prefix(n) + line + "\n" for n, line in enumerate(text.splitlines()))
+
+
+CALC = {
+    "calc.py": "def add(a, b):\n    return a + b\n\n\ndef ratio(a, b):\n    return a / b\n",
+    "tests/__init__.py": "",
+    "tests/test_calc.py": (
+        "from calc import add, ratio\n\n\ndef test_add():\n    assert add(1, 2) == 4\n\n\n"
+        "def test_ratio():\n    assert ratio(4, 2) == 2\n\n\ndef test_error_handling():\n"
+        "    assert add(0, 0) == 0\n"
+    ),
+}
+
+
+def _pytest(tree: Path, *args: str) -> str:
+    _write(tree, CALC)
+    return _run([*PYTEST, *args], tree)
+
+
+def syntax_python_script_no_traceback(tree: Path) -> str:
+    _write(tree, {"tools/report.py": "import sys\n\nprint('total:', len(sys.argv)\n"})
+    return "$ python tools/report.py\n" + _run([sys.executable, "tools/report.py"], tree)
+
+
+def assertion_pytest_tb_line(tree: Path) -> str:
+    return _pytest(tree, "--tb=line", "tests")
+
+
+def multi_pytest_then_unittest(tree: Path) -> str:
+    first = _pytest(tree, "-q", "tests")
+    _write(
+        tree,
+        {
+            "legacy/__init__.py": "",
+            "legacy/test_legacy.py": (
+                "import unittest\n\n\nclass Legacy(unittest.TestCase):\n"
+                "    def test_upper(self):\n        self.assertEqual('a'.upper(), 'B')\n"
+            ),
+        },
+    )
+    second = _run([sys.executable, "-m", "unittest", "legacy.test_legacy"], tree)
+    return f"$ pytest -q tests\n{first}$ python -m unittest legacy.test_legacy\n{second}"
+
+
+def runtime_script_after_pytest_tb_short(tree: Path) -> str:
+    first = _pytest(tree, "--tb=short", "tests")
+    _write(
+        tree, {"scripts/check_config.py": "CONFIG = {'name': 'calc'}\nprint(CONFIG['version'])\n"}
+    )
+    second = _run([sys.executable, "scripts/check_config.py"], tree)
+    return f"$ pytest --tb=short tests\n{first}$ python scripts/check_config.py\n{second}"
+
+
+def runtime_script_after_pytest_quiet(tree: Path) -> str:
+    first = _pytest(tree, "-q", "--tb=short", "tests")
+    _write(
+        tree, {"scripts/check_config.py": "CONFIG = {'name': 'calc'}\nprint(CONFIG['version'])\n"}
+    )
+    second = _run([sys.executable, "scripts/check_config.py"], tree)
+    return f"$ pytest -q --tb=short tests\n{first}$ python scripts/check_config.py\n{second}"
+
+
+def unknown_gha_step_exit(tree: Path) -> str:
+    _write(tree, {"deploy.sh": "echo 'uploading site'\necho 'upload refused by remote'\nexit 3\n"})
+    out = _run(["sh", "deploy.sh"], tree)
+    stamp = "2025-03-04T09:00:{:02d}.0000000Z "
+    lines = [
+        "##[group]Run sh deploy.sh",
+        "sh deploy.sh",
+        "shell: /usr/bin/bash -e {0}",
+        "##[endgroup]",
+    ]
+    lines += [*out.splitlines(), "##[error]Process completed with exit code 3."]
+    return "".join(stamp.format(n) + line + "\n" for n, line in enumerate(lines))
+
+
+def runtime_python313_jenkins_timestamps(tree: Path) -> str:
+    python = _python("3.13")
+    assert python, "python 3.13"
+    _write(
+        tree, {"app/stats.py": "def mean(xs):\n    return sum(xs) / len(xs)\n\n\nprint(mean([]))\n"}
+    )
+    out = "[Pipeline] sh\n+ python3.13 app/stats.py\n" + _run([python, "app/stats.py"], tree)
+    out += "[Pipeline] }\nERROR: script returned exit code 1\nFinished: FAILURE\n"
+    return _prefix(out, lambda n: f"[2025-03-04T09:00:{n:02d}.412Z] ")
+
+
+def runtime_python27_indented_paste(tree: Path) -> str:
+    python = _python("2.7")
+    assert python, "python 2.7"
+    _write(
+        tree,
+        {
+            "lib/settings.py": (
+                "DEFAULTS = {'port': 80}\n\n\ndef get(key):\n    return DEFAULTS[key]\n"
+            ),
+            "run.py": (
+                "import sys\nsys.path.insert(0, 'lib')\nimport settings\n"
+                "print settings.get('host')\n"
+            ),
+        },
+    )
+    return _prefix(_run([python, "run.py"], tree), lambda n: "    ")
+
+
+def import_python313_script_tox(tree: Path) -> str:
+    python = _python("3.13")
+    assert python, "python 3.13"
+    _write(tree, {"src/calc/__init__.py": "", "src/calc/cli.py": "import yamlx\n\nprint(yamlx)\n"})
+    out = _run([python, "src/calc/cli.py"], tree)
+    head = "py313: commands[0]> python src/calc/cli.py\n"
+    tail = "py313: exit 1 (0.05 seconds) /work> python src/calc/cli.py pid=4242\n"
+    tail += "  py313: FAIL code 1 (0.40=setup[0.35]+cmd[0.05] seconds)\n"
+    tail += "  evaluation failed :( (0.47 seconds)\n"
+    return head + _prefix(out, lambda n: "py313: ") + tail
+
+
+def syntax_compileall_py313_python2_code(tree: Path) -> str:
+    python = _python("3.13")
+    assert python, "python 3.13"
+    _write(
+        tree,
+        {"src/legacy.py": "def hello(name):\n    print 'hello', name\n", "src/ok.py": "X = 1\n"},
+    )
+    return "+ python3 -m compileall -q src\n" + _run(
+        [python, "-m", "compileall", "-q", "src"], tree
+    )
+
+
+def assertion_pytest_tox_prefixed(tree: Path) -> str:
+    out = _pytest(tree, "-q", "tests")
+    return _prefix(out, lambda n: "py311: ") + "py311: exit 1 (0.61 seconds)\n"
+
+
+def assertion_pytest_buildkit(tree: Path) -> str:
+    out = _pytest(tree, "tests")
+    body = _prefix(out, lambda n: f"#12 {1.2 + n * 0.01:.2f} ")
+    return (
+        "#11 [6/7] COPY . .\n#11 DONE 0.1s\n\n#12 [7/7] RUN python -m pytest tests\n"
+        + body
+        + '#12 ERROR: process "/bin/sh -c python -m pytest tests" did not complete successfully:'
+        " exit code: 1\n------\n > [7/7] RUN python -m pytest tests:\n------\n"
+        'ERROR: failed to solve: process "/bin/sh -c python -m pytest tests" did not complete'
+        " successfully: exit code: 1\n"
+    )
+
+
+def assertion_pytest_gitlab_sections(tree: Path) -> str:
+    out = _pytest(tree, "-q", "tests")
+    esc = "\x1b[0K"
+    return (
+        f'section_start:1741078800:step_script\r{esc}\x1b[0;m\x1b[0KExecuting "step_script" stage\n'
+        f"\x1b[32;1m$ python -m pytest -q tests\x1b[0;m\n{out}"
+        f"section_end:1741078803:step_script\r{esc}\n"
+        f"\x1b[31;1mERROR: Job failed: exit code 1\n\x1b[0;m\n"
+    )
+
+
+def assertion_pytest_windows_paths(tree: Path) -> str:
+    out = _pytest(tree, "--tb=short", "tests")
+    return out.replace("tests/test_calc.py", "tests\\test_calc.py")
+
+
+def assertion_pytest_indented_paste(tree: Path) -> str:
+    return _prefix(_pytest(tree, "tests"), lambda n: "    ")
+
+
+def timeout_pytest_timeout_fragment(tree: Path) -> str:
+    _write(
+        tree,
+        {
+            "tests/test_slow.py": (
+                "import time\n\n\ndef test_fast():\n    assert True\n\n\ndef test_sleepy():\n"
+                "    time.sleep(5)\n"
+            )
+        },
+    )
+    out = _run([*PYTEST, "-p", "no:rerunfailures", "-q", "--timeout=1", "tests/test_slow.py"], tree)
+    # A paste of the part that matters: from the failure section on.
+    start = out.find("___")
+    return out[start:] if start > 0 else out
+
+
+def flaky_pytest_rerun_fragment(tree: Path) -> str:
+    _write(
+        tree,
+        {
+            "tests/test_net.py": (
+                "import os\n\n\ndef test_fetch(tmp_path_factory):\n"
+                "    marker = os.path.join(os.environ['FLAKE_DIR'], 'seen')\n"
+                "    if not os.path.exists(marker):\n        open(marker, 'w').close()\n"
+                "        raise ConnectionResetError('peer reset')\n"
+            )
+        },
+    )
+    flake = tree / "flake"
+    flake.mkdir()
+    out = _run(
+        [*PYTEST, "-v", "--reruns", "1", "tests/test_net.py"], tree, {"FLAKE_DIR": str(flake)}
+    )
+    return "\n".join(line for line in out.splitlines() if "::" in line or " passed" in line) + "\n"
+
+
+def _gcc(tree: Path, source: str, *flags: str) -> str:
+    _write(tree, {"src/calc.c": source})
+    return "+ gcc -c src/calc.c\n" + _run(["gcc", *flags, "-c", "src/calc.c", "-o", "calc.o"], tree)
+
+
+def syntax_gcc_missing_semicolon_make(tree: Path) -> str:
+    out = _gcc(tree, "int add(int a, int b)\n{\n    int c = a + b\n    return c;\n}\n", "-Wall")
+    return out + "make: *** [Makefile:4: calc.o] Error 1\n"
+
+
+def type_gcc_too_few_arguments_ctest(tree: Path) -> str:
+    src = "int add(int a, int b) { return a + b; }\nint twice(int a) { return add(a); }\n"
+    out = _gcc(tree, src, "-Wall")
+    return _prefix(out, lambda n: "3: ")
+
+
+def lint_gcc_werror_real(tree: Path) -> str:
+    src = "int add(int a, int b)\n{\n    int unused = 0;\n    return a + b;\n}\n"
+    return _gcc(tree, src, "-Wall", "-Werror")
+
+
+def green_gcc_warning_only(tree: Path) -> str:
+    src = "int add(int a, int b)\n{\n    int unused = 0;\n    return a + b;\n}\n"
+    return _gcc(tree, src, "-Wall") + "+ ar rcs libcalc.a calc.o\nBuild finished: 0 errors\n"
+
+
+def _javac(tree: Path, source: str) -> str:
+    _write(tree, {"src/main/java/calc/Calc.java": source})
+    return _run(["javac", "-d", "out", "src/main/java/calc/Calc.java"], tree)
+
+
+def type_javac_cannot_find_symbol(tree: Path) -> str:
+    src = (
+        "package calc;\n\npublic class Calc {\n    public int add(int a, int b) {\n"
+        "        return a + c;\n    }\n}\n"
+    )
+    return "[INFO] --- compiler:3.11.0:compile ---\n" + _javac(tree, src)
+
+
+def syntax_javac_expected(tree: Path) -> str:
+    src = "package calc;\n\npublic class Calc {\n    int x = 1\n}\n"
+    return _javac(tree, src)
+
+
+def _cargo(tree: Path, lib: str, *argv: str) -> str:
+    _write(
+        tree,
+        {
+            "Cargo.toml": '[package]\nname = "calc"\nversion = "0.1.0"\nedition = "2021"\n',
+            "src/lib.rs": lib,
+        },
+    )
+    env = {"CARGO_TARGET_DIR": str(tree / "target"), "CARGO_TERM_COLOR": "never"}
+    return _run(["cargo", argv[0], "--offline", *argv[1:]], tree, env)
+
+
+RUST_TEST = (
+    "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\n#[cfg(test)]\nmod tests {\n"
+    "    use super::*;\n\n    #[test]\n    fn adds() {\n"
+    "        assert_eq!(add(2, 2), 5);\n    }\n\n"
+    "    #[test]\n    fn error_path_ok() {\n        assert_eq!(add(0, 0), 0);\n    }\n}\n"
+)
+
+
+def assertion_cargo_test_obs_prefix(tree: Path) -> str:
+    out = _cargo(tree, RUST_TEST, "test")
+    return _prefix(out, lambda n: f"[{7 + n // 10:5d}s] ")
+
+
+def type_rustc_mismatched(tree: Path) -> str:
+    return _cargo(tree, 'pub fn add(a: i32, b: i32) -> i32 {\n    "sum"\n}\n', "build")
+
+
+def dependency_cargo_missing_crate(tree: Path) -> str:
+    _write(
+        tree,
+        {
+            "Cargo.toml": (
+                '[package]\nname = "calc"\nversion = "0.1.0"\nedition = "2021"\n\n'
+                '[dependencies]\nnonexistent-crate-zz = "9.9"\n'
+            ),
+            "src/lib.rs": "pub fn a() {}\n",
+        },
+    )
+    env = {"CARGO_TARGET_DIR": str(tree / "target"), "CARGO_TERM_COLOR": "never"}
+    return "+ cargo build --offline\n" + _run(["cargo", "build", "--offline"], tree, env)
+
+
+def lint_clippy_deny_warnings(tree: Path) -> str:
+    lib = "pub fn check(v: &Vec<i32>) -> bool {\n    v.len() == 0\n}\n"
+    return _cargo(tree, lib, "clippy", "--", "-D", "warnings")
+
+
+def green_cargo_test(tree: Path) -> str:
+    lib = RUST_TEST.replace("assert_eq!(add(2, 2), 5)", "assert_eq!(add(2, 2), 4)")
+    return _cargo(tree, lib, "test")
+
+
+def type_mypy_jenkins_clock(tree: Path) -> str:
+    _write(
+        tree,
+        {
+            "calc/__init__.py": "",
+            "calc/core.py": "def add(a: int, b: int) -> int:\n    return str(a + b)\n",
+        },
+    )
+    out = _run([sys.executable, "-m", "mypy", "--no-incremental", "calc"], tree)
+    return _prefix(
+        "+ mypy calc\n" + out + "script returned exit code 1\n", lambda n: f"09:41:{n:02d}  "
+    )
+
+
+def lint_ruff_indented_paste(tree: Path) -> str:
+    _write(
+        tree,
+        {
+            "pkg/__init__.py": "",
+            "pkg/util.py": "import os\nimport sys\n\n\ndef f():\n    return sys.argv\n",
+        },
+    )
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    out = _run(
+        [ruff, "check", "--no-cache", "--output-format", "concise", "--select", "F", "pkg"], tree
+    )
+    return _prefix(out, lambda n: "    ")
+
+
+def format_black_check_gitlab(tree: Path) -> str:
+    _write(
+        tree,
+        {"app/__init__.py": "", "app/views.py": "def index( request ):\n    return {'ok':True}\n"},
+    )
+    black = str(Path(sys.executable).with_name("black"))
+    out = _run([black, "--check", "app"], tree)
+    failed = "\x1b[31;1mERROR: Job failed: exit code 1\x1b[0;m\n"
+    return f"\x1b[32;1m$ black --check app\x1b[0;m\n{out}{failed}"
+
+
+def format_ruff_format_diff_docker(tree: Path) -> str:
+    _write(tree, {"pkg/__init__.py": "", "pkg/util.py": "x = [1,2,\n  3]\n"})
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    out = _run([ruff, "format", "--no-cache", "--diff", "pkg"], tree)
+    return "#9 [5/5] RUN ruff format --diff pkg\n" + _prefix(
+        out, lambda n: f"#9 {0.4 + n * 0.01:.2f} "
+    )
+
+
+def format_cargo_fmt_check(tree: Path) -> str:
+    lib = "pub fn add(a:i32,b:i32)->i32{a+b}\n"
+    _write(
+        tree,
+        {
+            "Cargo.toml": '[package]\nname = "calc"\nversion = "0.1.0"\nedition = "2021"\n',
+            "src/lib.rs": lib,
+        },
+    )
+    return "+ cargo fmt --all -- --check\n" + _run(["cargo", "fmt", "--all", "--", "--check"], tree)
+
+
+def green_pytest_jenkins(tree: Path) -> str:
+    out = _pytest(tree, "-v", "tests", "-k", "not test_add")
+    return _prefix(out, lambda n: f"[2025-03-04T10:00:{n:02d}.000Z] ") + "Finished: SUCCESS\n"
+
+
+def type_node_script_typeerror(tree: Path) -> str:
+    node = shutil.which("node")
+    assert node, "node"
+    _write(tree, {"scripts/build.js": "const cfg = undefined;\n\nconsole.log(cfg.outDir);\n"})
+    return "> node scripts/build.js\n" + _run([node, "scripts/build.js"], tree)
+
+
+CASES: dict[str, Callable[[Path], str]] = {
+    name: value
+    for name, value in globals().items()
+    if callable(value)
+    and name.split("_", 1)[0]
+    in {
+        "syntax",
+        "assertion",
+        "multi",
+        "runtime",
+        "import",
+        "timeout",
+        "flaky",
+        "type",
+        "lint",
+        "green",
+        "format",
+        "unknown",
+        "dependency",
+    }
+}
+
+
+def main(argv: list[str]) -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name in argv or list(CASES):
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = Path(tmp) / "calc"
+            tree.mkdir()
+            try:
+                text = CASES[name](tree)
+            except (AssertionError, FileNotFoundError) as missing:
+                print(f"skip {name}: {missing} not installed", file=sys.stderr)
+                continue
+            text = text.replace(str(tree), "/home/runner/work/calc/calc")
+            text = text.replace(sys.prefix, "/opt/venv").replace(str(Path.home()), "/home/ci")
+        (OUT / f"{name}.log").write_text(text)
+        print(f"wrote {name}.log ({len(text)} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
