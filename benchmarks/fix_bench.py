@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bot.core.fixes.catalog import select  # noqa: E402
 from bot.core.fixes.ruff import check_args, format_args  # noqa: E402
 from bot.fixer.config import read_repo_style  # noqa: E402
-from bot.fixer.engine import ruff_binary  # noqa: E402
+from bot.process import ruff_binary  # noqa: E402
 
 # The real ``autopilot`` entry point (it imports every subcommand's module first).
 CLI = "import sys; from bot.cli.main import main; sys.exit(main(sys.argv[1:]))"

@@ -37,8 +37,8 @@ timeout); if it passed before and fails after, the fixes responsible are found b
 bisection over files and fix families, backed out and reported. What stays passes CMD.
 
 exit codes:
-  0  fixed (or nothing to fix); with --diff: nothing would change
-  1  with --diff: there are changes (the diff is printed)
+  0  fixed (or nothing to fix); with --diff: the diff was printed (empty: nothing to fix)
+  1  a fixer failed; with --diff --exit-code: there are changes (as `git diff --exit-code`)
   2  usage error (bad PATH, unknown or unsafe fix id without --unsafe)
 """
 
@@ -59,6 +59,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("path", metavar="PATH", type=Path, help="directory or file to fix")
     parser.add_argument(
         "--diff", action="store_true", help="print a unified diff instead of writing files"
+    )
+    parser.add_argument(
+        "--exit-code",
+        action="store_true",
+        help="with --diff: exit 1 when there are changes (for CI checks)",
     )
     parser.add_argument(
         "--select", metavar="IDS", help="comma-separated fix ids (default: every safe fix)"
@@ -133,4 +138,4 @@ def handler(args: argparse.Namespace) -> int:
         sys.stderr.write("".join(f"{line}\n" for line in _skipped(report)))
     else:
         sys.stdout.write(_text(report))
-    return 1 if args.diff and report.changed else 0
+    return 1 if args.diff and args.exit_code and report.changed else 0

@@ -169,7 +169,7 @@ def cmd_approve(args: argparse.Namespace, queue: ReviewQueue, now: datetime) -> 
         max_files=limits.max_files,
     )
     if not report.ok:
-        lines = [f"  - {r.reason} ({r.code})" for r in report.refusals]
+        lines = [f"  - {r.message} ({r.code})" for r in report.refusals]
         return _refuse("\n".join([f"{item.label} is refused as unsafe:", *lines]))
     root = git_apply.worktree_root(Path(args.repo))
     try:

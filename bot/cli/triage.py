@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from bot.core.triage.engine import TriageEngine
 from bot.core.triage.render import FORMATS, render
+from bot.errors import InputError
 from bot.triage_io import open_inputs
+
+#: Bytes looked at to tell a text log from binary data.
+SNIFF = 8192
 
 DESCRIPTION = """\
 Read CI logs (raw tool output or GitHub Actions job logs with timestamps, ##[group]
@@ -29,8 +34,9 @@ formats:
   github  ::error file=...,line=...,title=...::message workflow commands
 
 exit codes:
-  0  the logs were read (whatever was found; a green log prints no failures)
-  2  an input cannot be read (missing file, bad zip)
+  0  the logs were read and no failure was found (a green log prints no failures)
+  1  the logs were read and failures were found (printed)
+  2  an input cannot be read (missing file, bad zip) or is not text (binary data)
 
 examples:
   autopilot triage job.log
@@ -64,10 +70,26 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=handle)
 
 
+def is_binary(head: bytes) -> bool:
+    """True when the first bytes of an input are not text (NUL bytes outside UTF-16)."""
+    sample = head[:SNIFF]
+    return b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def _text_only(label: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The input's blocks, or an InputError when the first one is binary data."""
+    first = next(chunks, b"")
+    if is_binary(first):
+        raise InputError(f"{label}: not a text log (binary data); nothing was triaged")
+    yield first
+    yield from chunks
+
+
 def handle(args: argparse.Namespace) -> int:
-    """Triage every input into one ranked list and print it."""
+    """Triage every input into one ranked list and print it (exit 1 when failures are found)."""
     engine = TriageEngine(root=args.root)
-    for _label, chunks in open_inputs(args.logs, sys.stdin.buffer):
-        engine.add_input(chunks)
-    sys.stdout.write(render(engine.result(), args.format))
-    return 0
+    for label, chunks in open_inputs(args.logs, sys.stdin.buffer):
+        engine.add_input(_text_only(label, chunks))
+    failures = engine.result()
+    sys.stdout.write(render(failures, args.format))
+    return 1 if failures else 0

@@ -101,7 +101,41 @@ def _read_patch(name: str) -> str:
         raise InputError(f"cannot read the patch {name}: {exc}") from exc
 
 
+def _git_root(repo: Path) -> Path:
+    """The top of the git working tree at ``repo`` (absolute), or a one-line UsageError."""
+    from bot.fixer.worktree import git
+
+    if not repo.is_dir():
+        raise UsageError(f"{repo}: not a directory")
+    top = git(repo, "rev-parse", "--show-toplevel")
+    if not top.ok:
+        raise UsageError(f"{repo}: not a git repository (validate compares against a commit)")
+    return Path(top.stdout.strip())
+
+
+def _commit(repo: Path, ref: str) -> str:
+    from bot.fixer.worktree import git
+
+    found = git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if not found.ok:
+        raise UsageError(f"{ref}: not a commit in {repo}")
+    return found.stdout.strip()
+
+
+def _report(signals: Any) -> int:
+    from bot.validation.runner import not_measured
+
+    for name, reason in not_measured(signals).items():
+        print(f"autopilot validate: {name} not measured: {reason}", file=sys.stderr)
+    print(json.dumps(signals.to_json(), indent=2))
+    values = signals.as_dict()
+    failed = [name for name, value in values.items() if value is not None and value < 1]
+    return 1 if failed else 0
+
+
 def handler(args: argparse.Namespace) -> int:
+    import tempfile
+
     from bot.fixer.worktree import (
         PatchRefused,
         apply_patch_in_worktree,
@@ -110,36 +144,35 @@ def handler(args: argparse.Namespace) -> int:
     )
     from bot.validation.runner import validate_tree
 
-    repo = Path(args.repo)
-    if not repo.is_dir():
-        raise UsageError(f"{repo}: not a directory")
+    repo = _git_root(Path(args.repo).resolve())
     checks = _checks(args)
-    log = Path(args.log) if args.log else None
+    log = Path(args.log).resolve() if args.log else None
+    ref = _commit(repo, args.ref)
     if args.patch is None:
-        changed = _changed_since(repo, args.ref)
-        signals = validate_tree(repo, changed, checks, log=log)
-    else:
-        diff = _read_patch(args.patch)
-        try:
-            patched = apply_patch_in_worktree(
-                repo, diff, ref=args.ref, allow_workflows=args.allow_workflows
-            )
-        except PatchRefused as exc:
-            for refusal in exc.report.refusals:
-                where = f"{refusal.path}: " if refusal.path else ""
-                print(f"refused: {where}{refusal.reason} [{refusal.code}]", file=sys.stderr)
-            return 2
-        base = None
-        try:
-            if checks.coverage and checks.tests:  # the unpatched tree, for the coverage delta
-                base = checkout_worktree(repo, patched.base, patched.path.parent / "base")
-            changed = sorted(patched.report.paths)
-            signals = validate_tree(patched.path, changed, checks, base=base, log=log)
-        finally:  # the base sits beside the patched tree, whose removal clears the folder
-            if base is not None:
+        changed = _changed_since(repo, ref)
+        with tempfile.TemporaryDirectory(prefix="autopilot-base-") as scratch:
+            base = checkout_worktree(repo, ref, Path(scratch) / "base")
+            try:
+                signals = validate_tree(repo, changed, checks, base=base, log=log)
+            finally:
                 remove_worktree(repo, base)
-            remove_worktree(repo, patched.path)
-    values = signals.as_dict()
-    print(json.dumps(values, indent=2))
-    failed = [name for name, value in values.items() if value is not None and value < 1]
-    return 1 if failed else 0
+        return _report(signals)
+    diff = _read_patch(args.patch)
+    try:
+        patched = apply_patch_in_worktree(
+            repo, diff, ref=ref, allow_workflows=args.allow_workflows
+        )
+    except PatchRefused as exc:
+        for refusal in exc.report.refusals:
+            print(f"refused: {refusal.message} [{refusal.code}]", file=sys.stderr)
+        return 2
+    base = None
+    try:  # the unpatched tree: the baseline of lint, types, security and coverage
+        base = checkout_worktree(repo, patched.base, patched.path.parent / "base")
+        changed = sorted(patched.report.paths)
+        signals = validate_tree(patched.path, changed, checks, base=base, log=log)
+    finally:  # the base sits beside the patched tree, whose removal clears the folder
+        if base is not None:
+            remove_worktree(repo, base)
+        remove_worktree(repo, patched.path)
+    return _report(signals)

@@ -24,13 +24,13 @@ from bot.config.repo_yaml import (
     problem_at,
     to_data,
 )
+from bot.core.checks import Checks
 from bot.core.config_check import CONFIG_PATH, ConfigError, ConfigProblem
 from bot.core.fixes.catalog import CATALOG, by_id
 from bot.core.modes import Mode
 from bot.core.patch_safety import MAX_BYTES, MAX_FILES
 from bot.core.scoring import Thresholds
 from bot.errors import InputError, UsageError
-from bot.validation.runner import Checks
 
 SCHEMA_FILE = "autopilot.schema.json"
 _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a string",

@@ -26,6 +26,11 @@ class Refusal:
     code: str
     reason: str
 
+    @property
+    def message(self) -> str:
+        """The reason, led by the file it is about (once)."""
+        return f"{self.path}: {self.reason}" if self.path else self.reason
+
 
 @dataclass(frozen=True)
 class PatchFile:
@@ -60,18 +65,19 @@ def _strip_prefix(path: str) -> str:
 
 def _path_refusal(path: str, allow_workflows: bool) -> Refusal | None:
     if path.startswith("/") or _WINDOWS_ABSOLUTE.match(path):
-        return Refusal(path, "absolute-path", f"{path}: absolute paths are not allowed")
+        return Refusal(path, "absolute-path", "absolute paths are not allowed")
     parts = PurePosixPath(path.replace("\\", "/")).parts
     if ".." in parts:
-        return Refusal(path, "escapes-repo", f"{path}: the path leaves the repository")
+        return Refusal(path, "escapes-repo", "the path leaves the repository")
     if parts and parts[0] == ".git":
-        return Refusal(path, "escapes-repo", f"{path}: git's own files are not part of the tree")
+        return Refusal(path, "escapes-repo", "git's own files (.git/) are not part of the tree")
     lowered = PurePosixPath(*parts[:2]).as_posix().lower() if len(parts) > 2 else ""
     if lowered == WORKFLOWS.as_posix() and not allow_workflows:
         return Refusal(
             path,
             "workflow",
-            f"{path}: changes to .github/workflows/ need `allow_workflows` in the configuration",
+            "changes to .github/workflows/ need --allow-workflows "
+            "(or `patches: {allow_workflows: true}` in .github/autopilot.yml)",
         )
     return None
 
@@ -121,9 +127,9 @@ def check_patch(
                 refusals.append(refusal)
         if item.is_symlink or item.is_submodule or _SPECIAL_MODE.search(info):
             what = "a submodule" if item.is_submodule or "160000" in info else "a symlink"
-            refusals.append(Refusal(path, "symlink", f"{path}: the patch changes {what}"))
+            refusals.append(Refusal(path, "symlink", f"the patch changes {what}"))
         if "Binary files " in info or "GIT binary patch" in info or _is_binary(item):
-            refusals.append(Refusal(path, "binary", f"{path}: binary changes are not allowed"))
+            refusals.append(Refusal(path, "binary", "binary changes are not allowed"))
     return PatchReport(tuple(files), tuple(dict.fromkeys(refusals)), size)
 
 

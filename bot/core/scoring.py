@@ -109,6 +109,11 @@ class ScoreResult:
         }
 
 
+#: The key ``autopilot validate`` adds beside the signals: how each was measured. It carries
+#: no weight; the scorer accepts and ignores it.
+EVIDENCE_KEY = "evidence"
+
+
 def parse_signals(obj: object) -> Signals:
     """Validate a decoded JSON object of signals; every problem is named in one ``UsageError``."""
     if not isinstance(obj, dict):
@@ -119,8 +124,10 @@ def parse_signals(obj: object) -> Signals:
     problems = [
         f"unknown signal {key!r} (expected one of {', '.join(WEIGHTS)})"
         for key in sorted(map(str, obj))
-        if key not in WEIGHTS
+        if key not in WEIGHTS and key != EVIDENCE_KEY
     ]
+    if not isinstance(obj.get(EVIDENCE_KEY, {}), dict):
+        problems.append(f"{EVIDENCE_KEY!r} must be an object (how each signal was measured)")
     values: dict[str, float | None] = {}
     for name in WEIGHTS:
         try:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +17,7 @@ from bot.fixer import snapshot
 from bot.fixer.files import read_texts, write_texts
 from bot.fixer.lint import lint_fix
 from bot.fixer.report import Skipped
-from bot.validation.execute import run_command
+from bot.process import ruff_binary, run_command
 
 #: Files per ruff invocation (a tree is one call unless it is larger than this).
 BATCH = 4000
@@ -47,20 +45,6 @@ class PipelineResult:
     texts: Mapping[str, str]
     applied: Mapping[str, tuple[str, ...]]
     skipped: tuple[Skipped, ...] = ()
-
-
-@functools.cache
-def ruff_binary() -> str:
-    """The ruff executable shipped with the installed ``ruff`` package."""
-    if os.name == "posix" and sys.prefix != sys.base_prefix:
-        # In a virtual environment the finder's first place is its bin folder: look there
-        # without loading sysconfig (a few milliseconds of start-up).
-        found = os.path.join(os.path.normpath(sys.prefix), "bin", "ruff")
-        if os.path.isfile(found):
-            return found
-    from ruff.__main__ import find_ruff_bin
-
-    return str(find_ruff_bin())
 
 
 def _ruff(root: Path, args: list[str], names: Sequence[str], log: Path | None) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from bot.core.fixes.catalog import FixEntry
 from bot.core.fixes.guards import READS_SOURCE, TEST_DIRS, is_test_module, reads_source
 from bot.fixer.report import Skipped
-from bot.validation.execute import quiet_env
+from bot.process import quiet_env
 
 if TYPE_CHECKING:
     import pathspec

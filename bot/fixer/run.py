@@ -66,17 +66,16 @@ def _on_copies(
     options: FixOptions,
 ) -> FixReport:
     """``--diff`` and ``--validate`` runs, which work on scratch copies of the tree."""
-    from bot.fixer.stage import config_files, mirror  # shutil, tempfile: not for plain runs
+    from bot.fixer.stage import mirror  # shutil, tempfile: not for plain runs
     from bot.fixer.validate import fix_validated
 
-    configs = config_files(names)
     if options.validate:
         return fix_validated(
-            root, texts, entries, style, configs, options.validate,
+            root, texts, entries, style, names, options.validate,
             write=not options.diff, timeout=options.timeout, log=options.log, skipped=skipped,
             progress=options.progress,
         )  # fmt: skip
-    with mirror(root, texts, configs) as stage:
+    with mirror(root, texts, names) as stage:
         result = run_pipeline(stage, texts, entries, style, log=options.log)
     return _report(root, texts, result, skipped, written=False)
 

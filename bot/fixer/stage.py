@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -20,17 +21,43 @@ def config_files(names: Iterable[str]) -> list[str]:
     return [rel for rel in names if rel.rsplit("/", 1)[-1] in CONFIG_NAMES]
 
 
-@contextmanager
-def mirror(root: Path, texts: Mapping[str, str], configs: Iterable[str]) -> Iterator[Path]:
-    """A temporary directory holding ``texts`` at the same places relative to ruff's settings.
+def _placeholders(source: Path, target: Path, names: Iterable[str]) -> None:
+    """Empty files and folders at ``target`` where ``source`` has these entries."""
+    for rel in names:
+        place = target / rel
+        if place.exists():
+            continue
+        place.parent.mkdir(parents=True, exist_ok=True)
+        if (source / rel).is_dir():
+            place.mkdir(exist_ok=True)
+        else:
+            place.touch()
 
-    The settings that apply to ``root`` (from an ancestor folder, or inside the tree) are
-    copied along, so excludes, line length and quote style resolve as in the real tree.
+
+def _entries(folder: Path) -> list[str]:
+    try:
+        return sorted(entry.name for entry in os.scandir(folder) if entry.name != ".git")
+    except OSError:
+        return []
+
+
+@contextmanager
+def mirror(root: Path, texts: Mapping[str, str], names: Iterable[str]) -> Iterator[Path]:
+    """A temporary directory laid out like ``root``, holding ``texts`` at their places.
+
+    ``names`` are the tree's files (all of them, not only those fixed). The settings that
+    apply to ``root`` (from an ancestor folder, or inside the tree) are copied along, so
+    excludes, line length and quote style resolve as in the real tree; every other file and
+    folder of the tree (and of the settings' folder) is there as an empty placeholder,
+    because ruff tells first-party modules from third-party ones by what exists on disk.
+    A run in the mirror therefore writes exactly what a run in place would.
     """
     found, _ = find_ruff_config(root)
     anchor = found.parent if found is not None and root.is_relative_to(found.parent) else root
+    names = list(names)
     with tempfile.TemporaryDirectory(prefix="autopilot-fix-") as tmp:
-        inner = Path(tmp, "tree", root.relative_to(anchor))
+        outer = Path(tmp, "tree")
+        inner = outer / root.relative_to(anchor)
         inner.mkdir(parents=True)
         for folder in (root, *root.parents):
             if not folder.is_relative_to(anchor):
@@ -38,14 +65,17 @@ def mirror(root: Path, texts: Mapping[str, str], configs: Iterable[str]) -> Iter
             for name in CONFIG_NAMES:
                 source = folder / name
                 if source.is_file() and not source.is_symlink():
-                    target = Path(tmp, "tree", folder.relative_to(anchor), name)
+                    target = outer / folder.relative_to(anchor) / name
                     shutil.copyfile(source, target)
-        for rel in configs:
+        for rel in config_files(names):
             (inner / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / rel, inner / rel)
         for rel in texts:
             (inner / rel).parent.mkdir(parents=True, exist_ok=True)
         write_texts(inner, dict(texts))
+        _placeholders(root, inner, [rel for rel in names if rel not in texts])
+        _placeholders(root, inner, _entries(root))
+        _placeholders(anchor, outer, _entries(anchor))
         yield inner
 
 

@@ -13,7 +13,7 @@ from bot.fixer.engine import run_pipeline
 from bot.fixer.files import write_texts
 from bot.fixer.report import BackedOut, FixReport, Skipped, Validation
 from bot.fixer.stage import full_copy, mirror
-from bot.validation.execute import CommandResult, run_command
+from bot.process import CommandResult, run_command
 
 Unit = tuple[str, str]  # (fix id, file)
 
@@ -42,10 +42,10 @@ class _Trials:
         applied: Mapping[str, tuple[str, ...]],
         entries: Sequence[FixEntry],
         style: RepoStyle,
-        configs: Sequence[str],
+        names: Sequence[str],
     ) -> None:
         self.root, self.texts, self.entries, self.style = root, texts, entries, style
-        self.configs = configs
+        self.names = names
         self.cache: dict[tuple[str, frozenset[str]], str] = {}
         for rel, ids in applied.items():
             self.cache[(rel, frozenset(ids))] = full[rel]
@@ -60,7 +60,7 @@ class _Trials:
         for ids, group in missing.items():
             chosen = [entry for entry in self.entries if entry.id in ids]
             subset = {rel: self.texts[rel] for rel in group}
-            with mirror(self.root, subset, self.configs) as stage:
+            with mirror(self.root, subset, self.names) as stage:
                 result = run_pipeline(stage, subset, chosen, self.style)
             for rel in group:
                 self.cache[(rel, ids)] = result.texts.get(rel, self.texts[rel])
@@ -72,7 +72,7 @@ def fix_validated(
     texts: Mapping[str, str],
     entries: Sequence[FixEntry],
     style: RepoStyle,
-    configs: Sequence[str],
+    names: Sequence[str],
     command: str,
     *,
     write: bool,
@@ -111,7 +111,7 @@ def fix_validated(
         if after.ok:
             return unbisected(Validation(command, True, True, runs))
 
-        trials = _Trials(root, texts, full.texts, full.applied, entries, style, configs)
+        trials = _Trials(root, texts, full.texts, full.applied, entries, style, names)
         units = [(e.id, rel) for e in entries for rel in files if e.id in full.applied[rel]]
 
         def passes(kept: Sequence[Unit]) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.core.patch_safety import MAX_BYTES, MAX_FILES, PatchReport, Refusal, check_patch
 from bot.errors import AutopilotError, UsageError
-from bot.validation.execute import CommandResult, run_command
+from bot.process import CommandResult, run_command
 
 GIT_TIMEOUT = 120.0
 
@@ -21,7 +21,7 @@ class PatchRefused(AutopilotError):
 
     def __init__(self, report: PatchReport) -> None:
         self.report = report
-        super().__init__("; ".join(refusal.reason for refusal in report.refusals))
+        super().__init__("; ".join(refusal.message for refusal in report.refusals))
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def _symlinks_on_disk(tree: Path, report: PatchReport) -> list[Refusal]:
         for part in Path(path).parts:
             where = where / part
             if where.is_symlink():
-                reason = f"{path}: {where.relative_to(tree)} is a symlink in the repository"
+                reason = f"{where.relative_to(tree)} is a symlink in the repository"
                 refusals.append(Refusal(path, "symlink", reason))
                 break
     return refusals

@@ -18,11 +18,11 @@ from bot.config.repo import (
     load_repo_config,
     parse_repo_config,
 )
+from bot.core.checks import Checks
 from bot.core.config_check import ConfigError
 from bot.core.fixes.catalog import CATALOG
 from bot.core.scoring import Thresholds
 from bot.errors import InputError, UsageError
-from bot.validation.runner import Checks
 from tests.config.conftest import problems_of
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
@@ -71,7 +71,14 @@ patches:
         mode="dry-run",
         thresholds=Thresholds(1.0, 0.9),
         fixes=FixesConfig(select=("import-sorting", "formatting"), unsafe=("none-comparison",)),
-        validation=Checks("pytest -x", "ruff check .", None, False, False, 300.0),
+        validation=Checks(
+            tests="pytest -x",
+            lint="ruff check .",
+            types=None,
+            security=False,
+            coverage=False,
+            timeout=300.0,
+        ),
         patches=PatchLimits(allow_workflows=True, max_bytes=5000, max_files=3),
     )
     assert fix_selection(config) == FixSelection(

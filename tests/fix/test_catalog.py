@@ -10,7 +10,8 @@ import pytest
 
 from bot.core.fixes.catalog import CATALOG, Engine, Safety, by_id, is_auto_fixable, select
 from bot.errors import UsageError
-from bot.fixer.engine import TEXT_FIXERS, ruff_binary
+from bot.fixer.engine import TEXT_FIXERS
+from bot.process import ruff_binary
 
 
 def test_catalog_has_enough_distinct_entries() -> None:

@@ -63,7 +63,9 @@ def test_each_refusal_has_a_code_and_reason() -> None:
     rename = "diff --git a/x b/y\nsimilarity index 100%\nrename from x\nrename to ../y\n"
     assert "escapes-repo" in codes(rename)
     report = check_patch(hunk("../x"))
-    assert report.refusals[0].reason == "../x: the path leaves the repository"
+    assert report.refusals[0].message == "../x: the path leaves the repository"  # path once
+    flag = check_patch(hunk(".github/workflows/ci.yml")).refusals[0].message
+    assert flag.count(".github/workflows/ci.yml") == 1 and "--allow-workflows" in flag
     assert not report.ok
 
 

@@ -7,8 +7,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from bot.validation.execute import run_command
-from bot.validation.runner import Checks, coverage_signal, validate_tree
+from bot.process import run_command
+from bot.core.checks import Checks, coverage_signal
+from bot.validation.runner import validate_tree
 from tests.fix.conftest import run_fix
 
 
@@ -22,14 +23,20 @@ def test_signals_on_a_fixed_project(project: Path, tmp_path: Path) -> None:
     log = tmp_path / "log.jsonl"
     checks = Checks(tests=f"{sys.executable} -m pytest -q -p no:cacheprovider", types=None)
     signals = validate_tree(project, ["sample/core.py"], checks, base=base, log=log)
-    assert signals.tests == 1.0
-    assert signals.lint is False  # ruff with the repo's defaults still flags core.py (E711)
-    assert signals.security is True
-    assert signals.types is None
-    assert isinstance(signals.coverage, float) and 0.0 <= signals.coverage <= 1.0
+    values = signals.as_dict()
+    assert values["tests"] == 1.0
+    # ruff with the repo's defaults still flags core.py (E711), as before the fixes: the
+    # fixes removed findings and added none
+    assert values["lint"] is True
+    before, after = signals.lint.evidence.before, signals.lint.evidence.after
+    assert before is not None and after is not None
+    assert 0 < after["findings"] < before["findings"]
+    assert values["security"] is True
+    assert values["types"] is None
+    assert isinstance(values["coverage"], float) and 0.0 <= values["coverage"] <= 1.0
     records = [json.loads(line) for line in log.read_text().splitlines()]
-    assert records[-1] == {"event": "signals", **signals.as_dict()}
-    assert {"tests (base, coverage)", "tests (patched, coverage)", "bandit", "lint"} <= {
+    assert records[-1] == {"event": "signals", **signals.to_json()}
+    assert {"tests", "coverage (base)", "coverage (patched)", "bandit", "lint"} <= {
         record.get("name") for record in records
     }
 
@@ -37,9 +44,9 @@ def test_signals_on_a_fixed_project(project: Path, tmp_path: Path) -> None:
 def test_failing_tests_and_timeouts(project: Path, tmp_path: Path) -> None:
     (project / "tests" / "test_core.py").write_text("def test_no():\n    assert False\n")
     checks = Checks(tests=f"{sys.executable} -m pytest -q -p no:cacheprovider", security=False)
-    signals = validate_tree(project, [], checks)
-    assert signals.tests is not None and signals.tests < 1.0
-    assert (signals.lint, signals.security, signals.coverage) == (None, None, None)
+    values = validate_tree(project, [], checks).as_dict()
+    assert values["tests"] is not None and values["tests"] < 1.0
+    assert (values["lint"], values["security"], values["coverage"]) == (None, None, None)
     log = tmp_path / "t.jsonl"
     slow = run_command("slow", "sleep 5", cwd=project, timeout=0.5, log=log)
     assert slow.timed_out and not slow.ok

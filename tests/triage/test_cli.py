@@ -18,8 +18,9 @@ LOG = CORPUS / "multi_lint_types_tests_gha.log"
 
 
 def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, object]]:
-    assert main(["triage", *argv]) == 0
+    code = main(["triage", *argv])
     failures: list[dict[str, object]] = json.loads(capsys.readouterr().out)["failures"]
+    assert code == (1 if failures else 0)  # exit 1: failures found
     return failures
 
 
@@ -42,7 +43,7 @@ def test_green_log_prints_an_empty_list(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_text_format(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["triage", "--format", "text", str(LOG)]) == 0
+    assert main(["triage", "--format", "text", str(LOG)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("3 failures, most important first:")
     assert "calc/core.py:3  [auto-fixable]" in out
@@ -51,9 +52,9 @@ def test_text_format(capsys: pytest.CaptureFixture[str]) -> None:
 def test_github_format_escapes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     log = tmp_path / "a.log"
     log.write_text("::error file=a%2Cb.py,line=2::50% done%0Anext\n")
-    assert main(["triage", "--format", "github", str(log)]) == 0
+    assert main(["triage", "--format", "github", str(log)]) == 1
     assert capsys.readouterr().out == "::error file=a%2Cb.py,line=2,title=unknown::50%25 done\n"
-    assert main(["triage", "--format", "github", str(LOG)]) == 0
+    assert main(["triage", "--format", "github", str(LOG)]) == 1
     first = capsys.readouterr().out.splitlines()[1]
     assert first.startswith("::error file=tests/test_core.py,line=7,title=assertion%3A tests/")
 

@@ -65,7 +65,7 @@ def test_a_good_patch_passes_and_the_checkout_is_untouched(
     assert (repo / "calc" / "core.py").read_text() == "def add(a, b):\n    return a + b\n"
     assert _git(repo, "worktree", "list").count("\n") == 1  # both worktrees removed
     names = {json.loads(line).get("name") for line in log.read_text().splitlines()}
-    assert {"tests (base, coverage)", "tests (patched, coverage)", "lint"} <= names
+    assert {"tests", "coverage (base)", "coverage (patched)", "lint", "lint (base)"} <= names
 
 
 def test_a_breaking_patch_fails_and_scores_manual_review(

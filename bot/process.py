@@ -1,11 +1,16 @@
-"""Run one command non-interactively with a timeout, and log it as a JSONL record."""
+"""Run a command non-interactively with a timeout, log it as JSONL, and locate our tools.
+
+The fixer and the validation runner both execute processes through this module, so neither
+imports the other."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -109,3 +114,17 @@ def append_log(log: Path, record: Mapping[str, object]) -> None:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record, sort_keys=True, default=str) + "\n")
+
+
+@functools.cache
+def ruff_binary() -> str:
+    """The ruff executable shipped with the installed ``ruff`` package."""
+    if os.name == "posix" and sys.prefix != sys.base_prefix:
+        # In a virtual environment the finder's first place is its bin folder: look there
+        # without loading sysconfig (a few milliseconds of start-up).
+        found = os.path.join(os.path.normpath(sys.prefix), "bin", "ruff")
+        if os.path.isfile(found):
+            return found
+    from ruff.__main__ import find_ruff_bin
+
+    return str(find_ruff_bin())
