@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 from bot.core.fixes.catalog import entry_for_rule, select  # noqa: E402
 from bot.core.fixes.ruff import report_args  # noqa: E402
 from bot.fixer.config import read_repo_style  # noqa: E402
-from bot.process import ruff_binary  # noqa: E402
 from bot.fixer.files import candidate_files, list_tree  # noqa: E402
+from bot.process import ruff_binary  # noqa: E402
 
 AUTOPILOT = str(ROOT / ".venv" / "bin" / "autopilot")
 CACHE = ROOT / ".cache" / "realworld"

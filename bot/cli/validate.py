@@ -58,7 +58,7 @@ def register(subparsers: Any) -> None:
 
 
 def _checks(args: argparse.Namespace) -> Any:
-    from bot.validation.runner import Checks
+    from bot.core.checks import Checks
 
     checks = Checks()
     if args.config:
@@ -151,22 +151,20 @@ def handler(args: argparse.Namespace) -> int:
     if args.patch is None:
         changed = _changed_since(repo, ref)
         with tempfile.TemporaryDirectory(prefix="autopilot-base-") as scratch:
-            base = checkout_worktree(repo, ref, Path(scratch) / "base")
+            head = checkout_worktree(repo, ref, Path(scratch) / "base")
             try:
-                signals = validate_tree(repo, changed, checks, base=base, log=log)
+                signals = validate_tree(repo, changed, checks, base=head, log=log)
             finally:
-                remove_worktree(repo, base)
+                remove_worktree(repo, head)
         return _report(signals)
     diff = _read_patch(args.patch)
     try:
-        patched = apply_patch_in_worktree(
-            repo, diff, ref=ref, allow_workflows=args.allow_workflows
-        )
+        patched = apply_patch_in_worktree(repo, diff, ref=ref, allow_workflows=args.allow_workflows)
     except PatchRefused as exc:
         for refusal in exc.report.refusals:
             print(f"refused: {refusal.message} [{refusal.code}]", file=sys.stderr)
         return 2
-    base = None
+    base: Path | None = None
     try:  # the unpatched tree: the baseline of lint, types, security and coverage
         base = checkout_worktree(repo, patched.base, patched.path.parent / "base")
         changed = sorted(patched.report.paths)

@@ -7,8 +7,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from bot.process import run_command
 from bot.core.checks import Checks, coverage_signal
+from bot.process import run_command
 from bot.validation.runner import validate_tree
 from tests.fix.conftest import run_fix
 
