@@ -27,9 +27,15 @@ __init__ importing its own modules, star imports), removing imports that other f
 or that the file reads dynamically. Files with syntax errors, non-UTF-8 and read-only
 files are skipped and reported too. Status lines go to stderr when it is a terminal.
 
-The repository's own ruff settings apply (line length, quote style, excludes, ignored
-rules; black's line length when there is no ruff config; python_requires from setup.cfg
-or setup.py). Files ignored by git, symlinks, binaries and files outside PATH are never
+By default only what the repository's own tooling asks for runs: the rules its ruff or
+flake8 enables (ruff's defaults when it has no lint or format configuration at all), its
+formatter (ruff format or black; none when it uses none, so no quote style is imposed),
+its import sorter (ruff's I rules or isort) and its pre-commit hooks (trailing-whitespace,
+end-of-file-fixer, mixed-line-ending, pyupgrade, autoflake). --explain (or --json)
+says what was found and why each fix family ran or not; --select names fixes instead,
+--all runs every safe fix, --rules only what a failed run reported. The repository's settings
+shape each fix (line length, quote style, excludes, ignored rules, black's line length,
+python_requires from setup.cfg or setup.py). Files ignored by git, symlinks, binaries and files outside PATH are never
 touched. A second run changes nothing.
 
 With --validate CMD the command runs before and after fixing (in PATH, no prompts, with a
@@ -69,7 +75,22 @@ def register(subparsers: Any) -> None:
         "--select", metavar="IDS", help="comma-separated fix ids (default: every safe fix)"
     )
     parser.add_argument(
+        "--all",
+        action="store_true",
+        help="every safe fix, whatever the repository's tooling asks for",
+    )
+    parser.add_argument(
+        "--rules",
+        metavar="CODES",
+        help="only what a failed run reported: rule codes (F401,I001) or format",
+    )
+    parser.add_argument(
         "--unsafe", action="store_true", help="allow unsafe fix ids named in --select"
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="say which conventions were found and why each fix family ran or not",
     )
     parser.add_argument("--json", action="store_true", help="print the fixes per file as JSON")
     parser.add_argument(
@@ -104,16 +125,33 @@ def _skipped(report: FixReport) -> list[str]:
     ]
 
 
+def _ids(value: str | None, flag: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    ids = tuple(part.strip() for part in value.split(",") if part.strip())
+    if not ids:
+        raise UsageError(f"{flag} needs at least one value")
+    return ids
+
+
+def _explained(report: FixReport) -> list[str]:
+    """The conventions found and, per fix family, whether it ran and why."""
+    lines = [f"convention: {item}" for item in report.conventions]
+    lines += [f"{'ran' if d.runs else 'not run'}: {d.fix}: {d.reason}" for d in report.decisions]
+    return lines
+
+
 def handler(args: argparse.Namespace) -> int:
-    select = None
-    if args.select is not None:
-        select = tuple(part.strip() for part in args.select.split(",") if part.strip())
-        if not select:
-            raise UsageError("--select needs at least one fix id")
+    select = _ids(args.select, "--select")
+    rules = _ids(args.rules, "--rules")
+    if args.all and (select is not None or rules is not None):
+        raise UsageError("--all runs every safe fix: leave out --select and --rules")
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
     options = FixOptions(
         select=select,
+        everything=args.all,
+        rules=rules,
         unsafe=args.unsafe,
         diff=args.diff,
         validate=args.validate,
@@ -135,7 +173,10 @@ def handler(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     elif args.diff:
         sys.stdout.write(report.patch())
-        sys.stderr.write("".join(f"{line}\n" for line in _skipped(report)))
+        notes = _skipped(report) + (_explained(report) if args.explain else [])
+        sys.stderr.write("".join(f"{line}\n" for line in notes))
     else:
         sys.stdout.write(_text(report))
+        if args.explain:
+            sys.stdout.write("".join(f"{line}\n" for line in _explained(report)))
     return 1 if args.diff and args.exit_code and report.changed else 0

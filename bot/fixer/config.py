@@ -1,4 +1,7 @@
-"""Read the repository's own ruff (or black) settings that shape a fix run."""
+"""Read the repository's own tooling settings (ruff, black, isort, pre-commit...) for a fix run.
+
+The decisions are pure (``bot/core/fixes/style.py``); this edge only finds and reads files.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any
 
 from bot.core.fixes.guards import lower_bound
 from bot.core.fixes.ruff import RepoStyle
+from bot.core.fixes.style import CONFIG_FILES, Conventions, detect
 
 _SETUP_PY = re.compile(r"python_requires\s*=\s*(?:[\"']([^\"']+)[\"']|([A-Za-z_]\w*))")
 _TARGET = re.compile(r"py(\d)(\d+)")
@@ -114,12 +118,10 @@ def read_repo_style(start: Path) -> RepoStyle:
     return dataclasses.replace(style, min_python=oldest, overrides=overrides)
 
 
-def _read_ruff_style(start: Path) -> RepoStyle:
-    path, table = find_ruff_config(start)
-    if path is None:
-        overrides = _black_overrides(start)
-        quote = "preserve" if "format.quote-style = 'preserve'" in overrides else None
-        return RepoStyle(quote_style=quote, overrides=overrides)
+def resolved_ruff(start: Path) -> tuple[Path | None, dict[str, Any]]:
+    """The nearest ruff settings file and its table, with its ``extend`` chain merged in."""
+    first, table = find_ruff_config(start)
+    path = first
     merged: dict[str, Any] = {}
     seen: set[Path] = set()
     while path is not None and path not in seen:
@@ -134,6 +136,43 @@ def _read_ruff_style(start: Path) -> RepoStyle:
         if path is not None:
             raw = _load(path)
             table = raw.get("tool", {}).get("ruff", {}) if path.name == "pyproject.toml" else raw
+    return first, merged
+
+
+def config_texts(start: Path) -> dict[str, str]:
+    """The repository's tooling files (nearest first, up to the git root) by name."""
+    files: dict[str, str] = {}
+    for folder in (start, *start.parents):
+        for name in CONFIG_FILES:
+            if name not in files and (folder / name).is_file():
+                try:
+                    files[name] = (folder / name).read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    continue
+        if (folder / ".git").exists():
+            break
+    return files
+
+
+def read_conventions(start: Path) -> Conventions:
+    """What the tooling of the repository holding ``start`` asks for (see ``detect``)."""
+    path, merged = resolved_ruff(start)
+    return detect(config_texts(start), ruff_table=merged if path is not None else None)
+
+
+def black_line_length(start: Path) -> tuple[str, ...]:
+    """black's line length (its own default, 88, unless ``[tool.black]`` sets one)."""
+    found = [arg for arg in _black_overrides(start) if arg != "--line-length"]
+    length = next((arg for arg in found if arg.isdigit()), "88")
+    return ("--line-length", length)
+
+
+def _read_ruff_style(start: Path) -> RepoStyle:
+    path, merged = resolved_ruff(start)
+    if path is None:
+        overrides = _black_overrides(start)
+        quote = "preserve" if "format.quote-style = 'preserve'" in overrides else None
+        return RepoStyle(quote_style=quote, overrides=overrides)
     lint = merged.get("lint", {}) if isinstance(merged.get("lint"), dict) else {}
     fmt = merged.get("format", {}) if isinstance(merged.get("format"), dict) else {}
     ignore = [*_strings(lint.get("ignore", merged.get("ignore")))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from bot.core.fixes import guards
 from bot.core.fixes.catalog import FixEntry
 from bot.core.fixes.ruff import RepoStyle, check_args, parse_show_fixes, parse_syntax_errors
-from bot.fixer.files import read_texts, write_texts
+from bot.fixer.files import SKIP_DIRS, read_texts, write_texts
 
 #: Runs ruff with these arguments on these files under root and returns its output.
 RuffRunner = Callable[[Path, list[str], Sequence[str]], str]
@@ -45,6 +46,18 @@ def _run(
         outcome.syntax_errors.update(parse_syntax_errors(output))
 
 
+def _tree_names(root: Path) -> list[str]:
+    """Every file under root (tool and VCS folders left out), for module lookups."""
+    names: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [name for name in dirs if name not in SKIP_DIRS]
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        names += [prefix + name for name in files]
+        names += [prefix + name + "/" for name in dirs]
+    return names
+
+
 def lint_fix(
     run: RuffRunner,
     root: Path,
@@ -56,8 +69,9 @@ def lint_fix(
 
     Then, in each file where a fix could change behaviour, the file is put back and fixed
     again without that rule: import sorting that moved imports whose order matters, and
-    removed "unused" imports that another file uses, that the file may read dynamically, or
-    that a test function may be checking.
+    removed "unused" imports that another file uses, that the file may read dynamically,
+    that a test function may be checking, or of a module missing from the project's own
+    package (the import fails, and removing it would hide that).
     """
     outcome = LintOutcome()
     _run(run, root, entries, style, {frozenset(): sorted(py)}, outcome)
@@ -67,6 +81,12 @@ def lint_fix(
     after = read_texts(root, touched)
     removed = {rel: guards.removed_imports(py[rel], after.get(rel, py[rel])) for rel in touched}
     local = {rel: guards.local_import_risk(rel, py[rel], removed[rel]) for rel in touched}
+    if any(removed[rel] and local[rel] is None for rel in touched):
+        modules = guards.tree_modules(_tree_names(root))
+        for rel in touched:
+            if removed[rel] and local[rel] is None:
+                text = after.get(rel, py[rel])
+                local[rel] = guards.missing_module_risk(py[rel], text, modules)
     # Other files are scanned only for modules whose own text does not already hold them back.
     stems = {guards.module_stem(rel) for rel in touched if removed[rel] and local[rel] is None}
     used = guards.references(py, stems) if stems else {}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.fixes.diff import render_patch
+from bot.core.fixes.style import FamilyDecision
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Validation:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FixReport:
     """Original and fixed text of every changed file, and the fixes applied to each."""
 
@@ -50,6 +51,9 @@ class FixReport:
     skipped: tuple[Skipped, ...] = ()
     validation: Validation | None = None
     written: bool = field(default=False)
+    #: The repository's tooling found, and per fix family whether it ran and why.
+    conventions: tuple[str, ...] = ()
+    decisions: tuple[FamilyDecision, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -74,6 +78,10 @@ class FixReport:
             ],
             "skipped": [
                 {"path": item.path, "fix": item.fix, "reason": item.reason} for item in self.skipped
+            ],
+            "conventions": list(self.conventions),
+            "families": [
+                {"fix": d.fix, "runs": d.runs, "reason": d.reason} for d in self.decisions
             ],
             "validation": None
             if self.validation is None

@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.fixes.catalog import FixEntry, select
+from bot.core.fixes.catalog import CATALOG, FixEntry, select
 from bot.core.fixes.ruff import RepoStyle
+from bot.core.fixes.scope import plan_fixes
+from bot.core.fixes.style import Formatter
 from bot.errors import UsageError
-from bot.fixer.config import read_repo_style
+from bot.fixer.config import black_line_length, read_conventions, read_repo_style
 from bot.fixer.engine import PipelineResult, run_pipeline
 from bot.fixer.files import candidate_files, list_tree, load_texts
 from bot.fixer.report import FixReport, Skipped
 from bot.fixer.snapshot import Snapshot
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FixOptions:
-    """How to run: which fixes, whether to write, and the command that must keep passing."""
+    """How to run: which fixes, whether to write, and the command that must keep passing.
+
+    By default the families the repository's own tooling asks for run (see
+    ``bot/core/fixes/style.py``); ``select`` names fix ids instead, and ``everything`` runs
+    every safe fix. ``rules`` scopes a run to what a failed run complained about (rule codes
+    such as ``F401``, or ``format``), and ``files`` to the files it named (relative to PATH).
+    """
 
     select: tuple[str, ...] | None = None
+    everything: bool = False
+    rules: tuple[str, ...] | None = None
+    files: tuple[str, ...] | None = None
     unsafe: bool = False
     diff: bool = False
     validate: str | None = None
@@ -31,7 +43,10 @@ class FixOptions:
     progress: Callable[[str], None] | None = None
 
 
-def fix_tree(path: Path, options: FixOptions = FixOptions()) -> FixReport:
+DEFAULT_OPTIONS = FixOptions()
+
+
+def fix_tree(path: Path, options: FixOptions = DEFAULT_OPTIONS) -> FixReport:
     """Fix the files under ``path`` (a directory or one file) as ``options`` say."""
     if not path.exists():
         raise UsageError(f"no such file or directory: {path}")
@@ -39,21 +54,37 @@ def fix_tree(path: Path, options: FixOptions = FixOptions()) -> FixReport:
         raise UsageError(f"refusing to fix through a symlink: {path}")
     path = path.resolve()
     root = path if path.is_dir() else path.parent
-    entries = select(options.select, unsafe=options.unsafe)
-    style = read_repo_style(root)
+    conventions = read_conventions(root)
+    plan = plan_fixes(
+        conventions, CATALOG, select=options.select, unsafe=options.unsafe,
+        everything=options.everything, rules=options.rules,
+    )  # fmt: skip
+    entries = select([d.fix for d in plan.decisions if d.runs], unsafe=options.unsafe)
+    style = dataclasses.replace(read_repo_style(root), only_codes=plan.only_codes)
+    if conventions.formatter is Formatter.BLACK:
+        style = dataclasses.replace(style, format_overrides=black_line_length(root))
+    elif conventions.formatter is None and style.quote_style is None:
+        # formatting asked for by name in a repository without a formatter: no quote style
+        quotes = ("--config", "format.quote-style = 'preserve'")
+        style = dataclasses.replace(style, format_overrides=quotes)
     listing = list_tree(root)
     wanted = candidate_files(root, entries, listing)
     if path.is_file():
         wanted = [rel for rel in wanted if rel == path.name]
+    if options.files is not None:
+        named = {rel.strip("/") for rel in options.files}
+        wanted = [rel for rel in wanted if rel in named]
     read_ns = time.time_ns()
     texts, skipped, stamps = load_texts(root, wanted)
     if options.progress is not None:
         options.progress(f"{len(texts)} file(s) to check under {root}")
     if options.validate or options.diff:
-        return _on_copies(root, listing.names, texts, skipped, entries, style, options)
-    read = Snapshot(stamps, read_ns)
-    result = run_pipeline(root, texts, entries, style, log=options.log, read=read)
-    return _report(root, texts, result, skipped, written=True)
+        report = _on_copies(root, listing.names, texts, skipped, entries, style, options)
+    else:
+        read = Snapshot(stamps, read_ns)
+        result = run_pipeline(root, texts, entries, style, log=options.log, read=read)
+        report = _report(root, texts, result, skipped, written=True)
+    return dataclasses.replace(report, conventions=plan.conventions, decisions=plan.decisions)
 
 
 def _on_copies(

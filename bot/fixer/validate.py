@@ -100,8 +100,8 @@ def fix_validated(
         def unbisected(validation: Validation) -> FixReport:
             before = {rel: texts[rel] for rel in files}
             return FixReport(
-                str(root), before, full.texts, full.applied, validation=validation,
-                written=write, skipped=notes,
+                root=str(root), before=before, after=full.texts, applied=full.applied,
+                validation=validation, written=write, skipped=notes,
             )  # fmt: skip
 
         if not baseline.ok:

@@ -46,7 +46,7 @@ def test_fix_applies_catalog_and_second_run_changes_nothing(project: Path) -> No
     before = snapshot(project)
     assert fixable_findings(project)
 
-    report = run_fix_json(str(project))
+    report = run_fix_json(str(project), "--all")
 
     files = {item["path"]: item["fixes"] for item in report["files"]}
     assert {"unused-imports", "pyupgrade-typing", "formatting", "eof-newline"} <= set(
@@ -70,13 +70,13 @@ def test_fix_applies_catalog_and_second_run_changes_nothing(project: Path) -> No
     )  # fmt: skip
     assert formatted.returncode == 0
 
-    again = run_fix_json(str(project))
+    again = run_fix_json(str(project), "--all")
     assert again["changed_files"] == 0
     assert snapshot(project) == after
 
 
 def test_text_fixers_keep_meaning(project: Path) -> None:
-    run_fix(str(project))
+    run_fix(str(project), "--all")
     assert (project / "README.md").read_text() == "# Sample\n\nline one  \nline two\ntrailing\n"
     # Trailing spaces inside a YAML block scalar are data: the whole file is left as it was.
     assert "keep this   \n" in (project / "config.yml").read_text()
@@ -84,16 +84,16 @@ def test_text_fixers_keep_meaning(project: Path) -> None:
 
 def test_diff_touches_nothing_and_applies_cleanly(project: Path) -> None:
     before = snapshot(project)
-    code, patch = run_fix(str(project), "--diff")
+    code, patch = run_fix(str(project), "--all", "--diff")
     assert code == 0  # a diff was asked for and printed: success, as `git diff`
     assert snapshot(project) == before
-    assert run_fix(str(project), "--diff", "--exit-code") == (1, patch)
+    assert run_fix(str(project), "--all", "--diff", "--exit-code") == (1, patch)
     assert check_patch(patch).ok
     assert "+++ b/sample/core.py" in patch
     applied = subprocess.run(["git", "apply", "-"], input=patch.encode(), cwd=project,
                              timeout=60, check=False)  # fmt: skip
     assert applied.returncode == 0
-    assert run_fix(str(project), "--diff") == (0, "")
+    assert run_fix(str(project), "--all", "--diff") == (0, "")
 
 
 def test_select_restricts_to_named_fixes(project: Path) -> None:
@@ -117,7 +117,7 @@ def test_unsafe_fix_needs_explicit_opt_in(project: Path) -> None:
 
 def test_subdirectory_path_leaves_the_rest_alone(project: Path) -> None:
     before = snapshot(project)
-    run_fix(str(project / "tests"))
+    run_fix(str(project / "tests"), "--all")
     after = snapshot(project)
     changed = {rel for rel in after if after[rel] != before[rel]}
     assert changed and all(rel.startswith("tests/") for rel in changed)
@@ -129,7 +129,7 @@ def test_gitignore_honoured_without_git(tmp_path: Path) -> None:
     (project / "sample" / "cache").mkdir()
     (project / "sample" / "cache" / ".gitignore").write_text("*.py\n")
     (project / "sample" / "cache" / "skip.py").write_text(MESSY)
-    run_fix(str(project))
+    run_fix(str(project), "--all")
     assert (project / "generated/messy.py").read_text() == MESSY
     assert (project / "sample/cache/skip.py").read_text() == MESSY
     assert "import os" not in (project / "sample/core.py").read_text()
@@ -143,19 +143,19 @@ def test_repository_ruff_config_is_respected(project: Path) -> None:
             '[tool.ruff.format]\nquote-style = "single"\n'
         )
     app_before = (project / "sample/app.py").read_bytes()
-    run_fix(str(project))
+    run_fix(str(project), "--all")
     core = (project / "sample/core.py").read_text()
     assert "from typing import Dict, List\n" in core  # UP006/UP035 ignored; Optional -> | None
     assert "items: List[str]," in core  # wrapped at 60 columns
     assert "item = f'{prefix}{item}'" in core  # single quotes, as configured
     assert max(len(line) for line in core.splitlines()) <= 60
     assert (project / "sample/app.py").read_bytes() == app_before
-    assert run_fix_json(str(project))["changed_files"] == 0
+    assert run_fix_json(str(project), "--all")["changed_files"] == 0
 
 
 def test_project_tests_pass_after_validated_fix(project: Path) -> None:
     command = f"{sys.executable} -m pytest -q -p no:cacheprovider"
-    report = run_fix_json(str(project), "--validate", command)
+    report = run_fix_json(str(project), "--all", "--validate", command)
     backed = {(item["fix"], item["path"]) for item in report["backed_out"]}
     assert ("unused-imports", "sample/app.py") in backed
     assert any(path == "sample/legacy.py" for _, path in backed)  # quotes the test reads
@@ -168,14 +168,14 @@ def test_project_tests_pass_after_validated_fix(project: Path) -> None:
     tests = subprocess.run(command.split(), cwd=project, capture_output=True, timeout=120,
                            check=False)  # fmt: skip
     assert tests.returncode == 0, tests.stdout
-    again = run_fix_json(str(project), "--validate", command)
+    again = run_fix_json(str(project), "--all", "--validate", command)
     assert again["changed_files"] == 0
 
 
 def test_validate_with_diff_leaves_tree_alone(project: Path) -> None:
     before = snapshot(project)
     command = f"{sys.executable} -m pytest -q -p no:cacheprovider tests/test_app.py"
-    code, out = run_fix(str(project), "--diff", "--validate", command)
+    code, out = run_fix(str(project), "--all", "--diff", "--validate", command)
     assert code == 0
     assert snapshot(project) == before
     assert "+++ b/sample/core.py" in out and "-import sample.plugins" not in out

@@ -40,7 +40,7 @@ def test_package_init_import_order_is_kept(tmp_path: Path) -> None:
             "stars/second.py": "VALUE = 'second'\n",
         },
     )
-    report = run_fix_json(str(tmp_path))
+    report = run_fix_json(str(tmp_path), "--all")
     assert held(report, "import-sorting") == {"pkg/__init__.py", "stars/__init__.py"}
     init = (tmp_path / "pkg/__init__.py").read_text()
     assert init == "from .zcore import flag\nfrom .helpers import helper\n"  # other fixes ran
@@ -62,7 +62,7 @@ def test_unused_imports_that_other_files_use_are_kept(tmp_path: Path) -> None:
             "pkg/other.py": "import json\n\nPATCH = 'pkg.compat.os'\n",
         },
     )
-    report = run_fix_json(str(tmp_path))
+    report = run_fix_json(str(tmp_path), "--all")
     compat = (tmp_path / "pkg/compat.py").read_text()
     assert "import os" in compat and "OrderedDict" in compat
     assert "import sys" in compat  # the file is left to the other fixes as a whole
@@ -76,7 +76,7 @@ def test_imports_read_dynamically_or_checked_by_tests_are_kept(tmp_path: Path) -
     dynamic = 'def test_all():\n    from json import dumps, loads\n\n    assert locals()["dumps"]\n'
     importable = "def test_importable():\n    import json\n"
     write(tmp_path, {"tests/test_dyn.py": dynamic, "tests/test_imp.py": importable})
-    report = run_fix_json(str(tmp_path))
+    report = run_fix_json(str(tmp_path), "--all")
     assert held(report, "unused-imports") == {"tests/test_dyn.py", "tests/test_imp.py"}
     assert (tmp_path / "tests/test_dyn.py").read_text() == dynamic
     assert (tmp_path / "tests/test_imp.py").read_text() == importable
@@ -89,8 +89,8 @@ def test_pyupgrade_follows_python_requires_from_setup_files(tmp_path: Path) -> N
     typed = "from typing import List\n\n\ndef f(x: List[int]) -> None:\n    pass\n"
     setup = "from setuptools import setup\n\nsetup(python_requires='>=3.8')\n"
     write(tmp_path / "py38", {"setup.py": setup, "m.py": typed})
-    run_fix_json(str(tmp_path / "six"))
-    run_fix_json(str(tmp_path / "py38"))
+    run_fix_json(str(tmp_path / "six"), "--all")
+    run_fix_json(str(tmp_path / "py38"), "--all")
     assert (tmp_path / "six/m.py").read_text() == legacy
     assert (tmp_path / "py38/m.py").read_text() == typed  # list[int] needs Python 3.9
     assert lower_bound(">=2.7, !=3.0.*, !=3.1.*") == (2, 7)
@@ -108,14 +108,14 @@ def test_unfixable_files_are_reported_not_fatal(tmp_path: Path) -> None:
         },
     )
     (tmp_path / "ro.py").chmod(0o444)
-    report = run_fix_json(str(tmp_path))
+    report = run_fix_json(str(tmp_path), "--all")
     reasons = {item["path"]: item["reason"] for item in report["skipped"]}
     assert reasons["bad.py"].startswith("syntax error at line 1")
     assert reasons["latin.py"] == "binary or not UTF-8 text"
     assert reasons["ro.py"] == "read-only file"
     assert (tmp_path / "ro.py").read_text() == "import os\n"
     assert (tmp_path / "ok.py").read_text() == "x = 1\n"
-    code, out = run_fix(str(tmp_path / "bad.py"))
+    code, out = run_fix(str(tmp_path / "bad.py"), "--all")
     assert code == 0 and "skipped bad.py: syntax error" in out
     fmt = "error: Failed to parse x.py:2:5: Unexpected indentation"
     assert parse_syntax_errors(fmt) == {
@@ -126,7 +126,7 @@ def test_unfixable_files_are_reported_not_fatal(tmp_path: Path) -> None:
 def test_progress_lines_name_each_stage(tmp_path: Path) -> None:
     write(tmp_path, {"m.py": "import os\n"})
     lines: list[str] = []
-    report = fix_tree(tmp_path, FixOptions(validate="true", progress=lines.append))
+    report = fix_tree(tmp_path, FixOptions(everything=True, validate="true", progress=lines.append))
     assert report.after == {"m.py": ""}
     assert lines == [
         f"1 file(s) to check under {tmp_path.resolve()}",

@@ -39,7 +39,7 @@ def test_python_files_that_tests_read_are_left_alone(tmp_path: Path) -> None:
         "tests/top_level_helper.py": UNFORMATTED,
     }
     write(tmp_path, files)
-    run_fix_json(str(tmp_path))
+    run_fix_json(str(tmp_path), "--all")
     for rel in ("normalizer_issue_files/E12.py", "examplefiles/python/sample.py", "data/pkg"):
         path = tmp_path / "tests" / rel
         text = (path / "__init__.py" if path.is_dir() else path).read_text()
@@ -68,7 +68,7 @@ def test_files_whose_doctests_read_their_own_source_are_left_alone(tmp_path: Pat
     # decorator 5.1.1: a doctest printed inspect.getsource(f) and compared it with f as
     # written; the formatter's `n / 2` broke it.
     write(tmp_path, {"pkg/doc.py": SOURCE_DOCTEST, "pkg/lib.py": "import inspect\nx=1\n"})
-    report = run_fix_json(str(tmp_path))
+    report = run_fix_json(str(tmp_path), "--all")
     assert {"path": "pkg/doc.py", "reason": READS_SOURCE, "fix": None} in report["skipped"]
     assert (tmp_path / "pkg/doc.py").read_text() == SOURCE_DOCTEST
     spec = importlib.util.spec_from_file_location("doc", tmp_path / "pkg/doc.py")
@@ -89,7 +89,7 @@ TRAILING_DOCTEST = (
 def test_formatting_that_changes_doctest_text_is_held_back(tmp_path: Path) -> None:
     # The formatter strips trailing spaces in docstrings: a doctest expecting "a  " fails.
     write(tmp_path, {"m.py": TRAILING_DOCTEST, "plain.py": 'def f():\n    """Doc.  """\n'})
-    report = run_fix_json(str(tmp_path))
+    report = run_fix_json(str(tmp_path), "--all")
     assert {"path": "m.py", "reason": DOCTEST_TEXT, "fix": "formatting"} in report["skipped"]
     assert (tmp_path / "m.py").read_text() == TRAILING_DOCTEST.removeprefix("import os\n")
     assert (tmp_path / "plain.py").read_text() == 'def f():\n    """Doc."""\n'
@@ -105,7 +105,7 @@ def test_python_requires_bound_to_a_name_in_setup_py(tmp_path: Path) -> None:
     legacy = "class A(object):\n    pass\n"
     setup = "PYTHON_REQUIRES = '>=2.5, !=3.0.*'\nsetup(python_requires=PYTHON_REQUIRES)\n"
     write(tmp_path, {"setup.py": setup, "m.py": legacy})
-    run_fix_json(str(tmp_path))
+    run_fix_json(str(tmp_path), "--all")
     assert (tmp_path / "m.py").read_text() == legacy
     assert read_repo_style(tmp_path).min_python == (2, 5)
 

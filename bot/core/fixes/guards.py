@@ -32,6 +32,12 @@ IMPORT_TEST = "an import inside a test function may be what the test checks"
 RE_EXPORTED = "other files import {names} from this module"
 DOCTEST_TEXT = "formatting would change a docstring holding doctests (trailing spaces, tabs)"
 READS_SOURCE = "a test or doctest here reads source code (inspect.getsource) and may compare it"
+MISSING_MODULE = (
+    "{module} is not in the repository, so this import fails (ModuleNotFoundError) where "
+    "{top} is the project's own package: removing it would hide a real error"
+)
+#: Suffixes of files that provide an importable module (sources and built extensions).
+MODULE_SUFFIXES = (".py", ".pyi", ".pyx", ".so", ".pyd")
 
 
 def _line_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -200,3 +206,50 @@ def lower_bound(spec: str) -> tuple[int, int] | None:
     """The lowest Python version a ``requires-python`` specifier allows, if it says."""
     bounds = [(int(major), int(minor)) for major, minor in _LOWER.findall(spec)]
     return max(bounds) if bounds else None
+
+
+def imported_modules(text: str) -> set[str]:
+    """Absolute modules named by the import statements of ``text`` (``import a.b``, ``from
+    a.b import c``)."""
+    found: set[str] = set()
+    for match in _line_matches(_IMPORT_STATEMENT, text):
+        try:
+            body = ast.parse(match[2]).body
+        except (SyntaxError, ValueError):
+            continue
+        for node in body:
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module)
+    return found
+
+
+def tree_modules(names: Iterable[str]) -> frozenset[str]:
+    """Every dotted name a file or folder of the tree could be imported as (each trailing
+    run of path parts: ``src/shop/money.py`` gives ``src.shop.money``, ``shop.money`` and
+    ``money``)."""
+    found: set[str] = set()
+    for rel in names:
+        parts = rel.split("/")
+        last = parts[-1]
+        stem = last.split(".", 1)[0] if last.endswith(MODULE_SUFFIXES) else None
+        folders = parts[:-1]
+        for end in range(1, len(folders) + 1):  # folders: namespace and regular packages
+            for start in range(end):
+                found.add(".".join(folders[start:end]))
+        if stem is not None:
+            module = folders + ([] if stem == "__init__" else [stem])
+            for start in range(len(module)):
+                found.add(".".join(module[start:]))
+    return frozenset(found)
+
+
+def missing_module_risk(before: str, after: str, modules: frozenset[str]) -> str | None:
+    """Why removing imports from ``before`` hides an error: an import of a module missing
+    from the repository although its top-level package is the project's own."""
+    for module in sorted(imported_modules(before) - imported_modules(after)):
+        top = module.split(".")[0]
+        if top in modules and module not in modules:
+            return MISSING_MODULE.format(module=module, top=top)
+    return None

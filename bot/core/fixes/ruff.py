@@ -38,6 +38,11 @@ class RepoStyle:
     overrides: tuple[str, ...] = field(default=())
     #: The oldest Python the project supports, when its metadata says (None: unknown).
     min_python: tuple[int, int] | None = None
+    #: Settings for the formatter only (black's line length when black is the formatter).
+    format_overrides: tuple[str, ...] = ()
+    #: The only rule codes the linter may fix (None: every code of the chosen entries); the
+    #: repository's own rule selection, or the rules a failed run complained about.
+    only_codes: frozenset[str] | None = None
 
     @property
     def too_old_for(self) -> frozenset[str]:
@@ -65,7 +70,9 @@ def lint_codes(
         chosen.extend(
             code
             for code in entry.rules
-            if not is_ignored(code, style.ignore) and code not in skipped
+            if not is_ignored(code, style.ignore)
+            and code not in skipped
+            and (style.only_codes is None or code in style.only_codes)
         )
     return tuple(chosen)
 
@@ -103,7 +110,7 @@ def report_args(entries: Sequence[FixEntry], style: RepoStyle) -> list[str]:
 
 def format_args(style: RepoStyle) -> list[str]:
     """Arguments for one ``ruff format`` over the tree (files appended by the caller)."""
-    return ["format", "--no-cache", "--force-exclude", *style.overrides]
+    return ["format", "--no-cache", "--force-exclude", *style.overrides, *style.format_overrides]
 
 
 def parse_show_fixes(output: str) -> dict[str, dict[str, int]]:
