@@ -33,10 +33,11 @@ formatter (ruff format or black; none when it uses none, so no quote style is im
 its import sorter (ruff's I rules or isort) and its pre-commit hooks (trailing-whitespace,
 end-of-file-fixer, mixed-line-ending, pyupgrade, autoflake). --explain (or --json)
 says what was found and why each fix family ran or not; --select names fixes instead,
---all runs every safe fix, --rules only what a failed run reported. The repository's settings
-shape each fix (line length, quote style, excludes, ignored rules, black's line length,
-python_requires from setup.cfg or setup.py). Files ignored by git, symlinks, binaries and files outside PATH are never
-touched. A second run changes nothing.
+--all runs every safe fix, --rules only what a failed run reported. The repository's
+settings shape each fix (line length, quote style, excludes, ignored rules, black's line
+length, python_requires from setup.cfg or setup.py). Files ignored by git, symlinks,
+binaries and files outside PATH are never touched. A second run changes nothing, and
+--diff prints exactly what a run in place writes.
 
 With --validate CMD the command runs before and after fixing (in PATH, no prompts, with a
 timeout); if it passed before and fails after, the fixes responsible are found by
