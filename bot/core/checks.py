@@ -143,13 +143,11 @@ def line_findings(output: str) -> Counter[str]:
 
 
 def bandit_findings(results: Iterable[Mapping[str, Any]]) -> Counter[str]:
-    """Bandit's JSON ``results`` keyed by file, test id and the flagged code (not the line)."""
+    """Bandit's JSON ``results`` keyed by file, test id and issue (not the line or its code:
+    a patch that only restyles a flagged line keeps its finding's key)."""
     found: Counter[str] = Counter()
     for item in results:
-        code = " ".join(
-            line.split(" ", 1)[-1].strip() for line in str(item.get("code", "")).splitlines()
-        )
-        found[f"{item.get('filename')}: {item.get('test_id')}: {code}"] += 1
+        found[f"{item.get('filename')}: {item.get('test_id')}: {item.get('issue_text')}"] += 1
     return found
 
 
