@@ -23,8 +23,8 @@ from bot.core.patch_safety import check_patch
 from bot.core.review import QueueItem, QueueState
 from bot.core.scoring import Route, format_score
 from bot.errors import AutopilotError, UsageError
-from bot.store.db import DEFAULT_STORE_URL, Database
-from bot.store.review_queue import ReviewQueue
+from bot.store.db import Database
+from bot.store.review_queue import ReviewQueue, default_queue_url
 
 EPILOG = """\
 examples:
@@ -35,9 +35,14 @@ examples:
   autopilot queue reject rq-4 --reason "changes a public API"
   autopilot queue stats --format prometheus
 
-The store is --store URL, else $AUTOPILOT_STORE, else sqlite:///autopilot.db.
-exit codes: 0 done; 1 refused (item already decided, unsafe patch, patch does not apply,
-or stats --fail-on-alert with an aged item); 2 usage error (bad flags, unknown id).
+The store is --store URL, else $AUTOPILOT_STORE, else a per-user SQLite file:
+$XDG_STATE_HOME/autopilot/autopilot.db (~/.local/state/autopilot/autopilot.db), so the
+queue does not land in whichever repository you stand in.
+`add` refuses a patch that `approve` would refuse (paths outside the repository, .git/,
+.github/workflows/ without --allow-workflows, symlinks, binaries, size), for the same
+reasons. exit codes: 0 done; 1 refused (item already decided, unsafe patch, patch does
+not apply, or stats --fail-on-alert with an aged item); 2 usage error (bad flags, unknown
+id).
 """
 
 
@@ -68,6 +73,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--pr", type=int, metavar="N", help="pull request number")
     p.add_argument("--head-sha", default="", metavar="SHA")
     p.add_argument("--force", action="store_true", help="queue it whatever the route")
+    p.add_argument("--allow-workflows", action="store_true", help="allow .github/workflows/")
     _add_format(p)
 
     p = add("list", cmd_list, "list queue items, oldest first")
@@ -113,6 +119,9 @@ def cmd_add(args: argparse.Namespace, queue: ReviewQueue, now: datetime) -> int:
     diff = read_input(args.diff)
     if not diff.strip():
         raise UsageError(f"{args.diff}: the diff is empty")
+    refused = _unsafe(diff, args, "the patch")
+    if refused is not None:
+        return _refuse(refused + "\nnot queued: approving it would always be refused")
     item = None
     if result.route is Route.MANUAL_REVIEW or args.force:
         item = queue.enqueue(
@@ -159,18 +168,9 @@ def cmd_approve(args: argparse.Namespace, queue: ReviewQueue, now: datetime) -> 
     if item.state is not QueueState.PENDING:
         return _refuse(f"{item.label} is already {item.state.value}; nothing to approve")
     diff = item.diff or ""
-    limits = PatchLimits()
-    if args.config:
-        limits = load_repo_config(Path(args.config), missing_ok=False).patches
-    report = check_patch(
-        diff,
-        allow_workflows=args.allow_workflows or limits.allow_workflows,
-        max_bytes=limits.max_bytes,
-        max_files=limits.max_files,
-    )
-    if not report.ok:
-        lines = [f"  - {r.message} ({r.code})" for r in report.refusals]
-        return _refuse("\n".join([f"{item.label} is refused as unsafe:", *lines]))
+    refused = _unsafe(diff, args, item.label)
+    if refused is not None:
+        return _refuse(refused)
     root = git_apply.worktree_root(Path(args.repo))
     try:
         git_apply.check_applies(root, diff, index=args.commit)
@@ -221,9 +221,26 @@ def cmd_stats(args: argparse.Namespace, queue: ReviewQueue, now: datetime) -> in
     return 1 if args.fail_on_alert and aged else 0
 
 
+def _unsafe(diff: str, args: argparse.Namespace, label: str) -> str | None:
+    """Why ``diff`` must never be applied (the same checks for ``add`` and ``approve``)."""
+    limits = PatchLimits()
+    if args.config:
+        limits = load_repo_config(Path(args.config), missing_ok=False).patches
+    report = check_patch(
+        diff,
+        allow_workflows=args.allow_workflows or limits.allow_workflows,
+        max_bytes=limits.max_bytes,
+        max_files=limits.max_files,
+    )
+    if report.ok:
+        return None
+    lines = [f"  - {r.message} ({r.code})" for r in report.refusals]
+    return "\n".join([f"{label} is refused as unsafe:", *lines])
+
+
 def _with_queue(handler: Callable[[argparse.Namespace, ReviewQueue, datetime], int]) -> Any:
     def run(args: argparse.Namespace) -> int:
-        db = Database(args.store or os.environ.get("AUTOPILOT_STORE") or DEFAULT_STORE_URL)
+        db = Database(args.store or os.environ.get("AUTOPILOT_STORE") or default_queue_url())
         try:
             return handler(args, ReviewQueue(db), datetime.now(UTC))
         except UsageError:

@@ -7,8 +7,10 @@ row count says who won, so two reviewers (or two machines) never both decide an 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+import os
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.core.review import QueueItem, QueueState, format_item_id
 from bot.core.scoring import Route, ScoreResult
@@ -29,6 +31,21 @@ _SUMMARY_COLUMNS = (
     "id, repo, pr_number, head_sha, score, route, reasons, signals, fix_ids, state, "
     "created_at, decided_at, actor, reason, applied_at, commit_sha"
 )
+
+
+def state_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The per-user state folder: ``$XDG_STATE_HOME/autopilot`` or ~/.local/state/autopilot."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_STATE_HOME") or str(Path(env.get("HOME") or Path.home(), ".local", "state"))
+    return Path(base, "autopilot")
+
+
+def default_queue_url(environ: Mapping[str, str] | None = None) -> str:
+    """The CLI's queue store when none is configured: a SQLite file in the state folder
+    (created), never in the directory the user happens to stand in."""
+    folder = state_dir(environ)
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'autopilot.db'}"
 
 
 class ItemNotFound(UsageError):

@@ -257,3 +257,37 @@ def test_a_failed_commit_is_rolled_back(cli: Cli, store_url: str, repo: Path, pa
     shown = json.loads(cli("queue", "show", label, "--store", store_url, "--format", "json").out)
     assert (shown["state"], shown["actor"]) == ("pending", None)
     assert shown["reason"].startswith("committing failed: git commit failed")
+
+
+@pytest.mark.parametrize(
+    ("diff", "code"), [(WORKFLOW_PATCH, "workflow"), (ESCAPING_PATCH, "escapes-repo")]
+)
+def test_add_refuses_what_approve_would_refuse(
+    cli: Cli, store_url: str, tmp_path: Path, diff: str, code: str
+) -> None:
+    (tmp_path / "p.patch").write_text(diff)
+    args = ["queue", "add", "--store", store_url, "--diff", str(tmp_path / "p.patch")]
+    refused = cli(*args, "--signals", "-", stdin=LOW)
+    assert refused.code == 1
+    assert f"({code})" in refused.err and "not queued" in refused.err
+    assert cli("queue", "list", "--store", store_url).out == "no matching items\n"
+    if code == "workflow":
+        assert "--allow-workflows" in refused.err
+        allowed = cli(*args, "--signals", "-", "--allow-workflows", stdin=LOW)
+        assert (allowed.code, allowed.out) == (0, "queued rq-1 (score 0.60, manual_review)\n")
+
+
+def test_the_default_store_is_per_user_not_in_the_working_directory(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, patch: str
+) -> None:
+    monkeypatch.delenv("AUTOPILOT_STORE", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    (work / "fix.patch").write_text(patch)
+    added = cli("queue", "add", "--diff", "fix.patch", "--signals", "-", stdin=LOW)
+    assert added.code == 0, added.err
+    assert (tmp_path / "state" / "autopilot" / "autopilot.db").is_file()
+    assert sorted(path.name for path in work.iterdir()) == ["fix.patch"]
+    assert "rq-1" in cli("queue", "list").out

@@ -93,6 +93,16 @@ def test_unreadable_inputs_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert main(["triage", str(tmp_path)]) == 2
 
 
+def test_binary_input_is_not_read_as_a_green_log(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    binary = tmp_path / "core.dump"
+    binary.write_bytes(bytes(range(256)) * 64)
+    assert main(["triage", str(binary)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "not a text log (binary data)" in err
+
+
 def test_help_lists_formats() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bot", "triage", "--help"],
