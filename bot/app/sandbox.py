@@ -157,6 +157,8 @@ async def run_sandbox(
             failed = await _print_summary(
                 out, fake, demo, store, ids, url, fake_url, health, secret_origin
             )
+            if not settings.webhook_secret:  # made here: the user needs it to sign deliveries
+                _print_signing(out, url, secret)
             if once:
                 return 1 if failed or fake.violations else 0
             print(f"\nserving the sandbox on {url} (dashboard {url}/); Ctrl-C stops", file=out)
@@ -165,6 +167,20 @@ async def run_sandbox(
         finally:
             await runner.cleanup()
             await fake_runner.cleanup()
+
+
+def _print_signing(out: TextIO, url: str, secret: str) -> None:
+    """The sandbox's own webhook secret, and how to sign a test delivery with it."""
+    print(f"\nwebhook secret (made for this sandbox only): {secret}", file=out)
+    print('sign and send a test delivery (docs/app.md, "Sign a test delivery"):', file=out)
+    print(
+        '  body=\'{"zen": "Keep it logically awesome.", "hook_id": 1}\'\n'
+        f"  sig=$(printf '%s' \"$body\" | openssl dgst -sha256 -hmac '{secret}' | sed 's/^.* //')\n"
+        f"  curl -sS {url}/webhook -H 'Content-Type: application/json' "
+        "-H 'X-GitHub-Event: ping' -H \"X-GitHub-Delivery: test-$RANDOM\" "
+        '-H "X-Hub-Signature-256: sha256=$sig" --data "$body"',
+        file=out,
+    )
 
 
 async def _print_summary(
@@ -186,8 +202,8 @@ async def _print_summary(
     print(f"  App server   {url}  (dashboard /, /healthz, /metrics)", file=out)
     print(
         f"  demo         App {DEMO_APP_ID}, installation {DEMO_INSTALLATION} on "
-        f"{demo.repo.full_name} (PR #{demo.pull.number}, failed run {demo.run.id}); "
-        f"webhook secret {secret_origin}",
+        f"{demo.repo.full_name} (PR #{demo.pull.number}, failed run {demo.run.id}, "
+        f"head {demo.run.head_sha}); webhook secret {secret_origin}",
         file=out,
     )
     print("\ndeliveries played through POST /webhook:", file=out)
@@ -203,7 +219,7 @@ async def _print_summary(
     for call in fake.calls:
         print(f"  {call.method:<6} {call.path:<48} {call.status}  {call.operation_id}", file=out)
     for run in fake.state.check_runs.values():
-        print(f"\ncheck run {run.name} on {run.head_sha[:7]}: {run.conclusion}", file=out)
+        print(f"\ncheck run {run.name} on {run.head_sha}: {run.conclusion}", file=out)
         print(f"  {run.output.get('title')}", file=out)
         for a in run.annotations:
             print(

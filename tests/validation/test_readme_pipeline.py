@@ -71,8 +71,10 @@ def test_the_readme_cli_block_runs_as_written(tmp_path: Path) -> None:
         "XDG_STATE_HOME": str(tmp_path / "state"),
     }
     env.pop("AUTOPILOT_STORE", None)
-    ruff = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", "."], cwd=project,
-                          capture_output=True, text=True, env=env, timeout=120, check=False)  # fmt: skip
+    ruff = subprocess.run(
+        [str(BIN / "ruff"), "check", "--no-cache", "."],
+        cwd=project, capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
     (project / "build.log").write_text(ruff.stdout + ruff.stderr)
     assert ruff.returncode == 1  # the CI log: F401 and I001 in shop/money.py
 
