@@ -40,7 +40,7 @@ def quiet_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return {**env, **(extra or {})}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CommandResult:
     """What one command did: exit code (None on timeout), duration and output tails."""
 

@@ -28,7 +28,7 @@ class Skipped:
     fix: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Validation:
     """The validation command's verdicts before and after fixing."""
 

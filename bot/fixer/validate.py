@@ -106,10 +106,14 @@ def fix_validated(
 
         if not baseline.ok:
             note = f"`{command}` failed before fixing ({_summary(baseline)}): nothing to compare"
-            return unbisected(Validation(command, False, None, runs, note))
+            return unbisected(
+                Validation(command=command, baseline_ok=False, final_ok=None, runs=runs, note=note)
+            )
         after = check(place, "after fixing") if files else baseline
         if after.ok:
-            return unbisected(Validation(command, True, True, runs))
+            return unbisected(
+                Validation(command=command, baseline_ok=True, final_ok=True, runs=runs)
+            )
 
         trials = _Trials(root, texts, full.texts, full.applied, entries, style, names)
         units = [(e.id, rel) for e in entries for rel in files if e.id in full.applied[rel]]
@@ -134,6 +138,12 @@ def fix_validated(
         applied=applied,
         backed_out=tuple(BackedOut(fix, rel, reason) for fix, rel in backed),
         skipped=notes,
-        validation=Validation(command, True, True, runs, f"backed out {len(backed)} fix(es)"),
+        validation=Validation(
+            command=command,
+            baseline_ok=True,
+            final_ok=True,
+            runs=runs,
+            note=f"backed out {len(backed)} fix(es)",
+        ),
         written=write,
     )

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from bot.errors import UsageError
 
 
-class Safety(enum.Enum):
+class Safety(enum.StrEnum):
     """Whether a fix may run by default (SAFE) or only on explicit opt-in (UNSAFE)."""
 
     SAFE = "safe"
     UNSAFE = "unsafe"
 
 
-class Engine(enum.Enum):
+class Engine(enum.StrEnum):
     """What applies a fix: ruff's linter, ruff's formatter, a text fixer or a libcst codemod."""
 
     RUFF = "ruff"
@@ -25,7 +25,7 @@ class Engine(enum.Enum):
     LIBCST = "libcst"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FixEntry:
     """One catalog entry: what it fixes, which findings it answers and how it runs."""
 
@@ -56,7 +56,6 @@ class FixEntry:
         return category == "lint" and rule is not None and rule.upper() in self.rules
 
 
-_S, _U = Safety.SAFE, Safety.UNSAFE
 _TEXT_FILES = (".yml", ".yaml", ".md", ".markdown", ".toml")
 # Ruff marks these unsafe only because a rewrite may occasionally drop a comment.
 _COMPREHENSIONS = (
@@ -65,82 +64,114 @@ _COMPREHENSIONS = (
 )  # fmt: skip
 
 CATALOG: tuple[FixEntry, ...] = (
-    FixEntry("import-sorting", "Sort and group imports (isort rules)", Engine.RUFF, _S, ("I001",)),
-    FixEntry("unused-imports", "Remove unused imports", Engine.RUFF, _S, ("F401",)),
     FixEntry(
-        "formatting",
-        "Format code with the repository's formatter settings",
-        Engine.RUFF_FORMAT,
-        _S,
+        id="import-sorting",
+        title="Sort and group imports (isort rules)",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("I001",),
+    ),
+    FixEntry(
+        id="unused-imports",
+        title="Remove unused imports",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("F401",),
+    ),
+    FixEntry(
+        id="formatting",
+        title="Format code with the repository's formatter settings",
+        engine=Engine.RUFF_FORMAT,
+        safety=Safety.SAFE,
         categories=("format",),
     ),
-    FixEntry("trailing-whitespace", "Strip trailing whitespace", Engine.RUFF, _S, ("W291", "W293")),
-    FixEntry("eof-newline", "End the file with exactly one newline", Engine.RUFF, _S, ("W292",)),
     FixEntry(
-        "mixed-line-endings",
-        "Use the file's first line ending throughout",
-        Engine.TEXT,
-        _S,
-        ("MIXED-LINE-ENDING",),
+        id="trailing-whitespace",
+        title="Strip trailing whitespace",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("W291", "W293"),
+    ),
+    FixEntry(
+        id="eof-newline",
+        title="End the file with exactly one newline",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("W292",),
+    ),
+    FixEntry(
+        id="mixed-line-endings",
+        title="Use the file's first line ending throughout",
+        engine=Engine.TEXT,
+        safety=Safety.SAFE,
+        rules=("MIXED-LINE-ENDING",),
         suffixes=(".py", *_TEXT_FILES),
     ),
     FixEntry(
-        "yaml-whitespace",
-        "YAML: strip trailing spaces and end with one newline",
-        Engine.TEXT,
-        _S,
-        ("TRAILING-SPACES", "NEW-LINE-AT-END-OF-FILE"),
+        id="yaml-whitespace",
+        title="YAML: strip trailing spaces and end with one newline",
+        engine=Engine.TEXT,
+        safety=Safety.SAFE,
+        rules=("TRAILING-SPACES", "NEW-LINE-AT-END-OF-FILE"),
         suffixes=(".yml", ".yaml"),
     ),
     FixEntry(
-        "markdown-whitespace",
-        "Markdown: strip trailing spaces (keeping hard breaks) and end with one newline",
-        Engine.TEXT,
-        _S,
-        ("MD009", "MD047"),
+        id="markdown-whitespace",
+        title="Markdown: strip trailing spaces (keeping hard breaks) and end with one newline",
+        engine=Engine.TEXT,
+        safety=Safety.SAFE,
+        rules=("MD009", "MD047"),
         suffixes=(".md", ".markdown"),
     ),
     FixEntry(
-        "toml-whitespace",
-        "TOML: strip trailing spaces and end with one newline",
-        Engine.TEXT,
-        _S,
+        id="toml-whitespace",
+        title="TOML: strip trailing spaces and end with one newline",
+        engine=Engine.TEXT,
+        safety=Safety.SAFE,
         suffixes=(".toml",),
     ),
     FixEntry(
-        "quote-style",
-        "Use the configured quote style for strings",
-        Engine.RUFF,
-        _S,
-        ("Q000", "Q001", "Q002", "Q003"),
+        id="quote-style",
+        title="Use the configured quote style for strings",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("Q000", "Q001", "Q002", "Q003"),
     ),
     FixEntry(
-        "fstring-conversion", "Turn str.format calls into f-strings", Engine.RUFF, _S, ("UP032",)
+        id="fstring-conversion",
+        title="Turn str.format calls into f-strings",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("UP032",),
     ),
     FixEntry(
-        "fstring-placeholders", "Drop the f prefix without placeholders", Engine.RUFF, _S, ("F541",)
+        id="fstring-placeholders",
+        title="Drop the f prefix without placeholders",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("F541",),
     ),
     FixEntry(
-        "comprehensions",
-        "Rewrite needless list/set/dict calls and comprehensions",
-        Engine.RUFF,
-        _S,
-        _COMPREHENSIONS,
+        id="comprehensions",
+        title="Rewrite needless list/set/dict calls and comprehensions",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=_COMPREHENSIONS,
         promote=_COMPREHENSIONS,
     ),
     FixEntry(
-        "pyupgrade-typing",
-        "Modern type annotations (PEP 585/604, unquoted annotations)",
-        Engine.RUFF,
-        _S,
-        ("UP006", "UP007", "UP035", "UP037", "UP045"),
+        id="pyupgrade-typing",
+        title="Modern type annotations (PEP 585/604, unquoted annotations)",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("UP006", "UP007", "UP035", "UP037", "UP045"),
     ),
     FixEntry(
-        "pyupgrade-syntax",
-        "Modern syntax for the target Python version",
-        Engine.RUFF,
-        _S,
-        (
+        id="pyupgrade-syntax",
+        title="Modern syntax for the target Python version",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=(
             "UP004",
             "UP008",
             "UP009",
@@ -158,32 +189,101 @@ CATALOG: tuple[FixEntry, ...] = (
         ),
     ),
     FixEntry(
-        "pyupgrade-aliases",
-        "Replace deprecated aliases (unittest, io.open, OSError, mock...)",
-        Engine.RUFF,
-        _S,
-        ("UP005", "UP017", "UP019", "UP020", "UP021", "UP022", "UP023", "UP024", "UP026", "UP041"),
+        id="pyupgrade-aliases",
+        title="Replace deprecated aliases (unittest, io.open, OSError, mock...)",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=(
+            "UP005",
+            "UP017",
+            "UP019",
+            "UP020",
+            "UP021",
+            "UP022",
+            "UP023",
+            "UP024",
+            "UP026",
+            "UP041",
+        ),
     ),
     FixEntry(
-        "negated-comparison", "`not x in y` to `x not in y`", Engine.RUFF, _S, ("E713", "E714")
+        id="negated-comparison",
+        title="`not x in y` to `x not in y`",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("E713", "E714"),
     ),
-    FixEntry("useless-semicolon", "Remove statement-ending semicolons", Engine.RUFF, _S, ("E703",)),
-    FixEntry("is-literal", "`is` with a literal to `==`", Engine.RUFF, _S, ("F632",)),
-    FixEntry("escape-sequences", "Fix invalid escape sequences", Engine.RUFF, _S, ("W605",)),
-    FixEntry("placeholders", "Remove needless pass and ...", Engine.RUFF, _S, ("PIE790",)),
     FixEntry(
-        "redundant-parens",
-        "Remove redundant parentheses around if/while/return/assert/del/for operands",
-        Engine.LIBCST,
-        _S,
-        ("C0325",),
+        id="useless-semicolon",
+        title="Remove statement-ending semicolons",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("E703",),
+    ),
+    FixEntry(
+        id="is-literal",
+        title="`is` with a literal to `==`",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("F632",),
+    ),
+    FixEntry(
+        id="escape-sequences",
+        title="Fix invalid escape sequences",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("W605",),
+    ),
+    FixEntry(
+        id="placeholders",
+        title="Remove needless pass and ...",
+        engine=Engine.RUFF,
+        safety=Safety.SAFE,
+        rules=("PIE790",),
+    ),
+    FixEntry(
+        id="redundant-parens",
+        title="Remove redundant parentheses around if/while/return/assert/del/for operands",
+        engine=Engine.LIBCST,
+        safety=Safety.SAFE,
+        rules=("C0325",),
     ),
     # Unsafe: each may change behaviour in some programs; only on explicit opt-in.
-    FixEntry("none-comparison", "`== None` to `is None`", Engine.RUFF, _U, ("E711",)),
-    FixEntry("bool-comparison", "`== True` to plain truth tests", Engine.RUFF, _U, ("E712",)),
-    FixEntry("unused-variables", "Remove unused local variables", Engine.RUFF, _U, ("F841",)),
-    FixEntry("printf-formatting", "`%` formatting to str.format", Engine.RUFF, _U, ("UP031",)),
-    FixEntry("join-to-fstring", "Static str.join to f-string", Engine.RUFF, _U, ("FLY002",)),
+    FixEntry(
+        id="none-comparison",
+        title="`== None` to `is None`",
+        engine=Engine.RUFF,
+        safety=Safety.UNSAFE,
+        rules=("E711",),
+    ),
+    FixEntry(
+        id="bool-comparison",
+        title="`== True` to plain truth tests",
+        engine=Engine.RUFF,
+        safety=Safety.UNSAFE,
+        rules=("E712",),
+    ),
+    FixEntry(
+        id="unused-variables",
+        title="Remove unused local variables",
+        engine=Engine.RUFF,
+        safety=Safety.UNSAFE,
+        rules=("F841",),
+    ),
+    FixEntry(
+        id="printf-formatting",
+        title="`%` formatting to str.format",
+        engine=Engine.RUFF,
+        safety=Safety.UNSAFE,
+        rules=("UP031",),
+    ),
+    FixEntry(
+        id="join-to-fstring",
+        title="Static str.join to f-string",
+        engine=Engine.RUFF,
+        safety=Safety.UNSAFE,
+        rules=("FLY002",),
+    ),
 )
 
 _BY_ID = {entry.id: entry for entry in CATALOG}

@@ -22,7 +22,7 @@ OLDEST_TARGET = (3, 7)
 _COUNT_LINE = re.compile(r"^\s+(?P<count>\d+) " "\u00d7" r" (?P<code>[A-Z]+[0-9]+)\b")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RepoStyle:
     """The parts of a repository's own lint/format configuration that shape a fix run."""
 
