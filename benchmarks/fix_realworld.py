@@ -4,10 +4,14 @@ Usage: python benchmarks/fix_realworld.py [--only NAME ...] [--validate NAME ...
 
 For each project: download the sdist once (``pip download --no-deps --no-binary :all:`` into
 ``.cache/realworld/``), unpack it into a fresh git repository under a temporary folder, run
-its tests (pytest, junit XML) in a throwaway venv, run the installed ``autopilot fix .`` from
-inside the project, run it again from outside (nothing may change) and with ``--diff`` (exit
-0), ask ruff what the catalog could still fix, re-run the tests and compare outcomes test by
-test. ``--validate NAME`` also runs ``autopilot fix --validate`` on a fresh copy of NAME.
+its tests (pytest, junit XML) in a throwaway venv, print ``autopilot fix --diff`` on the
+fresh tree, run the installed ``autopilot fix .`` from inside the project, run it again from
+outside (nothing may change) and with ``--diff`` (empty), check that the first diff applied
+to a fresh copy gives the same tree as the run in place and that ``fix`` then changes
+nothing there, ask ruff what the families that ran could still fix, re-run the tests and
+compare outcomes test by test. ``--validate NAME`` also runs ``autopilot fix --validate`` on
+a fresh copy of NAME. ``--fix-args "--all"`` passes arguments to every fix run (default: the
+repository's own conventions decide).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.core.fixes.catalog import entry_for_rule, select  # noqa: E402
+from bot.core.fixes.catalog import FixEntry, entry_for_rule, select  # noqa: E402
 from bot.core.fixes.ruff import report_args  # noqa: E402
 from bot.fixer.config import read_repo_style  # noqa: E402
 from bot.fixer.files import candidate_files, list_tree  # noqa: E402
@@ -84,6 +88,9 @@ PROJECTS = (
     Project(
         "pygments", "2.18.0", "tests", args=("-o", "filterwarnings=", "--ignore", "tests/contrast")
     ),
+    Project("sqlparse", "0.6.1", "tests"),
+    Project("PyYAML", "6.0.4", "tests", "lib"),
+    Project("humanize", "4.17.0", "tests", "src", ("-o", "addopts=", "-p", "no:codspeed")),
 )
 
 
@@ -161,15 +168,21 @@ def hashes(tree: Path) -> dict[str, str]:
     }
 
 
-def leftovers(tree: Path) -> tuple[list[str], list[str]]:
+def leftovers(tree: Path, ran: tuple[FixEntry, ...]) -> tuple[list[str], list[str]]:
     """(safe-fixable ruff findings, files ``ruff format --check`` would change) in files
-    that ``autopilot fix`` considers (test data folders and the like are skipped by design)."""
-    considered = set(candidate_files(tree, select(), list_tree(tree)))
+    that ``autopilot fix`` considers (test data folders and the like are skipped by design),
+    for the fix families that ran."""
+    considered = set(candidate_files(tree, ran, list_tree(tree)))
     style = read_repo_style(tree)
-    found = sh([ruff_binary(), *report_args(select(), style), "."], tree)
+    args = report_args(ran, style)
+    found = sh([ruff_binary(), *args, "."], tree) if args else None
+    if found is None or not any(entry.id == "formatting" for entry in ran):
+        considered_format: set[str] = set()
+    else:
+        considered_format = considered
     lint = [
         f"{Path(item['filename']).relative_to(tree).as_posix()}:{item['code']}"
-        for item in json.loads(found.stdout or "[]")
+        for item in json.loads((found.stdout if found else "") or "[]")
         if (item.get("fix") or {}).get("applicability") == "safe"
         and Path(item["filename"]).relative_to(tree).as_posix() in considered
     ]
@@ -178,29 +191,59 @@ def leftovers(tree: Path) -> tuple[list[str], list[str]]:
     unformatted = [
         line.removeprefix(prefix)
         for line in fmt.stdout.splitlines()
-        if line.startswith(prefix) and line.removeprefix(prefix) in considered
+        if line.startswith(prefix) and line.removeprefix(prefix) in considered_format
     ]
     return lint, unformatted
 
 
+FIX_ARGS: list[str] = []
+
+
 def autopilot(tree: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     target = "." if cwd is None else str(tree)
-    return sh([AUTOPILOT, "fix", target, *args], cwd or tree)
+    return sh([AUTOPILOT, "fix", target, *FIX_ARGS, *args], cwd or tree)
+
+
+def diff_agreement(tree: Path, patch: str, fixed: dict[str, str]) -> dict[str, object]:
+    """Apply ``--diff``'s patch (made on the fresh tree) to a copy of the sdist: the same tree
+    as the run in place? And does ``fix`` change anything there?"""
+    with tempfile.TemporaryDirectory(prefix="rw-diff-") as tmp:
+        copy = Path(tmp, "tree")
+        sh(["git", "worktree", "add", "-q", "--detach", str(copy), "HEAD"], tree)
+        try:
+            applied = subprocess.run(
+                ["git", "apply", "-"], cwd=copy, input=patch, text=True, capture_output=True,
+                check=False,
+            ) if patch else None  # fmt: skip
+            mark = hashes(copy)
+            # the tree may hold files its tests wrote: compare the sdist's own files
+            same = (applied is None or applied.returncode == 0) and all(
+                fixed.get(rel) == digest for rel, digest in mark.items()
+            )
+            autopilot(copy)
+            changed = sorted(rel for rel, digest in hashes(copy).items() if mark.get(rel) != digest)
+        finally:
+            sh(["git", "worktree", "remove", "--force", str(copy)], tree)
+    return {"diff_equals_fix": same, "fix_after_diff_changed": changed}
 
 
 def check_project(project: Project, python: str, work: Path) -> dict[str, object]:
     tree = unpack(project, work)
     before_tests = test_outcomes(project, tree, python)
     before = hashes(tree)
+    patch = autopilot(tree, "--diff").stdout
     first = autopilot(tree, "--json")
     if first.returncode != 0:
         return {"project": project.name, "error": first.stderr[-2000:]}
     fixed = hashes(tree)
     second = autopilot(tree, cwd=work.parent)
     diff = autopilot(tree, "--diff", cwd=work.parent)
-    idempotent = hashes(tree) == fixed and second.returncode == 0
-    lint, unformatted = leftovers(tree)
-    held = {(item["path"], item["fix"]) for item in json.loads(first.stdout)["skipped"]}
+    idempotent = hashes(tree) == fixed and second.returncode == 0 and not diff.stdout
+    report = json.loads(first.stdout)
+    ran = select([f["fix"] for f in report["families"] if f["runs"]])
+    agreement = diff_agreement(tree, patch, fixed)
+    lint, unformatted = leftovers(tree, ran)
+    held = {(item["path"], item["fix"]) for item in report["skipped"]}
     explained = [
         f
         for f in lint
@@ -213,9 +256,11 @@ def check_project(project: Project, python: str, work: Path) -> dict[str, object
     return {
         "project": f"{project.name}=={project.version}",
         "files_changed": sum(1 for rel in fixed if fixed[rel] != before.get(rel)),
+        "families": [f["fix"] for f in report["families"] if f["runs"]],
         "idempotent": idempotent,
         "diff_exit": diff.returncode,
         "diff_output": diff.stdout[:2000],
+        **agreement,
         "leftover_lint": [f for f in lint if f not in explained],
         "held_back": sorted(set(explained)),
         "leftover_format": [f for f in unformatted if not {(f, "formatting"), (f, None)} & held],
@@ -265,7 +310,9 @@ def main() -> int:
     )
     parser.add_argument("--venv", type=Path, default=Path(tempfile.gettempdir(), "rw-venv"))
     parser.add_argument("--keep", action="store_true", help="keep the fixed trees")
+    parser.add_argument("--fix-args", default="", help='arguments for every fix run ("--all")')
     args = parser.parse_args()
+    FIX_ARGS[:] = args.fix_args.split()
     python = venv_python(args.venv)
     chosen = [p for p in PROJECTS if not args.only or p.name in args.only]
     results = []
@@ -286,7 +333,11 @@ def main() -> int:
     bad = [
         r
         for r in results
-        if r.get("error") or r.get("broken_tests") or r.get("idempotent") is False
+        if r.get("error")
+        or r.get("broken_tests")
+        or r.get("idempotent") is False
+        or r.get("diff_equals_fix") is False
+        or r.get("fix_after_diff_changed")
     ]
     return 1 if bad else 0
 
