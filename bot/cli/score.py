@@ -14,7 +14,8 @@ from bot.errors import InputError
 EPILOG = """\
 SIGNALS is a JSON object; each key is optional (missing or null: not measured):
   {"tests": 1.0, "lint": true, "types": 0.9, "security": null, "coverage": 0.72}
-A number is in [0, 1] (for tests: the pass rate); true/false mean 1/0.
+A number is in [0, 1] (for tests: the pass rate); true/false mean 1/0. The "evidence"
+object that `autopilot validate` adds is accepted and carries no weight.
 
 examples:
   autopilot score --signals signals.json

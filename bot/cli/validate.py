@@ -13,24 +13,29 @@ from bot.errors import InputError, UsageError
 
 EPILOG = """\
 examples:
-  autopilot fix . --diff > fix.patch
-  autopilot validate . --patch fix.patch > signals.json
+  autopilot fix . --diff > fix.patch && autopilot validate . --patch fix.patch > signals.json
   autopilot score --signals signals.json
   autopilot queue add --diff fix.patch --signals signals.json
 
 With --patch the patch is checked (paths escaping the repository, symlinks, binaries,
-workflow files, size) and applied to REF in a fresh git worktree; the checks run there, and
-coverage is compared with a second worktree of REF. Without --patch the checks run on REPO
-as it is, over the files changed since REF. The repository's own checks come from
-.github/autopilot.yml (validation.*) when --config names it; flags override.
+workflow files, size) and applied to REF in a fresh git worktree; the checks run there and
+on a second worktree of REF, the base. Without --patch the checks run on REPO as it is,
+over the files changed since REF, with REF as the base. The repository's own checks come
+from .github/autopilot.yml (validation.*) when --config names it; flags override.
 
-Output: {"tests", "lint", "types", "security", "coverage"}, each a bool, a number in [0, 1]
-or null (not measured): what `autopilot score --signals` reads.
+Each signal is a bool, a number in [0, 1], or null (not measured). lint, types and
+security count only the findings the patch adds over the base; coverage is the delta
+against the base, from its own runs (a missing coverage never fails the tests). A tool
+that is not installed gives null, with the reason on stderr and in "evidence".
+
+Output: {"tests", "lint", "types", "security", "coverage", "evidence"}, where evidence
+holds, per signal, the command, its exit code, the counts before and after, and the
+reason; `autopilot score --signals` reads it as it is.
 
 exit codes:
   0  every measured signal passed (true, or 1.0)
   1  a measured signal failed or scored below 1
-  2  usage error, or the patch was refused (the reasons are printed)
+  2  usage error (REPO not a git repository, REF not a commit), or the patch was refused
 """
 
 

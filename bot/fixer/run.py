@@ -87,6 +87,22 @@ def fix_tree(path: Path, options: FixOptions = DEFAULT_OPTIONS) -> FixReport:
     return dataclasses.replace(report, conventions=plan.conventions, decisions=plan.decisions)
 
 
+def fix_findings(
+    root: Path,
+    *,
+    rules: Sequence[str],
+    files: Sequence[str] | None = None,
+    write: bool = False,
+    log: Path | None = None,
+) -> FixReport:
+    """Fix only what a failed run reported: these rule codes (``format`` for a formatter
+    check) in these files (relative to ``root``; None: every file). With ``write`` False
+    nothing is touched and ``report.patch()`` is the fix as a diff."""
+    options = FixOptions(rules=tuple(rules), files=None if files is None else tuple(files),
+                         diff=not write, log=log)  # fmt: skip
+    return fix_tree(root, options)
+
+
 def _on_copies(
     root: Path,
     names: list[str],

@@ -140,3 +140,17 @@ def test_removing_an_import_of_a_missing_module_is_held_back(tmp_path: Path) -> 
     done = subprocess.run([sys.executable, "-c", "import shop.currency"], cwd=tmp_path,
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert "ModuleNotFoundError" in done.stderr  # the error the import would have shown
+
+
+def test_the_fixer_api_scopes_to_files_and_rules(tmp_path: Path) -> None:
+    from bot.fixer.run import fix_findings
+
+    body = "import sys\nimport os\nimport json\n\nprint(os, sys)\n"
+    write(tmp_path, {"pyproject.toml": SQLPARSE, "a.py": body, "b.py": body})
+    report = fix_findings(tmp_path, rules=["F401"], files=["a.py"])
+    assert dict(report.applied) == {"a.py": ("unused-imports",)}
+    assert report.after["a.py"] == "import sys\nimport os\n\nprint(os, sys)\n"  # not sorted
+    assert (tmp_path / "a.py").read_text() == body  # nothing written without write=True
+    assert "+++ b/a.py" in report.patch() and "b.py" not in report.patch()
+    written = fix_findings(tmp_path, rules=["F401", "I001"], files=["b.py"], write=True)
+    assert written.written and (tmp_path / "b.py").read_text().startswith("import os\nimport sys")
