@@ -102,7 +102,7 @@ def main() -> int:
             times["bare"].append(timed(check, copies["bare"]) + timed(fmt, copies["bare"]))
             for name, code in (("cli", CLI), ("fix-only", FIX_ONLY)):
                 times[name].append(
-                    timed([sys.executable, "-c", code, "fix", str(copies[name])], home)
+                    timed([sys.executable, "-c", code, "fix", str(copies[name]), "--all"], home)
                 )
     shutil.rmtree(scratch)
     medians = {name: statistics.median(values) for name, values in times.items()}
