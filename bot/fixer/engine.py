@@ -62,14 +62,20 @@ def _ruff(root: Path, args: list[str], names: Sequence[str], log: Path | None) -
 
 
 def _apply_pure(
-    texts: dict[str, str], entries: Sequence[FixEntry], applied: dict[str, list[str]]
+    texts: dict[str, str],
+    entries: Sequence[FixEntry],
+    applied: dict[str, list[str]],
+    style: RepoStyle,
 ) -> None:
     for entry in entries:
         fixer = TEXT_FIXERS.get(entry.id)
         if fixer is None:
             continue
+        away = style.out_of_reach.get(entry.id, frozenset())
         for rel, before in texts.items():
-            if rel.endswith(entry.suffixes + ((".pyi",) if ".py" in entry.suffixes else ())):
+            if rel not in away and rel.endswith(
+                entry.suffixes + ((".pyi",) if ".py" in entry.suffixes else ())
+            ):
                 after = fixer(before)
                 if after != before:
                     texts[rel] = after
@@ -121,7 +127,7 @@ def run_pipeline(
         for e in entries
         if (e.engine is Engine.LIBCST and not formatting) or e.id == "mixed-line-endings"
     ]
-    _apply_pure(py, codemods, applied)
+    _apply_pure(py, codemods, applied, style)
     _respect_excludes(root, py, texts, applied, log)
     write_texts(root, {rel: py[rel] for rel in applied})
     names = sorted(py)
@@ -133,8 +139,9 @@ def run_pipeline(
     ruff_changed = snapshot.changed_files(root, before, linted, py)
     py.update(read_texts(root, sorted(ruff_changed)))
     broken = lint.syntax_errors
-    if names and formatting:
-        broken = {**parse_syntax_errors(_ruff(root, format_args(style), names, log)), **broken}
+    shaped = [rel for rel in names if rel not in style.out_of_reach.get("formatting", ())]
+    if shaped and formatting:
+        broken = {**parse_syntax_errors(_ruff(root, format_args(style), shaped, log)), **broken}
         formatted = snapshot.changed_files(root, linted, snapshot.take(root, names), py)
         after = read_texts(root, sorted(formatted))
         kept = {rel for rel, text in after.items() if guards.doctests_changed(py[rel], text)}
@@ -146,7 +153,7 @@ def run_pipeline(
             applied.setdefault(rel, []).append("formatting")
         py.update({rel: text for rel, text in after.items() if rel not in kept})
         ruff_changed |= formatted
-    _apply_pure(other, [e for e in entries if e.engine is Engine.TEXT], applied)
+    _apply_pure(other, [e for e in entries if e.engine is Engine.TEXT], applied, style)
     write_texts(root, {rel: other[rel] for rel in applied if rel in other})
     final = {**py, **other}
     touched = set(applied) | ruff_changed

@@ -74,7 +74,10 @@ def lint_fix(
     package (the import fails, and removing it would hide that).
     """
     outcome = LintOutcome()
-    _run(run, root, entries, style, {frozenset(): sorted(py)}, outcome)
+    reach: dict[frozenset[str], list[str]] = {}  # files outside a hook's reach skip its codes
+    for rel in sorted(py):
+        reach.setdefault(style.skipped_codes(rel, entries), []).append(rel)
+    _run(run, root, entries, style, reach, outcome)
     touched = sorted(rel for rel, codes in outcome.fixed.items() if {"I001", "F401"} & set(codes))
     if not touched:
         return outcome
@@ -92,7 +95,8 @@ def lint_fix(
     used = guards.references(py, stems) if stems else {}
     redo: dict[frozenset[str], list[str]] = {}
     for rel in touched:
-        skip: set[str] = set()
+        first = style.skipped_codes(rel, entries)  # what the first run already left out
+        skip: set[str] = set(first)
         if guards.sorting_changed_behaviour(rel, py[rel], after.get(rel, py[rel])):
             outcome.hold(rel, "import-sorting", guards.ORDER_MATTERS)
             skip.add("I001")
@@ -100,7 +104,7 @@ def lint_fix(
         if reason is not None:
             outcome.hold(rel, "unused-imports", reason)
             skip.add("F401")
-        if skip:
+        if skip != first:
             redo.setdefault(frozenset(skip), []).append(rel)
             del outcome.fixed[rel]
     write_texts(root, {rel: py[rel] for names in redo.values() for rel in names})

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.fixes.diff import render_patch
-from bot.core.fixes.style import FamilyDecision
+from bot.core.fixes.families import FamilyDecision
 
 
 @dataclass(frozen=True)

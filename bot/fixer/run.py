@@ -74,6 +74,12 @@ def fix_tree(path: Path, options: FixOptions = DEFAULT_OPTIONS) -> FixReport:
     if options.files is not None:
         named = {rel.strip("/") for rel in options.files}
         wanted = [rel for rel in wanted if rel in named]
+    reach = {
+        d.fix: frozenset(rel for rel in wanted if not d.admits(rel))
+        for d in plan.decisions
+        if d.runs and d.filters
+    }
+    style = dataclasses.replace(style, out_of_reach={k: v for k, v in reach.items() if v})
     read_ns = time.time_ns()
     texts, skipped, stamps = load_texts(root, wanted)
     if options.progress is not None:

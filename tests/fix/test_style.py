@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from bot.core.fixes.catalog import CATALOG
+from bot.core.fixes.families import decide
 from bot.core.fixes.scope import plan_fixes
-from bot.core.fixes.style import Formatter, RuleSet, decide, detect
+from bot.core.fixes.style import Formatter, RuleSet, detect
 from tests.fix.conftest import run_fix, run_fix_json
 from tests.fix.project import write
 
@@ -154,3 +155,27 @@ def test_the_fixer_api_scopes_to_files_and_rules(tmp_path: Path) -> None:
     assert "+++ b/a.py" in report.patch() and "b.py" not in report.patch()
     written = fix_findings(tmp_path, rules=["F401", "I001"], files=["b.py"], write=True)
     assert written.written and (tmp_path / "b.py").read_text().startswith("import os\nimport sys")
+
+
+def test_a_hooks_exclude_keeps_its_files_out_of_reach(tmp_path: Path) -> None:
+    """humanize 4.17.0 excludes its GitHub templates from trailing-whitespace."""
+    hooks = (
+        "exclude: ^vendor/\nrepos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n"
+        "    hooks:\n      - id: trailing-whitespace\n"
+        "        exclude: \\.github/ISSUE_TEMPLATE\\.md|\\.github/PULL_REQUEST_TEMPLATE\\.md\n"
+        "      - id: end-of-file-fixer\n"
+    )
+    decision = {d.fix: d for d in decide(detect({".pre-commit-config.yaml": hooks}), CATALOG)}
+    markdown = decision["markdown-whitespace"]
+    assert markdown.runs and not markdown.admits(".github/ISSUE_TEMPLATE.md")
+    assert markdown.admits("docs/index.md") and not markdown.admits("vendor/notes.md")
+    template = "Describe it:  \n\n- steps   \n"
+    write(
+        tmp_path,
+        {".pre-commit-config.yaml": hooks, ".github/ISSUE_TEMPLATE.md": template,
+         "docs/index.md": "# Title   \ntext", "vendor/x.py": "x = 1   \n"},
+    )  # fmt: skip
+    report = run_fix_json(str(tmp_path))
+    assert [f["path"] for f in report["files"]] == ["docs/index.md"]
+    assert (tmp_path / ".github" / "ISSUE_TEMPLATE.md").read_text() == template
+    assert (tmp_path / "vendor" / "x.py").read_text() == "x = 1   \n"

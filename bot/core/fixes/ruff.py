@@ -43,6 +43,18 @@ class RepoStyle:
     #: The only rule codes the linter may fix (None: every code of the chosen entries); the
     #: repository's own rule selection, or the rules a failed run complained about.
     only_codes: frozenset[str] | None = None
+    #: Files a fix family must leave alone (fix id -> paths): outside the reach of the
+    #: pre-commit hook that asks for it (its ``files``/``exclude``).
+    out_of_reach: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def skipped_codes(self, rel: str, entries: Iterable[FixEntry]) -> frozenset[str]:
+        """Rule codes of the entries that must leave ``rel`` alone."""
+        return frozenset(
+            code
+            for entry in entries
+            if rel in self.out_of_reach.get(entry.id, ())
+            for code in entry.rules
+        )
 
     @property
     def too_old_for(self) -> frozenset[str]:

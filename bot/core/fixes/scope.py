@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from bot.core.fixes.catalog import Engine, FixEntry
 from bot.core.fixes.catalog import select as select_ids
-from bot.core.fixes.style import Conventions, FamilyDecision, decide
+from bot.core.fixes.families import FamilyDecision, decide
+from bot.core.fixes.style import Conventions
 
 #: The pseudo rule a failed formatter check reports (triage's ``format`` category).
 FORMAT_RULE = "FORMAT"

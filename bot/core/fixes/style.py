@@ -1,25 +1,23 @@
-"""Which conventions a repository's own tooling sets, and which fix families that lets run.
+"""Which conventions a repository's own tooling sets: linters' rules, formatter, import
+sorter, pylint, pre-commit hooks and their reach.
 
 Pure: takes the text of the repository's configuration files (``pyproject.toml``,
 ``ruff.toml``, ``setup.cfg``, ``tox.ini``, ``.flake8``, ``.isort.cfg``, ``.pylintrc``,
-``.pre-commit-config.yaml``) and returns what it found and, per catalog family, whether it
-runs by default and why. A family runs when a tool the repository uses asks for it: its
-linter enables one of the family's rules, its formatter is ruff's or black, its import
-sorter is ruff's or isort, or a pre-commit hook does the same job.
+``.pre-commit-config.yaml``) and returns what it found. ``bot/core/fixes/families.py``
+decides from it which fix families run.
 """
 
 from __future__ import annotations
 
 import configparser
 import enum
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-
-from bot.core.fixes.catalog import Engine, FixEntry
 
 #: The files read, by name at the repository root.
 CONFIG_FILES = (
@@ -85,13 +83,18 @@ def _longest(code: str, selectors: Iterable[str]) -> int | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class FamilyDecision:
-    """Whether one fix family runs by default, why, and with which rule codes."""
+class PathFilter:
+    """A pre-commit hook's reach: ``files`` and ``exclude`` regexes (``re.search`` on the
+    path, as pre-commit applies them)."""
 
-    fix: str
-    runs: bool
-    reason: str
-    codes: tuple[str, ...] = ()
+    files: str = ""
+    exclude: str = "^$"
+
+    def admits(self, path: str) -> bool:
+        try:
+            return bool(re.search(self.files, path)) and not re.search(self.exclude, path)
+        except re.error:
+            return False  # a pattern pre-commit would reject: touch nothing it covers
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,6 +108,8 @@ class Conventions:
     #: "ruff" or "isort" (None: imports are not sorted by any tool).
     import_sorter: str | None = None
     hooks: frozenset[str] = frozenset()
+    #: Each hook's reach (its own ``files``/``exclude`` and the configuration's global ones).
+    hook_filters: Mapping[str, tuple[PathFilter, ...]] = field(default_factory=dict)
     #: pylint's disabled messages, when pylint is used (None: not used).
     pylint_disabled: tuple[str, ...] | None = None
     #: True when no lint or format configuration was found (ruff's defaults stand in).
@@ -163,20 +168,32 @@ def _flake8_rules(section: configparser.SectionProxy) -> RuleSet:
     )
 
 
-def _hooks(text: str | None) -> list[dict[str, Any]]:
-    """The hooks of a ``.pre-commit-config.yaml`` (an unreadable file has none)."""
+def _hooks(text: str | None) -> tuple[list[dict[str, Any]], PathFilter]:
+    """The hooks of a ``.pre-commit-config.yaml`` (an unreadable file has none), and the
+    configuration's global ``files``/``exclude``."""
     try:
         data = yaml.safe_load(text or "") or {}
     except yaml.YAMLError:
-        return []
-    repos = data.get("repos", []) if isinstance(data, dict) else []
-    return [
+        return [], PathFilter()
+    if not isinstance(data, dict):
+        return [], PathFilter()
+    repos = data.get("repos", [])
+    hooks = [
         hook
-        for repo in repos
+        for repo in (repos if isinstance(repos, list) else [])
         if isinstance(repo, dict)
         for hook in repo.get("hooks", []) or []
         if isinstance(hook, dict) and isinstance(hook.get("id"), str)
     ]
+    return hooks, _filter(data)
+
+
+def _filter(table: Mapping[str, Any]) -> PathFilter:
+    files, exclude = table.get("files", ""), table.get("exclude", "^$")
+    return PathFilter(
+        files=files if isinstance(files, str) else "",
+        exclude=exclude if isinstance(exclude, str) else "^$",
+    )
 
 
 def detect(files: Mapping[str, str], *, ruff_table: Mapping[str, Any] | None = None) -> Conventions:
@@ -189,8 +206,12 @@ def detect(files: Mapping[str, str], *, ruff_table: Mapping[str, Any] | None = N
     linters: list[tuple[str, RuleSet]] = []
     pyproject = _toml(files.get("pyproject.toml"))
     tool = pyproject.get("tool", {}) if isinstance(pyproject.get("tool"), dict) else {}
-    hooks = _hooks(files.get(".pre-commit-config.yaml"))
+    hooks, everywhere = _hooks(files.get(".pre-commit-config.yaml"))
     hook_ids = frozenset(hook["id"] for hook in hooks)
+    hook_filters: dict[str, tuple[PathFilter, ...]] = {}
+    for hook in hooks:
+        own = tuple(f for f in (everywhere, _filter(hook)) if f != PathFilter())
+        hook_filters[hook["id"]] = hook_filters.get(hook["id"], ()) + own
     ruff_where = next((n for n in ("ruff.toml", ".ruff.toml") if n in files), None)
     if ruff_table is None:
         ruff_table = _toml(files.get(ruff_where)) if ruff_where else tool.get("ruff")
@@ -243,6 +264,7 @@ def detect(files: Mapping[str, str], *, ruff_table: Mapping[str, Any] | None = N
         formatter=formatter,
         import_sorter=None if sorter is None else sorter[0],
         hooks=hook_ids,
+        hook_filters=hook_filters,
         pylint_disabled=None if pylint is None else pylint[1],
         defaults_only=defaults,
     )
@@ -304,54 +326,3 @@ def _pylint(
     if "pylint" in hooks:
         return "pre-commit hook pylint", ()
     return None
-
-
-def decide(conventions: Conventions, entries: Sequence[FixEntry]) -> tuple[FamilyDecision, ...]:
-    """Per entry: whether the repository's tooling asks for it by default, and why."""
-    return tuple(_decide(conventions, entry) for entry in entries)
-
-
-def _decide(c: Conventions, entry: FixEntry) -> FamilyDecision:
-    if not entry.safe:
-        return FamilyDecision(
-            fix=entry.id, runs=False, reason="unsafe: only when named with --unsafe"
-        )
-    hooks = [h for h in sorted(c.hooks) if entry.id in HOOK_FAMILIES.get(h, ())]
-    if entry.engine is Engine.RUFF_FORMAT:
-        if c.formatter is None:
-            return FamilyDecision(
-                fix=entry.id, runs=False, reason="the repository uses no formatter"
-            )
-        return FamilyDecision(
-            fix=entry.id, runs=True, reason=f"the repository formats with {c.formatter}"
-        )
-    if entry.id == "redundant-parens":
-        if c.pylint_disabled is not None and not {"C0325", "SUPERFLUOUS-PARENS"} & set(
-            c.pylint_disabled
-        ):
-            return FamilyDecision(
-                fix=entry.id, runs=True, reason="pylint checks C0325 (superfluous-parens)"
-            )
-        return FamilyDecision(
-            fix=entry.id, runs=False, reason="no pylint with C0325 in the repository"
-        )
-    if entry.id == "import-sorting" and c.import_sorter is not None:
-        return FamilyDecision(
-            fix=entry.id, runs=True, reason=f"the repository sorts imports with {c.import_sorter}",
-            codes=entry.rules,
-        )  # fmt: skip
-    if hooks:
-        codes = entry.rules if entry.engine is Engine.RUFF else ()
-        reason = f"pre-commit hook {', '.join(hooks)}"
-        return FamilyDecision(fix=entry.id, runs=True, reason=reason, codes=codes)
-    if entry.engine is Engine.RUFF:
-        for name, rules in c.linters:
-            codes = tuple(code for code in entry.rules if rules.enabled(code))
-            if codes:
-                reason = f"enabled by {name}: {', '.join(codes)}"
-                return FamilyDecision(fix=entry.id, runs=True, reason=reason, codes=codes)
-        if c.linters:
-            names = " or ".join(name for name, _ in c.linters)
-            reason = f"not enabled by {names}: {', '.join(entry.rules)}"
-            return FamilyDecision(fix=entry.id, runs=False, reason=reason)
-    return FamilyDecision(fix=entry.id, runs=False, reason="no tool of the repository asks for it")
