@@ -107,7 +107,11 @@ def register(subparsers: Any) -> None:
 def _text(report: FixReport) -> str:
     lines = [f"{path}: {', '.join(report.applied.get(path, ()))}" for path in sorted(report.after)]
     verb = "fixed" if report.written else "would fix"
-    lines.append(f"{verb} {len(report.after)} file(s)")
+    ran = [d.fix for d in report.decisions if d.runs]
+    lines.append(f"{verb} {len(report.after)} file(s); fix families run: {len(ran)}")
+    if report.conventions:
+        found = "; ".join(item.split(":", 1)[0] for item in report.conventions)
+        lines.append(f"conventions: {found} (--explain says why each family ran or not)")
     lines += [f"backed out {b.fix} in {b.path}: {b.reason}" for b in report.backed_out]
     lines += _skipped(report)
     if report.validation is not None and report.validation.note:

@@ -240,7 +240,7 @@ def detect(files: Mapping[str, str], *, ruff_table: Mapping[str, Any] | None = N
     if formatter is not None:
         found.append(Convention(tool=formatter.value, where=where))
     sorter = _import_sorter(tool, files, ini, hook_ids, linters)
-    if sorter is not None:
+    if sorter is not None and sorter[0] != "ruff":  # ruff's own line already shows its rules
         found.append(Convention(tool=sorter[0], where=sorter[1], detail="import sorting"))
     pylint = _pylint(tool, files, hook_ids)
     if pylint is not None:
