@@ -95,7 +95,11 @@ class _Runner:
         self.checks, self.log, self.python = checks, log, python
 
     def run(self, name: str, argv: Sequence[str] | str, tree: Path) -> CommandResult:
-        return run_command(name, argv, cwd=tree, timeout=self.checks.timeout, log=self.log)
+        # Whole output: reports (bandit's JSON) and findings are read in full; the log
+        # keeps tails.
+        return run_command(
+            name, argv, cwd=tree, timeout=self.checks.timeout, log=self.log, tail=None
+        )
 
     def tests(self, tree: Path) -> Measurement:
         command = self.checks.tests

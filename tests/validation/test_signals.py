@@ -142,3 +142,19 @@ def test_relative_paths_and_folders_outside_git(
     assert code == 2 and signals == {}
     assert err.strip().count("\n") == 0  # one line, not git's usage text
     assert "nogit: not a git repository" in err
+
+
+def test_long_reports_are_read_whole(repo: Path) -> None:
+    """bandit's JSON for many files runs past any log-sized tail: it is read in full."""
+    names = [f"bench/q{index:02d}.py" for index in range(40)]
+    for name in names:
+        (repo / name).write_text(QUERY)
+    commit_all(repo, "forty queries")
+    base = repo.parent / "base40"
+    git(repo, "worktree", "add", "-q", "--detach", str(base), "HEAD")
+    for name in names:
+        (repo / name).write_text(QUERY.replace("'", '"'))
+    checks = Checks(tests=None, coverage=False)
+    signals = validate_tree(repo, names, checks, base=base)
+    assert signals.security.value is True, signals.security.evidence
+    assert signals.security.evidence.before == signals.security.evidence.after == {"findings": 40}
