@@ -55,7 +55,10 @@ def _ruff(root: Path, args: list[str], names: Sequence[str], log: Path | None) -
             f"ruff {args[0]}", [ruff_binary(), *args, "--", *batch],
             cwd=root, timeout=RUFF_TIMEOUT, log=log, tail=None,
         )  # fmt: skip
-        if result.timed_out or (result.returncode or 0) > 2:
+        # exit 2 also reports files ruff cannot parse (read from its output); a usage error
+        # (a bad setting) is a failure of the run itself
+        usage = result.returncode == 2 and "Usage:" in result.stderr
+        if result.timed_out or (result.returncode or 0) > 2 or usage:
             raise FixerError(f"ruff {args[0]} failed: {result.stderr.strip()[-500:]}")
         output += [result.stdout, result.stderr]
     return "".join(output)

@@ -61,7 +61,7 @@ def fix_tree(path: Path, options: FixOptions = DEFAULT_OPTIONS) -> FixReport:
     )  # fmt: skip
     entries = select([d.fix for d in plan.decisions if d.runs], unsafe=options.unsafe)
     style = dataclasses.replace(read_repo_style(root), only_codes=plan.only_codes)
-    if conventions.formatter is Formatter.BLACK:
+    if conventions.formatter is Formatter.BLACK and "--line-length" not in style.overrides:
         style = dataclasses.replace(style, format_overrides=black_line_length(root))
     elif conventions.formatter is None and style.quote_style is None:
         # formatting asked for by name in a repository without a formatter: no quote style

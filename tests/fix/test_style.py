@@ -179,3 +179,12 @@ def test_a_hooks_exclude_keeps_its_files_out_of_reach(tmp_path: Path) -> None:
     assert [f["path"] for f in report["files"]] == ["docs/index.md"]
     assert (tmp_path / ".github" / "ISSUE_TEMPLATE.md").read_text() == template
     assert (tmp_path / "vendor" / "x.py").read_text() == "x = 1   \n"
+
+
+def test_formatting_named_where_no_formatter_is_used_keeps_the_quotes(tmp_path: Path) -> None:
+    write(tmp_path, {"a.py": "x=['one', \"two\"]\n"})
+    run_fix(str(tmp_path), "--select", "formatting")
+    assert (tmp_path / "a.py").read_text() == "x = ['one', \"two\"]\n"
+    write(tmp_path, {"pyproject.toml": "[tool.black]\nline-length = 100\n"})
+    run_fix(str(tmp_path), "--select", "formatting")  # black normalises quotes: so do we
+    assert (tmp_path / "a.py").read_text() == 'x = ["one", "two"]\n'
