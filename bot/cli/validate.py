@@ -169,6 +169,8 @@ def handler(args: argparse.Namespace) -> int:
         for refusal in exc.report.refusals:
             print(f"refused: {refusal.message} [{refusal.code}]", file=sys.stderr)
         return 2
+    if not patched.report.files:
+        print("autopilot validate: the patch is empty: REF is measured as it is", file=sys.stderr)
     base: Path | None = None
     try:  # the unpatched tree: the baseline of lint, types, security and coverage
         base = checkout_worktree(repo, patched.base, patched.path.parent / "base")

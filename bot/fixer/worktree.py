@@ -101,6 +101,8 @@ def apply_patch_in_worktree(
         refusals = _symlinks_on_disk(tree, report)
         if refusals:
             raise PatchRefused(_with(report, *refusals))
+        if not report.files:  # an empty patch: the worktree is REF as it is
+            return AppliedPatch(tree, base.stdout.strip(), report)
         patch_file = tree.parent / f"{tree.name}.patch"
         patch_file.write_text(diff_text, encoding="utf-8")
         for args in (("apply", "--check"), ("apply",)):

@@ -158,3 +158,16 @@ def test_long_reports_are_read_whole(repo: Path) -> None:
     signals = validate_tree(repo, names, checks, base=base)
     assert signals.security.value is True, signals.security.evidence
     assert signals.security.evidence.before == signals.security.evidence.after == {"findings": 40}
+
+
+def test_an_empty_patch_measures_ref_as_it_is(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty.patch").write_text("")
+    tests = f"{sys.executable} -m pytest -q -p no:cacheprovider"
+    code, signals, err = _validate(
+        capsys, str(repo), "--patch", str(tmp_path / "empty.patch"), "--tests", tests,
+        "--no-coverage",
+    )  # fmt: skip
+    assert code == 0 and signals["tests"] == 1.0 and signals["lint"] is None
+    assert "the patch is empty" in err
