@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shlex
 import sys
@@ -93,6 +94,8 @@ def coverage_command(tests: str, data_file: Path) -> str | None:
 class _Runner:
     def __init__(self, checks: Checks, log: Path | None, python: str) -> None:
         self.checks, self.log, self.python = checks, log, python
+        #: pytest's counts on the base tree, when the coverage run measured them.
+        self.base_counts: dict[str, int] = {}
 
     def run(self, name: str, argv: Sequence[str] | str, tree: Path) -> CommandResult:
         # Whole output: reports (bandit's JSON) and findings are read in full; the log
@@ -132,6 +135,8 @@ class _Runner:
         reason = missing_tool(cov, result.returncode, result.stdout + result.stderr, "coverage")
         if reason is not None:
             return reason
+        if label == "base":
+            self.base_counts = pytest_counts(result.stdout + result.stderr)
         python = argv[0]
         # A project that sets ``parallel = true`` writes suffixed files: combine them first.
         self.run("coverage combine", [python, "-m", "coverage", "combine", f"--data-file={data}"],
@@ -323,12 +328,17 @@ def validate_tree(
     without it). ``python`` runs the security scanners (bandit, pip-audit).
     """
     runner = _Runner(checks, log, python)
+    coverage = runner.coverage(tree, base)
+    tests = runner.tests(tree)
+    if tests.value is not None and runner.base_counts:  # the base's counts, from coverage
+        evidence = dataclasses.replace(tests.evidence, before=runner.base_counts)
+        tests = dataclasses.replace(tests, evidence=evidence)
     signals = ValidationSignals(
-        tests=runner.tests(tree),
+        tests=tests,
         lint=runner.lint(tree, base, changed),
         types=runner.types(tree, base),
         security=runner.security(tree, base, changed),
-        coverage=runner.coverage(tree, base),
+        coverage=coverage,
     )
     if log is not None:
         append_log(log, {"event": "signals", **signals.to_json()})

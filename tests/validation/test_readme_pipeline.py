@@ -96,7 +96,9 @@ def test_the_readme_cli_block_runs_as_written(tmp_path: Path) -> None:
     assert "+++ b/shop/money.py" in patch and "-import os" in patch
     signals = json.loads((project / "signals.json").read_text())
     assert signals["tests"] == 1.0 and signals["lint"] is True
-    assert signals["evidence"]["tests"]["after"] == {"passed": 1, "failed": 0, "error": 0}
+    counts = {"passed": 1, "failed": 0, "error": 0}
+    assert signals["evidence"]["tests"]["after"] == counts
+    assert signals["evidence"]["tests"]["before"] == counts  # from the base's coverage run
     assert "no type-check command" in signals["evidence"]["types"]["reason"]
     assert '"route":' in done.stdout  # score printed its route
     assert "no matching items" in done.stdout or "rq-1" in done.stdout  # queue list ran
