@@ -58,8 +58,11 @@ def _catalog_help() -> str:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "fix",
-        help="apply safe mechanical fixes (imports, formatting, whitespace, pyupgrade...)",
-        description="Apply the catalog's safe mechanical fixes to the files under PATH.",
+        help="apply safe mechanical fixes in the repository's own style (imports, whitespace...)",
+        description=(
+            "Apply the catalog's safe mechanical fixes to the files under PATH, in the "
+            "repository's own style: by default what its own tooling asks for."
+        ),
         epilog=_catalog_help() + EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -73,7 +76,9 @@ def register(subparsers: Any) -> None:
         help="with --diff: exit 1 when there are changes (for CI checks)",
     )
     parser.add_argument(
-        "--select", metavar="IDS", help="comma-separated fix ids (default: every safe fix)"
+        "--select",
+        metavar="IDS",
+        help="comma-separated fix ids (default: what the repository's tooling asks for)",
     )
     parser.add_argument(
         "--all",
