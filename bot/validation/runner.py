@@ -200,7 +200,9 @@ class _Runner:
         python = [rel for rel in python if (tree / rel).is_file()]
         if not python:
             return unmeasured("no lint command configured and no changed Python file")
-        argv = [ruff_binary(), "check", "--no-cache", "--output-format", "concise", *python]
+        # --force-exclude: a changed file the repository's ruff excludes is not linted
+        argv = [ruff_binary(), "check", "--no-cache", "--force-exclude", "--output-format",
+                "concise", *python]  # fmt: skip
         return self.findings("lint", argv, tree, base)
 
     def types(self, tree: Path, base: Path | None) -> Measurement:
