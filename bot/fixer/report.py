@@ -54,14 +54,18 @@ class FixReport:
     #: The repository's tooling found, and per fix family whether it ran and why.
     conventions: tuple[str, ...] = ()
     decisions: tuple[FamilyDecision, ...] = ()
+    #: Where ``root`` sits in its git repository ("src/"; "" at the top or outside git):
+    #: the patch's paths start there, so it applies at the repository's top.
+    prefix: str = ""
 
     @property
     def changed(self) -> bool:
         return bool(self.after)
 
     def patch(self) -> str:
-        """The fixes as one unified diff (paths relative to the fixed root)."""
-        return render_patch(self.before, self.after)
+        """The fixes as one unified diff (paths relative to the repository's top)."""
+        before = {self.prefix + rel: text for rel, text in self.before.items()}
+        return render_patch(before, {self.prefix + rel: text for rel, text in self.after.items()})
 
     def to_json(self) -> dict[str, Any]:
         return {

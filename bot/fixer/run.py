@@ -90,7 +90,18 @@ def fix_tree(path: Path, options: FixOptions = DEFAULT_OPTIONS) -> FixReport:
         read = Snapshot(stamps, read_ns)
         result = run_pipeline(root, texts, entries, style, log=options.log, read=read)
         report = _report(root, texts, result, skipped, written=True)
-    return dataclasses.replace(report, conventions=plan.conventions, decisions=plan.decisions)
+    return dataclasses.replace(
+        report, conventions=plan.conventions, decisions=plan.decisions, prefix=_prefix(root)
+    )
+
+
+def _prefix(root: Path) -> str:
+    """``root``'s path inside its git repository, with a trailing slash ("" at the top)."""
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            inside = root.relative_to(folder).as_posix()
+            return "" if inside == "." else inside + "/"
+    return ""
 
 
 def fix_findings(

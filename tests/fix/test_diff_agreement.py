@@ -76,3 +76,10 @@ def test_diff_is_what_fix_writes_and_both_are_idempotent(pyyaml_like: Path, tmp_
     before = _files(pyyaml_like)
     run_fix(str(pyyaml_like))
     assert _files(pyyaml_like) == before
+
+
+def test_a_subfolders_diff_applies_at_the_repository_top(pyyaml_like: Path) -> None:
+    code, patch = run_fix(str(pyyaml_like / "tests"), "--diff")
+    assert code == 0 and "+++ b/tests/legacy_tests/canonical.py" in patch
+    subprocess.run(["git", "apply", "--check", "-"], input=patch, text=True, cwd=pyyaml_like,
+                   check=True)  # fmt: skip
