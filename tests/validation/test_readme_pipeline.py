@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from tests.fix.project import write
@@ -48,15 +49,27 @@ def test_total():
 """
 
 
-def readme_cli_block() -> str:
-    """The first ``sh`` block of the README's "The CLI" section."""
+def readme_cli_blocks() -> list[str]:
+    """The ``sh`` blocks of the README's "The CLI" section."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## The CLI") :]
-    start = section.index("```sh\n") + len("```sh\n")
-    return section[start : section.index("```\n", start)]
+    section = readme[readme.index("## The CLI") : readme.index("## The Action")]
+    return [part.split("```", 1)[0] for part in section.split("```sh\n")[1:]]
 
 
-def test_the_readme_cli_block_runs_as_written(tmp_path: Path) -> None:
+def run_block(
+    block: str, project: Path, env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Run a README block with bash in ``project``: the run, and "STATUS COMMAND" for each
+    command that exited non-zero (recorded by a trap; the block's lines are not changed)."""
+    statuses = project.parent / "statuses"
+    statuses.unlink(missing_ok=True)
+    script = f"trap 'echo \"$? $BASH_COMMAND\" >> {statuses}' ERR\n" + block
+    done = subprocess.run(["bash", "-c", script], cwd=project, capture_output=True, text=True,
+                          env=env, timeout=900, check=False)  # fmt: skip
+    return done, statuses.read_text().splitlines() if statuses.exists() else []
+
+
+def test_the_readme_cli_blocks_run_as_written(tmp_path: Path) -> None:
     project = tmp_path / "shop"
     write(
         project,
@@ -78,13 +91,8 @@ def test_the_readme_cli_block_runs_as_written(tmp_path: Path) -> None:
     (project / "build.log").write_text(ruff.stdout + ruff.stderr)
     assert ruff.returncode == 1  # the CI log: F401 and I001 in shop/money.py
 
-    block = readme_cli_block()
-    statuses = tmp_path / "statuses"
-    # Record each command's exit status without changing the block's own lines.
-    script = f"trap 'echo \"$? $BASH_COMMAND\" >> {statuses}' ERR\n" + block
-    done = subprocess.run(["bash", "-c", script], cwd=project, capture_output=True, text=True,
-                          env=env, timeout=900, check=False)  # fmt: skip
-    failed = statuses.read_text().splitlines() if statuses.exists() else []
+    block, more = readme_cli_blocks()
+    done, failed = run_block(block, project, env)
     # triage exits 1: it found the failures it was asked about; nothing else fails
     assert [line.split(" ", 1)[1] for line in failed] == [
         "autopilot triage build.log --format text"
@@ -108,3 +116,15 @@ def test_the_readme_cli_block_runs_as_written(tmp_path: Path) -> None:
     assert (project / "shop" / "money.py").read_text().startswith("from decimal import Decimal")
     assert "ran: import-sorting: the repository sorts imports with ruff" in done.stdout
     assert "not run: formatting: the repository uses no formatter" in done.stdout
+
+    # the second block: a run's logs as a zip, and every safe fix under the tests
+    with zipfile.ZipFile(project / "logs.zip", "w") as archive:
+        archive.writestr("lint/2_ruff.txt", (project / "build.log").read_text())
+    (project / "shop" / "money.py").write_text(MONEY)  # the failure again
+    done, failed = run_block(more, project, env)
+    assert [line.split(" ", 1)[1] for line in failed] == [
+        "autopilot triage logs.zip --format github"
+    ], done.stderr
+    assert "::error file=shop/money.py,line=1" in done.stdout
+    assert "fixed 1 file(s)" in done.stdout and "backed out" not in done.stdout
+    assert (project / "shop" / "money.py").read_text().startswith("from decimal import Decimal")
