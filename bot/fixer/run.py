@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.fixes.catalog import CATALOG, FixEntry, select
-from bot.core.fixes.families import ADOPTABLE
+from bot.core.fixes.families import unenforced
 from bot.core.fixes.ruff import RepoStyle
 from bot.core.fixes.scope import plan_fixes
 from bot.core.fixes.style import Formatter
@@ -71,7 +71,7 @@ def fix_tree(path: Path, options: FixOptions = DEFAULT_OPTIONS) -> FixReport:
         style = dataclasses.replace(style, format_overrides=quotes)
     listing = list_tree(root)
     wanted = candidate_files(root, entries, listing)
-    adoptable = [fix for fix in plan.fixes if fix in ADOPTABLE]
+    adoptable = unenforced(conventions, plan.decisions)
     if options.select is None and options.rules is None and not options.everything and adoptable:
         adoption = measure_adoption(root, wanted, style, adoptable)
         plan = plan_fixes(conventions, CATALOG, unsafe=options.unsafe, adoption=adoption)

@@ -93,9 +93,22 @@ def _decide(c: Conventions, entry: FixEntry) -> FamilyDecision:
     return FamilyDecision(fix=entry.id, runs=False, reason="no tool of the repository asks for it")
 
 
-#: Families whose tool a repository may configure without applying it (a ``[tool.black]``
-#: table over code black never formatted); they run only where the code mostly follows it.
-ADOPTABLE = ("formatting", "import-sorting")
+def unenforced(conventions: Conventions, decisions: Sequence[FamilyDecision]) -> tuple[str, ...]:
+    """Running families whose tool is only configured, with nothing that enforces it: no
+    pre-commit hook runs it and no linter rule checks it (a ``[tool.black]`` table over code
+    black never formatted). They run only where the code mostly follows the tool already."""
+    hooked = any(_FORMAT_HOOKS.get(hook) is conventions.formatter for hook in conventions.hooks)
+    found = []
+    for decision in decisions:
+        if not decision.runs:
+            continue
+        if (decision.fix == "formatting" and not hooked) or (
+            decision.fix == "import-sorting"
+            and conventions.import_sorter == "isort"
+            and "isort" not in conventions.hooks
+        ):
+            found.append(decision.fix)
+    return tuple(found)
 
 
 def adopted(
