@@ -196,7 +196,9 @@ def leftovers(tree: Path, ran: tuple[FixEntry, ...]) -> tuple[list[str], list[st
         {
             suffix.sub("", line)
             for line in fmt.stdout.splitlines()
-            if suffix.search(line) and suffix.sub("", line) in considered_format
+            if suffix.search(line)
+            and suffix.sub("", line) in considered_format
+            and suffix.sub("", line).endswith((".py", ".pyi"))  # the formatting entry's files
         }
     )
     return lint, unformatted
