@@ -18,12 +18,13 @@ from bot.app.review_metrics import metrics_registry
 from bot.cli import git_apply
 from bot.cli.score import add_scoring_arguments, read_input, score_from_args
 from bot.config.repo import PatchLimits, load_repo_config
+from bot.config.settings import DEFAULT_STORE_URL
 from bot.core import review
 from bot.core.patch_safety import check_patch
 from bot.core.review import QueueItem, QueueState
 from bot.core.scoring import Route, format_score
 from bot.errors import AutopilotError, UsageError
-from bot.store.db import DEFAULT_STORE_URL, Database
+from bot.store.db import Database
 from bot.store.review_queue import ReviewQueue
 
 EPILOG = """\
