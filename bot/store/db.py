@@ -24,6 +24,8 @@ _DDL_TOKENS = {
     "sqlite": {"serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT", "blob": "BLOB"},
     "postgresql": {"serial_pk": "BIGSERIAL PRIMARY KEY", "blob": "BYTEA"},
 }
+#: PostgreSQL advisory lock taken around DDL: concurrent ``CREATE ... IF NOT EXISTS`` race.
+SCHEMA_LOCK = 0x6175746F  # "auto"
 _PLACEHOLDER = re.compile(r"\?")
 
 Row = dict[str, Any]
@@ -73,6 +75,8 @@ class Database:
     def ensure_schema(self, statements: Sequence[str]) -> None:
         """Run idempotent DDL (``CREATE ... IF NOT EXISTS``) with dialect tokens expanded."""
         with self.transaction():
+            if self.dialect == "postgresql":  # processes starting together create it once
+                self.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
             for ddl in statements:
                 self.execute(ddl.format(**_DDL_TOKENS[self.dialect]))
 

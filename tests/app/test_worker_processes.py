@@ -21,30 +21,40 @@ ROOT = Path(__file__).resolve().parents[2]
 DELIVERIES = 400
 
 
-def _spawn(store_url: str, redis_url: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.app.worker_process", store_url, redis_url],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def _spawn(store_url: str, redis_url: str, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.app.worker_process", store_url, redis_url],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
+
+
+def _exited(workers: list[subprocess.Popen[bytes]], logs: list[Path]) -> str:
+    return "\n".join(
+        f"worker {n} exited {w.returncode}: {log.read_text()[-2000:]}"
+        for n, (w, log) in enumerate(zip(workers, logs, strict=True))
+        if w.poll() is not None
     )
 
 
 async def test_two_worker_processes_share_the_work_and_survive_a_kill(
-    postgres_url: str, redis_url: str
+    postgres_url: str, redis_url: str, tmp_path: Path
 ) -> None:
     store = await Store.open(postgres_url)
     record = aioredis.Redis.from_url(redis_url)
     pool = await create_pool(RedisSettings.from_dsn(redis_url))
-    workers = [_spawn(postgres_url, redis_url) for _ in range(2)]
+    logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
+    workers = [_spawn(postgres_url, redis_url, log) for log in logs]
     try:
         ids = [f"mp-{n:04}" for n in range(DELIVERIES)]
         assert all(await asyncio.gather(*(store.add_delivery(i, "ping", "{}") for i in ids)))
         for start in range(0, DELIVERIES, 16):
             await enqueue_ids(pool, ids[start : start + 16])
         while await record.llen("processed") < DELIVERIES // 4:  # both are busy by now
-            assert all(w.poll() is None for w in workers), "a worker process exited"
+            assert all(w.poll() is None for w in workers), _exited(workers, logs)
             await asyncio.sleep(0.05)
         victim = workers[0]
         victim.send_signal(signal.SIGKILL)
