@@ -67,3 +67,8 @@ class RetryPolicy:
         if status == 429 or "secondary rate limit" in str(exc).lower():
             return min(self.secondary_delay * 2.0 ** (attempt - 1), self.max_hold)
         return None  # a plain 403: permission denied, waiting will not help
+
+
+#: For one-shot runs with no queue to come back later (the Action): wait in place, up to
+#: five minutes, and try harder.
+ONE_SHOT = RetryPolicy(attempts=5, max_delay=30.0, max_inline_wait=300.0)

@@ -288,3 +288,17 @@ async def test_polling_uses_etags(session: aiohttp.ClientSession, aiohttp_server
     for _ in range(3):
         assert await gh.getitem("/repos/o/r/actions/runs") == {"total_count": 1}
     assert seen == [None, '"v1"', '"v1"']
+
+
+async def test_a_one_shot_client_waits_in_place(
+    app_client: GitHubClient, fake_github: FakeGitHub, sleeps: Sleeps
+) -> None:
+    from bot.github.client import ClientState
+    from bot.github.retry import ONE_SHOT
+
+    state = ClientState(app_client.state.session, fake_github.url, app=app_client.app)
+    state.sleep, state.retry = sleeps, ONE_SHOT  # the Action's policy: no queue to come back
+    gh = GitHubClient(state.session, installation_id=INSTALLATION, state=state)
+    fake_github.inject_fault(403, path="/installation/repositories", headers={"retry-after": "60"})
+    assert await _repos(gh) == ["octo-org/demo"]
+    assert sleeps.durations == [60.0] and gh.transient is None
