@@ -27,7 +27,7 @@ from bot.core.doctor import (
 )
 from bot.errors import UsageError
 from bot.github.auth import AppAuth
-from bot.github.client import GitHubClient, GitHubGaveUp, GitHubRefused, RetryPolicy
+from bot.github.client import GitHubClient, GitHubGaveUp, GitHubRefused, RetryLater, RetryPolicy
 from bot.store.db import redact
 from bot.store.deliveries import Store
 
@@ -79,7 +79,7 @@ async def diagnose(settings: Settings, manifest: Manifest) -> list[Check]:
             session,
             base_url=settings.api_url,
             app=AppAuth(settings.app_id, settings.private_key),
-            retry=RetryPolicy(attempts=2, base_delay=0.5, max_rate_limit_wait=5),
+            retry=RetryPolicy(attempts=2, base_delay=0.5, max_hold=5),
         )
         app = await _app(gh, settings, checks)
         if app is None:
@@ -147,7 +147,7 @@ async def _app(gh: GitHubClient, settings: Settings, checks: list[Check]) -> Any
         )
         checks.append(Check(name, False, detail, fix))
         return None
-    except (GitHubGaveUp, aiohttp.ClientError, OSError, TimeoutError) as exc:
+    except (GitHubGaveUp, RetryLater, aiohttp.ClientError, OSError, TimeoutError) as exc:
         detail = f"cannot reach GitHub at {settings.api_url}: {exc}"
         checks.append(Check(name, False, detail, "check GITHUB_API_URL and the network"))
         return None

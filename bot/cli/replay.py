@@ -44,7 +44,7 @@ async def replay(settings: Settings, delivery_id: str) -> int:
         store = runtime.store
         if not await store.requeue(delivery_id):
             raise UsageError(f"no stored delivery {delivery_id!r} in the store")
-        await runtime.processor.process(delivery_id)
+        await runtime.processor.process_batch([delivery_id])
         found = await store.delivery(delivery_id)
         assert found is not None
         failures = [f for f in await store.failures(delivery_id) if f.attempt == found.attempts]
