@@ -20,6 +20,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -188,13 +189,18 @@ def leftovers(tree: Path, ran: tuple[FixEntry, ...]) -> tuple[list[str], list[st
         if (item.get("fix") or {}).get("applicability") == "safe"
         and Path(item["filename"]).relative_to(tree).as_posix() in considered
     ]
-    fmt = sh([ruff_binary(), "format", "--check", "--no-cache", "--force-exclude", "."], tree)
-    prefix = "Would reformat: "
-    unformatted = [
-        line.removeprefix(prefix)
-        for line in fmt.stdout.splitlines()
-        if line.startswith(prefix) and line.removeprefix(prefix) in considered_format
-    ]
+    fmt = sh([ruff_binary(), "format", "--check", "--no-cache", "--force-exclude",
+              "--output-format", "concise", "."], tree)  # fmt: skip
+    suffix = re.compile(r":\d+:\d+: unformatted\b.*$")
+    unformatted = sorted(
+        {
+            suffix.sub("", line)
+            for line in fmt.stdout.splitlines()
+            if suffix.search(line)
+            and suffix.sub("", line) in considered_format
+            and suffix.sub("", line).endswith((".py", ".pyi"))  # the formatting entry's files
+        }
+    )
     return lint, unformatted
 
 

@@ -39,7 +39,7 @@ if command -v npm >/dev/null 2>&1; then
     say "installing pinned npm test data into .cache/npm"
     mkdir -p "$NPM_DIR"
     cp testdata/npm/package.json testdata/npm/package-lock.json "$NPM_DIR/"
-    (cd "$NPM_DIR" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+    (cd "$NPM_DIR" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) >&2
     touch "$NPM_DIR/.installed"
   fi
 else

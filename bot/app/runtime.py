@@ -16,6 +16,7 @@ from bot.concerns import compose_router
 from bot.config.settings import Settings
 from bot.github.auth import AppAuth
 from bot.github.client import GitHubClient, Sleep
+from bot.github.retry import ONE_SHOT
 from bot.store import Stores, open_stores
 from bot.store.deliveries import Store
 
@@ -54,6 +55,9 @@ async def open_runtime(
                 token=token,
                 app=app,
                 sleep=sleep or asyncio.sleep,
+                # A token client serves one-shot runs (the Action): no queue to come back
+                # later, so it waits for GitHub in place; App workers reschedule instead.
+                retry=ONE_SHOT if token is not None else None,
             )
             processor = Processor(
                 stores=stores,

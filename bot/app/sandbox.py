@@ -16,9 +16,8 @@ from aiohttp import web
 
 from bot.app.logging_json import configure_logging
 from bot.app.server import SERVICES, start_server, wait_for_signal
-from bot.config.settings import Settings
+from bot.config.settings import DEFAULT_STORE_URL, Settings
 from bot.errors import UsageError
-from bot.store.db import DEFAULT_STORE_URL
 from bot.store.deliveries import Status, Store
 
 if TYPE_CHECKING:

@@ -107,11 +107,12 @@ async def webhook(request: web.Request) -> web.Response:
         log.info("duplicate delivery ignored", extra=context)
         return web.json_response({"delivery": delivery_id, "status": "duplicate"}, status=200)
     metrics.received.labels(event_name).inc()
-    try:
+    try:  # a wake-up for the workers; never waits on the queue's server
         await services.queue.enqueue(delivery_id)
     except Exception:  # stored is what counts: a sweep or a polling worker will pick it up
         log.exception("enqueue failed; the delivery stays queued in the store", extra=context)
-    log.info("delivery stored", extra=context)
+    if log.isEnabledFor(logging.DEBUG):  # the hot path: one line per delivery only on DEBUG
+        log.debug("delivery stored", extra=context)
     return web.json_response({"delivery": delivery_id, "status": "queued"}, status=202)
 
 

@@ -1,27 +1,38 @@
-"""The worker: claims a stored delivery, rebuilds its ``Event``, dispatches, records the outcome."""
+"""The worker: claims stored deliveries in batches, dispatches each, records the outcomes.
+
+A handler that met transient GitHub trouble (no answer, 5xx after the client's quick
+retries, a rate limit) puts its delivery back in the queue with a not-before time instead of
+holding the worker: exponential backoff with jitter, or the time GitHub named, in which case
+that installation alone is held back. Other failures are final (a bug or a 4xx will not get
+better by waiting).
+"""
 
 from __future__ import annotations
 
-import json
 import logging
+import random
 import time
+from collections.abc import Callable, Sequence
 
+import orjson
 from gidgethub.routing import Router
 
 from bot.app.dispatch import dispatch
 from bot.app.metrics import Metrics
 from bot.concerns.ports import HandlerSettings, Ports
 from bot.config.settings import Settings
+from bot.core.backoff import backoff
 from bot.core.events import Event
-from bot.github.client import GitHubClient
+from bot.github.client import GitHubClient, RetryLater
 from bot.store import Stores
-from bot.store.deliveries import Delivery, Status
+from bot.store.deliveries import Delivery, Outcome, Status
+from bot.taskqueue import BatchReport
 
 log = logging.getLogger(__name__)
 
 
 class Processor:
-    """Processes deliveries one at a time; safe to run in several tasks or processes."""
+    """Processes claimed batches of deliveries; safe to run in several tasks or processes."""
 
     def __init__(
         self,
@@ -31,6 +42,8 @@ class Processor:
         gh: GitHubClient,
         settings: Settings,
         metrics: Metrics,
+        clock: Callable[[], float] = time.time,
+        jitter: Callable[[], float] = random.random,
     ) -> None:
         self.stores = stores
         self.store = stores.deliveries
@@ -38,30 +51,23 @@ class Processor:
         self.gh = gh
         self.settings = settings
         self.metrics = metrics
+        self.clock = clock
+        self.jitter = jitter
 
-    async def process(self, delivery_id: str | None = None) -> Delivery | None:
-        """Claim and process one delivery (the oldest, or ``delivery_id``); ``None`` if none."""
-        delivery = await self.store.claim(
-            delivery_id, visibility_timeout=self.settings.visibility_timeout
+    async def process_batch(self, ids: Sequence[str] | None = None) -> BatchReport:
+        """Claim up to ``claim_batch`` due deliveries (or ``ids``), run them, record outcomes."""
+        claimed = await self.store.claim_batch(
+            ids,
+            limit=self.settings.claim_batch,
+            visibility_timeout=self.settings.visibility_timeout,
         )
-        if delivery is None:
-            return None
-        status, note = await self._run(delivery)
-        await self.store.finish(delivery.delivery_id, status, note)
-        self.metrics.processed.labels(status.value).inc()
-        self.metrics.latency.observe(max(0.0, time.time() - delivery.received_at))
-        log.info(
-            f"delivery {status.value}" + (f": {note}" if note else ""),
-            extra={
-                "delivery": delivery.delivery_id,
-                "event": delivery.event,
-                "action": delivery.action,
-                "installation": delivery.installation_id,
-                "status": status.value,
-                "attempt": delivery.attempts,
-            },
-        )
-        return delivery
+        outcomes = [await self._run(delivery) for delivery in claimed]
+        applied = await self.store.record(outcomes)
+        for delivery, outcome, ok in zip(claimed, outcomes, applied, strict=True):
+            self._report(delivery, outcome, ok)
+        due = tuple((o.delivery_id, o.retry_at) for o in outcomes if o.retry_at is not None)
+        drained = len(claimed) < self.settings.claim_batch
+        return BatchReport(claimed=len(claimed), drained=drained, due_again=due)
 
     def ports(self, event: Event) -> Ports:
         """The handlers' ports for one delivery, acting as its installation."""
@@ -73,31 +79,93 @@ class Processor:
         )
 
     async def drain(self) -> int:
-        """Process until nothing is claimable; the number processed."""
+        """Process until nothing is due; the number of deliveries processed."""
         count = 0
-        while await self.process() is not None:
-            count += 1
+        while (report := await self.process_batch()).claimed:
+            count += report.claimed
         return count
 
-    async def _run(self, delivery: Delivery) -> tuple[Status, str | None]:
+    async def overdue(self, older_than: float) -> list[str]:
+        return await self.store.pending(older_than=older_than)
+
+    def _report(self, delivery: Delivery, outcome: Outcome, applied: bool) -> None:
+        status = "retry" if outcome.retry_at is not None else outcome.status.value
+        if not applied:  # the claim lapsed and another worker took it: its record stands
+            status = "stale"
+        self.metrics.processed.labels(status).inc()
+        if outcome.retry_at is None:
+            self.metrics.latency.observe(max(0.0, self.clock() - delivery.received_at))
+        # Deliveries nothing handles are the bulk at scale: their line is DEBUG.
+        level = logging.DEBUG if outcome.status is Status.IGNORED else logging.INFO
+        if log.isEnabledFor(level):
+            log.log(
+                level,
+                f"delivery {status}" + (f": {outcome.note}" if outcome.note else ""),
+                extra={
+                    "delivery": delivery.delivery_id,
+                    "event": delivery.event,
+                    "action": delivery.action,
+                    "installation": delivery.installation_id,
+                    "status": status,
+                    "attempt": delivery.attempts,
+                },
+            )
+
+    async def _run(self, delivery: Delivery) -> Outcome:
+        def outcome(
+            status: Status,
+            note: str | None = None,
+            retry_at: float | None = None,
+            counts_attempt: bool = True,
+        ) -> Outcome:
+            return Outcome(
+                delivery_id=delivery.delivery_id,
+                attempt=delivery.attempts,
+                status=status,
+                note=note,
+                retry_at=retry_at,
+                counts_attempt=counts_attempt,
+            )
+
         if delivery.attempts > self.settings.max_attempts:
             # A delivery whose worker keeps dying must not take every worker down with it.
-            return Status.FAILED, f"gave up after {delivery.attempts - 1} attempts"
+            return outcome(Status.FAILED, f"gave up after {delivery.attempts - 1} attempts")
         try:
-            payload = json.loads(delivery.payload)
+            payload = orjson.loads(delivery.payload)
         except ValueError as exc:  # stored bodies were checked at the edge; be safe anyway
-            return Status.FAILED, f"stored payload unreadable: {exc}"
+            return outcome(Status.FAILED, f"stored payload unreadable: {exc}")
         event = Event.from_payload(delivery.event, delivery.delivery_id, payload)
         # The worker mints its own installation token; the webhook path never held one.
-        result = await dispatch(self.router, event, self.ports(event), attempt=delivery.attempts)
+        ports = self.ports(event)
+        try:
+            result = await dispatch(self.router, event, ports, attempt=delivery.attempts)
+        except Exception as exc:  # the store failed under dispatch: try again later
+            log.exception("dispatch failed", extra={"delivery": delivery.delivery_id})
+            return self._retry(delivery, outcome, f"{type(exc).__name__}: {exc}")
         for handler, _error in result.failures:
             self.metrics.handler_failures.labels(handler).inc()
         if not result.handlers:
-            return Status.IGNORED, f"no handler for {event.label}"
-        if result.failures:
-            names = ", ".join(name.rsplit(".", 1)[-1] for name, _ in result.failures)
-            return (
-                Status.FAILED,
-                f"{len(result.failures)} of {len(result.handlers)} handlers failed: {names}",
+            return outcome(Status.IGNORED, f"no handler for {event.label}")
+        if not result.failures:
+            return outcome(Status.DONE)
+        names = ", ".join(name.rsplit(".", 1)[-1] for name, _ in result.failures)
+        note = f"{len(result.failures)} of {len(result.handlers)} handlers failed: {names}"
+        trouble = ports.gh.transient
+        if isinstance(trouble, RetryLater):
+            if trouble.installation_id is not None:
+                await self.store.hold_installation(trouble.installation_id, trouble.at)
+            return outcome(
+                Status.QUEUED, f"{note}; {trouble}", retry_at=trouble.at, counts_attempt=False
             )
-        return Status.DONE, None
+        if trouble is not None:
+            return self._retry(delivery, outcome, f"{note}; {trouble}")
+        return outcome(Status.FAILED, note)
+
+    def _retry(self, delivery: Delivery, outcome: Callable[..., Outcome], note: str) -> Outcome:
+        if delivery.attempts >= self.settings.max_attempts:
+            return outcome(Status.FAILED, f"{note}; gave up after {delivery.attempts} attempts")
+        s = self.settings
+        wait = backoff(
+            delivery.attempts, base=s.retry_base_delay, cap=s.retry_max_delay, jitter=self.jitter()
+        )
+        return outcome(Status.QUEUED, note, retry_at=self.clock() + wait)

@@ -25,6 +25,8 @@ def worktree_root(path: Path) -> Path:
 def check_applies(root: Path, diff: str, *, index: bool) -> None:
     """Raise ``ApplyError`` unless ``diff`` applies cleanly (and, with ``index``, the index
     holds no other staged change that a commit would sweep in)."""
+    if index:  # stale stat data (a file touched, content unchanged) is not a change
+        _git(root, "update-index", "-q", "--refresh")
     if index and _git(root, "diff", "--cached", "--quiet").returncode != 0:
         raise ApplyError("the index has staged changes; commit or unstage them before --commit")
     _run(root, "apply", "--check", *(["--index"] if index else []), stdin=diff)

@@ -8,7 +8,7 @@ import os
 from typing import Any
 
 from bot.app.logging_json import configure_logging
-from bot.config.settings import load_settings
+from bot.config.settings import Settings, load_settings
 from bot.errors import UsageError
 
 
@@ -37,8 +37,13 @@ def run(args: argparse.Namespace) -> int:
     if not settings.has_app_credentials:
         raise UsageError("autopilot worker needs AUTOPILOT_APP_ID and AUTOPILOT_PRIVATE_KEY(_PATH)")
     configure_logging(args.log_level, secrets=settings.secrets())
+    asyncio.run(_work(settings, burst=args.burst))
+    return 0
+
+
+async def _work(settings: Settings, *, burst: bool) -> None:
     from bot.taskqueue.arq_queue import build_worker
 
-    worker = build_worker(settings.queue_url, settings=settings, burst=args.burst)
-    asyncio.run(worker.async_run())
-    return 0
+    # Built inside the running loop: arq binds the worker (and its signal handlers) to it.
+    worker = build_worker(settings.queue_url, settings=settings, burst=burst)
+    await worker.async_run()

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from bot.core.modes import Mode
 from bot.errors import UsageError
-from bot.store.db import DEFAULT_STORE_URL
 
 DEFAULT_API_URL = "https://api.github.com"
+#: The embedded store: one SQLite file in the working directory.
+DEFAULT_STORE_URL = "sqlite:///autopilot.db"
 #: GitHub caps webhook payloads at 25 MB; anything larger is not from GitHub.
 MAX_BODY_BYTES = 25 * 1024 * 1024
 
@@ -30,7 +31,13 @@ class Settings:
     visibility_timeout: float = 300.0
     #: Attempts before a delivery is given up on and marked ``failed``.
     max_attempts: int = 5
+    #: A failed delivery is retried after ``retry_base_delay * 2**(attempt-1)`` seconds
+    #: (with jitter), at most ``retry_max_delay``; the worker moves on meanwhile.
+    retry_base_delay: float = 5.0
+    retry_max_delay: float = 600.0
     workers: int = 2
+    #: Deliveries a worker claims in one transaction.
+    claim_batch: int = 32
     #: ``auto`` acts; ``dry-run`` asks handlers to decide and report without writing.
     mode: Mode = Mode.AUTO
 
@@ -108,7 +115,10 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         api_url=api_url,
         visibility_timeout=_number(environ, "AUTOPILOT_VISIBILITY_TIMEOUT", 300.0),
         max_attempts=int(_number(environ, "AUTOPILOT_MAX_ATTEMPTS", 5)),
+        retry_base_delay=_number(environ, "AUTOPILOT_RETRY_BASE_DELAY", 5.0),
+        retry_max_delay=_number(environ, "AUTOPILOT_RETRY_MAX_DELAY", 600.0),
         workers=int(_number(environ, "AUTOPILOT_WORKERS", 2)),
+        claim_batch=int(_number(environ, "AUTOPILOT_CLAIM_BATCH", 32)),
         mode=_mode(environ.get("AUTOPILOT_MODE") or "auto"),
     )
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from bot.errors import InputError
 
@@ -54,10 +55,11 @@ class Event:
 def decode_payload(body: bytes) -> dict[str, Any]:
     """Decode a webhook body: UTF-8 JSON whose top level is an object, or ``InputError``."""
     try:
-        payload = json.loads(body.decode("utf-8"))
+        body.decode("utf-8")  # orjson checks too, but this names the byte at fault
+        payload = orjson.loads(body)  # ~3x json.loads on webhook payloads (benchmarks/)
     except UnicodeDecodeError as exc:
         raise InputError(f"body is not UTF-8: {exc.reason} at byte {exc.start}") from exc
-    except json.JSONDecodeError as exc:
+    except orjson.JSONDecodeError as exc:
         raise InputError(
             f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from exc

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.fixes.catalog import CATALOG, FixEntry, select
+from bot.core.fixes.families import unenforced
 from bot.core.fixes.ruff import RepoStyle
 from bot.core.fixes.scope import plan_fixes
 from bot.core.fixes.style import Formatter
 from bot.errors import UsageError
+from bot.fixer.adoption import measure_adoption
 from bot.fixer.config import black_line_length, read_conventions, read_repo_style
 from bot.fixer.engine import PipelineResult, run_pipeline
 from bot.fixer.files import candidate_files, list_tree, load_texts
@@ -59,7 +61,7 @@ def fix_tree(path: Path, options: FixOptions = DEFAULT_OPTIONS) -> FixReport:
         conventions, CATALOG, select=options.select, unsafe=options.unsafe,
         everything=options.everything, rules=options.rules,
     )  # fmt: skip
-    entries = select([d.fix for d in plan.decisions if d.runs], unsafe=options.unsafe)
+    entries = select(plan.fixes, unsafe=options.unsafe)
     style = dataclasses.replace(read_repo_style(root), only_codes=plan.only_codes)
     if conventions.formatter is Formatter.BLACK and "--line-length" not in style.overrides:
         style = dataclasses.replace(style, format_overrides=black_line_length(root))
@@ -69,6 +71,13 @@ def fix_tree(path: Path, options: FixOptions = DEFAULT_OPTIONS) -> FixReport:
         style = dataclasses.replace(style, format_overrides=quotes)
     listing = list_tree(root)
     wanted = candidate_files(root, entries, listing)
+    adoptable = unenforced(conventions, plan.decisions)
+    if options.select is None and options.rules is None and not options.everything and adoptable:
+        adoption = measure_adoption(root, wanted, style, adoptable)
+        plan = plan_fixes(conventions, CATALOG, unsafe=options.unsafe, adoption=adoption)
+        entries = select(plan.fixes, unsafe=options.unsafe)
+        style = dataclasses.replace(style, only_codes=plan.only_codes)
+        wanted = candidate_files(root, entries, listing)
     if path.is_file():
         wanted = [rel for rel in wanted if rel == path.name]
     if options.files is not None:

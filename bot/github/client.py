@@ -1,57 +1,53 @@
-"""``GitHubClient``: gidgethub's ``GitHubAPI`` with App auth, retries, rate limits and ETags."""
+"""``GitHubClient``: gidgethub's ``GitHubAPI`` with App auth, bounded retries, holds and ETags.
+
+gidgethub's seam is ``_request`` and ``sleep``, plus its two rate-limit hooks; everything
+else (paging, the ETag cache, GraphQL) comes from the base class unchanged. Per-installation
+views are built through the constructor around one shared ``ClientState``.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 import random
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from typing import IO, Any
+from dataclasses import dataclass
+from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
 import aiohttp
 from gidgethub import HTTPException, sansio
 from gidgethub import abc as gh_abc
-from gidgethub.abc import JSON_CONTENT_TYPE
-from uritemplate import variable
 
-from bot.errors import AutopilotError
 from bot.github.auth import AppAuth
+from bot.github.retry import (
+    RETRY_STATUSES,
+    GitHubGaveUp,
+    RetryLater,
+    RetryPolicy,
+    Transient,
+)
+from bot.github.state import REQUESTER, ClientState, Sleep
+
+__all__ = [
+    "ClientState",
+    "GitHubClient",
+    "GitHubGaveUp",
+    "RetryLater",
+    "RetryPolicy",
+    "Sleep",
+    "Transient",
+]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.github.com"
-REQUESTER = "ci-autopilot"
-#: Server errors worth another try; other 5xx (501, 505) will not get better.
-RETRY_STATUSES = frozenset({500, 502, 503, 504})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 DOWNLOAD_CHUNK = 64 * 1024
-Sleep = Callable[[float], Awaitable[None]]
-
-
-class GitHubGaveUp(AutopilotError):
-    """A request still failed after every retry the policy allows."""
-
-
-class _Retry(Exception):
-    """Internal: the retry policy asked for another attempt of a download."""
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try: attempts per request, backoff bounds, longest rate-limit wait."""
-
-    attempts: int = 5
-    base_delay: float = 1.0
-    max_delay: float = 30.0
-    #: GitHub asks for at least a minute after a secondary limit without ``retry-after``.
-    secondary_delay: float = 60.0
-    max_rate_limit_wait: float = 300.0
+T = TypeVar("T")
+Response = tuple[int, Mapping[str, str], bytes]
 
 
 @dataclass(frozen=True)
@@ -60,42 +56,6 @@ class Download:
 
     size: int
     truncated: bool
-
-
-class ETagCache(OrderedDict[str, Any]):
-    """A bounded LRU mapping for gidgethub's conditional-request cache."""
-
-    def __init__(self, maxsize: int = 512) -> None:
-        super().__init__()
-        self.maxsize = maxsize
-
-    def __getitem__(self, key: str) -> Any:
-        value = super().__getitem__(key)
-        self.move_to_end(key)
-        return value
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        super().__setitem__(key, value)
-        self.move_to_end(key)
-        while len(self) > self.maxsize:
-            self.popitem(last=False)
-
-
-@dataclass
-class _Shared:
-    """State an App client shares with its per-installation views."""
-
-    session: aiohttp.ClientSession
-    app: AppAuth | None
-    sleep: Sleep
-    jitter: Callable[[], float]
-    clock: Callable[[], float]
-    retry: RetryPolicy
-    write_locks: dict[object, asyncio.Lock] = field(default_factory=dict)
-    caches: dict[object, ETagCache] = field(default_factory=dict)
-
-    def cache(self, key: object) -> ETagCache:
-        return self.caches.setdefault(key, ETagCache())
 
 
 class GitHubClient(gh_abc.GitHubAPI):
@@ -113,16 +73,32 @@ class GitHubClient(gh_abc.GitHubAPI):
         jitter: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
         requester: str = REQUESTER,
+        installation_id: int | None = None,
+        state: ClientState | None = None,
     ) -> None:
-        if token is not None and app is not None:
-            raise ValueError("a client uses either a token or App auth, not both")
-        self._shared = _Shared(session, app, sleep, jitter, clock, retry or RetryPolicy())
-        self.installation_id: int | None = None
+        if state is None:
+            if token is not None and app is not None:
+                raise ValueError("a client uses either a token or App auth, not both")
+            state = ClientState(
+                session,
+                base_url.rstrip("/"),
+                token=token,
+                app=app,
+                sleep=sleep,
+                jitter=jitter,
+                clock=clock,
+                retry=retry or RetryPolicy(),
+                requester=requester,
+            )
+        self.state = state
+        self.installation_id = installation_id if state.app is not None else None
+        #: The last transient trouble this view met (a worker reschedules on it).
+        self.transient: Transient | None = None
         super().__init__(
-            requester,
-            oauth_token=token,
-            cache=self._shared.cache(None),
-            base_url=base_url.rstrip("/"),
+            state.requester,
+            oauth_token=state.token,
+            cache=state.cache(self._key),
+            base_url=state.base_url,
         )
 
     def __repr__(self) -> str:
@@ -130,21 +106,18 @@ class GitHubClient(gh_abc.GitHubAPI):
 
     @property
     def app(self) -> AppAuth | None:
-        return self._shared.app
+        return self.state.app
+
+    @property
+    def _key(self) -> object:
+        return self.installation_id if self.state.app is not None else "token"
 
     def for_installation(self, installation_id: int | None) -> GitHubClient:
-        """A view acting as the installation; token clients and ``None`` return ``self``."""
-        if self._shared.app is None or installation_id is None:
-            return self
-        view = copy.copy(self)
-        view.installation_id = installation_id
-        view._cache = self._shared.cache(installation_id)
-        view.rate_limit = None
-        view.requests_in_flight = 0
-        return view
+        """A view acting as the installation (a token client's views keep its token)."""
+        return GitHubClient(self.state.session, installation_id=installation_id, state=self.state)
 
     async def sleep(self, seconds: float) -> None:
-        await self._shared.sleep(seconds)
+        await self.state.sleep(seconds)
 
     # -- auth ---------------------------------------------------------------------------
     async def _mint(self, jwt: str) -> Mapping[str, Any]:
@@ -157,37 +130,72 @@ class GitHubClient(gh_abc.GitHubAPI):
         return response if isinstance(response, Mapping) else {}
 
     async def _authorization(self) -> str | None:
-        app = self._shared.app
+        app = self.state.app
         if app is None:
             return None
         if self.installation_id is None:
             return f"bearer {app.jwt()}"
         return f"token {await app.installation_token(self.installation_id, self._mint)}"
 
+    async def _with_authorization(self, headers: Mapping[str, str]) -> dict[str, str]:
+        merged = dict(headers)
+        if "authorization" not in merged:  # absent unless a jwt/token was passed
+            authorization = await self._authorization()
+            if authorization is not None:
+                merged["authorization"] = authorization
+        return merged
+
     # -- transport ----------------------------------------------------------------------
     async def _request(
         self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
-    ) -> tuple[int, Mapping[str, str], bytes]:
-        request_headers = dict(headers)
-        if "authorization" not in request_headers:  # absent unless a jwt/token was passed
-            authorization = await self._authorization()
-            if authorization is not None:
-                request_headers["authorization"] = authorization
+    ) -> Response:
+        if method in READ_METHODS or "authorization" in headers:  # reads; the App's own calls
+            return await self._send(method, url, headers, body)
+        # Writes to one installation go one at a time (GitHub's advice against secondary
+        # rate limits); the quick retries of a write stay inside its turn.
+        async with self.state.write_lock(self._key):
+            return await self._send(method, url, headers, body)
+
+    async def _send(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes
+    ) -> Response:
+        request_headers = await self._with_authorization(headers)
+        session = self.state.session
+
+        async def once() -> tuple[int, Response]:
+            async with session.request(method, url, headers=request_headers, data=body) as r:
+                return r.status, (r.status, r.headers, await r.read())
+
+        return (await self._retrying(f"{method} {urlsplit(url).path}", once))[1]
+
+    async def _retrying(
+        self, what: str, send: Callable[[], Awaitable[tuple[int, T]]]
+    ) -> tuple[int, T]:
+        """The one retry loop: no response or a 5xx is tried again after a short backoff."""
+        policy = self.state.retry
         attempt = 0
         while True:
             attempt += 1
+            cause: Exception | None = None
             try:
-                async with self._shared.session.request(
-                    method, url, headers=request_headers, data=body
-                ) as response:
-                    return response.status, response.headers, await response.read()
+                status, result = await send()
             except (aiohttp.ClientConnectionError, TimeoutError) as exc:
-                if attempt >= self._shared.retry.attempts:
-                    raise GitHubGaveUp(
-                        f"{method} {urlsplit(url).path}: no response after {attempt} attempts "
-                        f"({type(exc).__name__}: {exc})"
-                    ) from exc
-                await self.sleep(self._backoff(attempt))
+                cause, problem = exc, f"no response ({type(exc).__name__}: {exc})"
+            else:
+                if status not in RETRY_STATUSES:
+                    return status, result
+                problem = f"last response {status}"
+            if attempt >= policy.attempts:
+                self.transient = GitHubGaveUp(
+                    f"{what}: gave up after {attempt} attempts; {problem}"
+                )
+                raise self.transient from cause
+            delay = policy.backoff(attempt, self.state.jitter())
+            log.warning(
+                "retrying GitHub request",
+                extra={"request": what, "attempt": attempt, "problem": problem, "delay": delay},
+            )
+            await self.sleep(delay)
 
     async def download(self, url: str, sink: IO[bytes], *, max_bytes: int) -> Download:
         """Stream an endpoint that redirects to a file (job logs) into ``sink``, capped.
@@ -196,138 +204,99 @@ class GitHubClient(gh_abc.GitHubAPI):
         another host, and is fetched without it. Errors are retried like any request.
         """
         filled = sansio.format_url(url, {}, base_url=self.base_url)
-        headers = sansio.create_headers(self.requester, oauth_token=self.oauth_token)
-        session, attempt = self._shared.session, 0
+        plain = sansio.create_headers(self.requester, oauth_token=self.oauth_token)
+        session, what = self.state.session, f"GET {urlsplit(filled).path}"
+        attempt = 0
         while True:
             attempt += 1
-            sink.seek(0)
-            sink.truncate()  # a retry starts the file again
-            authorization = await self._authorization()
-            api_headers = {**headers, **({"authorization": authorization} if authorization else {})}
-            try:
-                async with session.get(filled, headers=api_headers, allow_redirects=False) as r:
-                    if r.status not in REDIRECTS:
-                        return await self._stream(r, sink, max_bytes, filled, attempt)
-                    location = r.headers["Location"]
-                plain = {"user-agent": self.requester}
-                async with session.get(location, headers=plain) as r:
-                    return await self._stream(r, sink, max_bytes, filled, attempt)
-            except (aiohttp.ClientConnectionError, TimeoutError) as exc:
-                if attempt >= self._shared.retry.attempts:
-                    raise GitHubGaveUp(f"GET {urlsplit(filled).path}: no response ({exc})") from exc
-                await self.sleep(self._backoff(attempt))
-            except _Retry:
-                continue
+            await self.manage_rate_limit(method="GET", url=filled)
+            headers = await self._with_authorization(plain)
 
-    async def _stream(
-        self,
-        response: aiohttp.ClientResponse,
-        sink: IO[bytes],
-        max_bytes: int,
-        url: str,
-        attempt: int,
-    ) -> Download:
-        if response.status != 200:
+            async def once(headers: dict[str, str] = headers) -> tuple[int, Download | Response]:
+                async with session.get(filled, headers=headers, allow_redirects=False) as r:
+                    if r.status not in REDIRECTS:
+                        return await _stream(r, sink, max_bytes)
+                    location = r.headers["Location"]
+                async with session.get(location, headers={"user-agent": self.requester}) as r:
+                    return await _stream(r, sink, max_bytes)
+
+            _, result = await self._retrying(what, once)
+            if isinstance(result, Download):
+                return result
             try:
-                sansio.decipher_response(response.status, response.headers, await response.read())
+                sansio.decipher_response(*result)
             except HTTPException as exc:
                 if await self.handle_rate_limit_error(
-                    method="GET", url=url, exception=exc, attempt=attempt
+                    method="GET", url=filled, exception=exc, attempt=attempt
                 ):
-                    raise _Retry from exc
+                    continue
                 raise
-        size = 0
-        async for chunk in response.content.iter_chunked(DOWNLOAD_CHUNK):
-            keep = chunk[: max_bytes - size]
-            sink.write(keep)
-            size += len(keep)
-            if len(keep) < len(chunk):
-                return Download(size, truncated=True)
-        return Download(size, truncated=False)
+            return Download(0, truncated=False)  # a 2xx/3xx without a body to keep
 
-    async def _make_request(
-        self,
-        method: str,
-        url: str,
-        url_vars: Mapping[str, variable.VariableValue] | None,
-        data: Any,
-        accept: str,
-        jwt: str | None = None,
-        oauth_token: str | None = None,
-        content_type: str = JSON_CONTENT_TYPE,
-        extra_headers: dict[str, str] | None = None,
-    ) -> tuple[bytes, str | None, int]:
-        args = (method, url, url_vars, data, accept, jwt, oauth_token, content_type, extra_headers)
-        if method in READ_METHODS or jwt is not None:
-            return await super()._make_request(*args)
-        # Writes to one installation go one at a time (GitHub's advice against secondary
-        # rate limits); the retries of a write stay inside its turn.
-        key = self.installation_id if self._shared.app is not None else "token"
-        lock = self._shared.write_locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            return await super()._make_request(*args)
-
-    # -- retries and rate limits --------------------------------------------------------
-    def _backoff(self, attempt: int) -> float:
-        retry = self._shared.retry
-        ceiling = min(retry.max_delay, retry.base_delay * 2.0 ** (attempt - 1))
-        return ceiling * (0.5 + self._shared.jitter() / 2)
-
-    def _retry_delay(self, exc: HTTPException, attempt: int) -> float | None:
-        """Seconds to wait before retrying ``exc``, or ``None`` when retrying is pointless."""
-        retry = self._shared.retry
-        status = int(exc.status_code)
-        headers = exc.headers
-        if status not in RETRY_STATUSES and status not in (403, 429):
-            return None
-        retry_after = headers.get("retry-after", "")
-        if retry_after.strip().isdigit():
-            return min(float(retry_after), retry.max_rate_limit_wait)
-        if status in RETRY_STATUSES:
-            return self._backoff(attempt)
-        reset = headers.get("x-ratelimit-reset", "")
-        if headers.get("x-ratelimit-remaining") == "0" and reset.strip().isdigit():
-            wait = max(0.0, float(reset) - self._shared.clock())
-            return min(wait, retry.max_rate_limit_wait)
-        if status == 429 or "secondary rate limit" in str(exc).lower():
-            return min(retry.secondary_delay * 2.0 ** (attempt - 1), retry.max_rate_limit_wait)
-        return None  # a plain 403: permission denied, retrying will not help
+    # -- rate limits: gidgethub's hooks ---------------------------------------------------
+    def _defer(self, what: str, wait: float, reason: str) -> RetryLater:
+        """Hold this installation back for ``wait`` seconds; the error to raise."""
+        at = self.state.clock() + wait
+        self.state.holds[self._key] = max(at, self.state.holds.get(self._key, 0.0))
+        self.transient = RetryLater(
+            f"{what}: {reason}; retry in {wait:.0f} s", at=at, installation_id=self.installation_id
+        )
+        log.warning(
+            "GitHub asked to wait",
+            extra={"request": what, "installation": self.installation_id, "wait": round(wait, 1)},
+        )
+        return self.transient
 
     async def handle_rate_limit_error(
         self, *, method: str, url: str, exception: HTTPException, attempt: int
     ) -> bool:
-        app = self._shared.app
+        app = self.state.app
         if int(exception.status_code) == 401 and app and self.installation_id and attempt == 1:
             app.forget(self.installation_id)  # a revoked token: mint a new one once
             return True
-        delay = self._retry_delay(exception, attempt)
-        if delay is None:
+        policy = self.state.retry
+        wait = policy.rate_limit_wait(exception, attempt, self.state.clock())
+        if wait is None:
             return False
-        path = urlsplit(url).path
-        if attempt >= self._shared.retry.attempts:
-            raise GitHubGaveUp(
-                f"{method} {path}: gave up after {attempt} attempts; "
-                f"last response {int(exception.status_code)} {exception}"
-            ) from exception
-        log.warning(
-            "retrying GitHub request",
-            extra={
-                "method": method,
-                "path": path,
-                "status": int(exception.status_code),
-                "attempt": attempt,
-                "delay": round(delay, 3),
-            },
-        )
-        await self.sleep(delay)
-        return True
+        what = f"{method} {urlsplit(url).path}"
+        if wait <= policy.max_inline_wait and attempt < policy.attempts:
+            await self.sleep(wait)
+            return True
+        raise self._defer(what, wait, f"{int(exception.status_code)} {exception}") from exception
 
     async def manage_rate_limit(self, *, method: str, url: str) -> None:
+        now = self.state.clock()
+        what = f"{method} {urlsplit(url).path}"
+        held = self.state.holds.get(self._key, 0.0)
+        if held > now:  # another delivery of this installation already heard "wait"
+            raise self._defer(what, held - now, "installation held back by a rate limit")
         # gidgethub decrements ``remaining`` before each request: below zero means the last
-        # response said none were left, so wait for the window to reset (capped).
+        # response said none were left, so wait for the window to reset.
         limit = self.rate_limit
         if limit is None or limit.remaining >= 0:
             return
-        wait = limit.reset_datetime.timestamp() - self._shared.clock()
-        if wait > 0:
-            await self.sleep(min(wait, self._shared.retry.max_rate_limit_wait))
+        wait = limit.reset_datetime.timestamp() - now
+        if wait <= 0:
+            return
+        if wait <= self.state.retry.max_inline_wait:
+            await self.sleep(wait)
+            return
+        raise self._defer(what, wait, "rate limit exhausted")
+
+
+async def _stream(
+    response: aiohttp.ClientResponse, sink: IO[bytes], max_bytes: int
+) -> tuple[int, Download | Response]:
+    """A 2xx body into ``sink`` (from its start: a retry writes it again), else the error."""
+    if not 200 <= response.status < 300:
+        return response.status, (response.status, response.headers, await response.read())
+    sink.seek(0)
+    sink.truncate()
+    size = 0
+    async for chunk in response.content.iter_chunked(DOWNLOAD_CHUNK):
+        keep = chunk[: max_bytes - size]
+        sink.write(keep)
+        size += len(keep)
+        if len(keep) < len(chunk):
+            return response.status, Download(size, truncated=True)
+    return response.status, Download(size, truncated=False)

@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from bot.config.settings import DEFAULT_STORE_URL
 from bot.errors import UsageError
-
-DEFAULT_STORE_URL = "sqlite:///autopilot.db"
 
 _DDL_TOKENS = {
     "sqlite": {"serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT", "blob": "BLOB"},
     "postgresql": {"serial_pk": "BIGSERIAL PRIMARY KEY", "blob": "BYTEA"},
 }
+#: PostgreSQL advisory lock taken around DDL: concurrent ``CREATE ... IF NOT EXISTS`` race.
+SCHEMA_LOCK = 0x6175746F  # "auto"
 _PLACEHOLDER = re.compile(r"\?")
 
 Row = dict[str, Any]
@@ -74,6 +75,8 @@ class Database:
     def ensure_schema(self, statements: Sequence[str]) -> None:
         """Run idempotent DDL (``CREATE ... IF NOT EXISTS``) with dialect tokens expanded."""
         with self.transaction():
+            if self.dialect == "postgresql":  # processes starting together create it once
+                self.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
             for ddl in statements:
                 self.execute(ddl.format(**_DDL_TOKENS[self.dialect]))
 
@@ -92,6 +95,40 @@ class Database:
             cur = self._conn.execute(self._sql(sql), tuple(params))
             row = cur.fetchone()
             return dict(row) if row is not None else None
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement over many rows (psycopg pipelines them: one round trip)."""
+        with self._lock:
+            if self.dialect == "sqlite":
+                self._conn.executemany(sql, [tuple(r) for r in rows])
+            else:
+                with self._conn.cursor() as cur:
+                    cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+
+    def changed_each(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[bool]:
+        """Run a write per row (an upsert that may do nothing, a fenced update): which changed."""
+        with self._lock:
+            if self.dialect == "sqlite":
+                return [self._conn.execute(sql, tuple(r)).rowcount == 1 for r in rows]
+            with self._conn.cursor() as cur:
+                returning = self._sql(sql) + " RETURNING 1"
+                cur.executemany(returning, [tuple(r) for r in rows], returning=True)
+                new: list[bool] = []
+                while True:
+                    new.append(cur.fetchone() is not None)
+                    if not cur.nextset():
+                        return new
+
+    def columns(self, table: str) -> set[str]:
+        """The column names of ``table`` (empty when it does not exist)."""
+        if self.dialect == "sqlite":
+            return {str(r["name"]) for r in self.fetchall(f"PRAGMA table_info({table})")}
+        rows = self.fetchall(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "AND table_schema = current_schema()",
+            (table,),
+        )
+        return {str(r["column_name"]) for r in rows}
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:

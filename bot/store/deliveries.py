@@ -1,84 +1,69 @@
-"""The App's store: webhook deliveries (dedupe, claim with visibility timeout), installations.
+"""The App's store: webhook deliveries (dedupe, claims, scheduled retries, holds), installations.
 
-Methods are coroutines that run the synchronous ``Database`` calls in a thread, so the
-event loop keeps serving webhooks while SQLite or PostgreSQL works.
+A delivery is claimable while its ``due_at`` has passed: a new delivery is due at once, a
+claimed one when its visibility timeout lapses, a retried one at its not-before time. A
+partial index on ``due_at`` (finished deliveries leave it) makes a claim cost the same at
+any depth, and the payload is read only for the rows claimed. Methods are coroutines that
+run the synchronous ``Database`` calls in a thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
-from bot.store.db import Database, Row
+from bot.store import claims, installations
+from bot.store.batch import Batcher
+from bot.store.claims import COLUMNS, Delivery, Outcome, Status
+from bot.store.db import Database
+from bot.store.installations import Installation, InstallationRecords
 
-T = TypeVar("T")
+__all__ = ["Delivery", "HandlerFailure", "Installation", "NewDelivery", "Outcome", "Status"]
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS deliveries (
         delivery_id TEXT PRIMARY KEY, event TEXT NOT NULL, action TEXT,
         installation_id BIGINT, repository TEXT, sender TEXT, payload TEXT NOT NULL,
         status TEXT NOT NULL, note TEXT, attempts INTEGER NOT NULL DEFAULT 0,
-        received_at DOUBLE PRECISION NOT NULL, claimed_until DOUBLE PRECISION,
+        received_at DOUBLE PRECISION NOT NULL, due_at DOUBLE PRECISION,
         finished_at DOUBLE PRECISION)""",
-    "CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status, received_at)",
     """CREATE TABLE IF NOT EXISTS handler_failures (
         id {serial_pk}, delivery_id TEXT NOT NULL, handler TEXT NOT NULL,
         error TEXT NOT NULL, attempt INTEGER NOT NULL, at DOUBLE PRECISION NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS installations (
-        installation_id BIGINT PRIMARY KEY, account TEXT, account_type TEXT,
-        status TEXT NOT NULL, repository_selection TEXT, updated_at DOUBLE PRECISION NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS installation_repositories (
-        installation_id BIGINT NOT NULL, full_name TEXT NOT NULL,
-        PRIMARY KEY (installation_id, full_name))""",
+    """CREATE TABLE IF NOT EXISTS installation_holds (
+        installation_id BIGINT PRIMARY KEY, until DOUBLE PRECISION NOT NULL)""",
+    *installations.SCHEMA,
+)
+# After the columns exist (a store created before ``due_at`` gets it first).
+INDEXES = (
+    "DROP INDEX IF EXISTS deliveries_pending",
+    "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (due_at) WHERE due_at IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS deliveries_received ON deliveries (received_at)",
 )
 
-_COLUMNS = (
-    "delivery_id, event, action, installation_id, repository, sender, payload, status, note, "
-    "attempts, received_at"
+#: PostgreSQL connections for acknowledgements (group commits in flight at once).
+INTAKE_CONNECTIONS = 2
+_INSERT = (
+    "INSERT INTO deliveries (delivery_id, event, action, installation_id, repository, sender, "
+    "payload, status, attempts, received_at, due_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?) ON CONFLICT (delivery_id) DO NOTHING"
 )
-# A delivery is claimable when queued, or when its claim lapsed (the worker died).
-_CLAIMABLE = "(status = 'queued' OR (status = 'processing' AND claimed_until < ?))"
 
 
-class Status(StrEnum):
-    QUEUED = "queued"
-    PROCESSING = "processing"
-    DONE = "done"
-    IGNORED = "ignored"
-    FAILED = "failed"
+@dataclass(frozen=True, kw_only=True)
+class NewDelivery:
+    """What the webhook stores: the raw body and the few fields read from it."""
 
-
-@dataclass(frozen=True)
-class Delivery:
     delivery_id: str
     event: str
-    action: str | None
-    installation_id: int | None
-    repository: str | None
-    sender: str | None
     payload: str
-    status: Status
-    note: str | None
-    attempts: int
-    received_at: float
-
-    @classmethod
-    def from_row(cls, row: Row) -> Delivery:
-        return cls(**{**row, "status": Status(row["status"])})
-
-
-@dataclass(frozen=True)
-class Installation:
-    installation_id: int
-    account: str | None
-    account_type: str | None
-    status: str
-    repository_selection: str | None
-    repositories: tuple[str, ...]
+    action: str | None = None
+    installation_id: int | None = None
+    repository: str | None = None
+    sender: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,26 +74,49 @@ class HandlerFailure:
     attempt: int
 
 
-class Store:
-    """Deliveries, handler failures and installations on one ``Database``."""
+class Store(InstallationRecords):
+    """Deliveries, handler failures, installation holds and installations on one ``Database``."""
 
-    def __init__(self, db: Database, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Callable[[], float] = time.time,
+        intake: Sequence[Database] = (),
+    ) -> None:
         self.db = db
         self.clock = clock
+        # PostgreSQL: acknowledgements write on their own connections, never behind a claim,
+        # and two group commits may wait for the disk at once. SQLite has one writer anyway.
+        self._intake = list(intake) or [db]
+        self._free: asyncio.Queue[Database] = asyncio.Queue()
+        for conn in self._intake:
+            self._free.put_nowait(conn)
+        self._batcher: Batcher[NewDelivery, bool] = Batcher(
+            self._insert_batch, concurrency=len(self._intake)
+        )
 
     @classmethod
     async def open(cls, url: str, *, clock: Callable[[], float] = time.time) -> Store:
         db = await asyncio.to_thread(Database, url)
-        await asyncio.to_thread(db.ensure_schema, SCHEMA)
-        return cls(db, clock=clock)
+        await asyncio.to_thread(_migrate, db)
+        intake: list[Database] = []
+        if db.dialect == "postgresql":
+            for _ in range(INTAKE_CONNECTIONS):
+                intake.append(await asyncio.to_thread(Database, url))
+        return cls(db, clock=clock, intake=intake)
 
     async def close(self) -> None:
+        await self._batcher.close()
+        for conn in self._intake:
+            if conn is not self.db:
+                await asyncio.to_thread(conn.close)
         await asyncio.to_thread(self.db.close)
 
-    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+    async def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.to_thread(fn, *args)
 
-    # -- deliveries ------------------------------------------------------------------
+    # -- intake ------------------------------------------------------------------------
     async def add_delivery(
         self,
         delivery_id: str,
@@ -120,53 +128,98 @@ class Store:
         repository: str | None = None,
         sender: str | None = None,
     ) -> bool:
-        """Store a new delivery as queued; ``False`` when the id was seen before."""
-        sql = (
-            f"INSERT INTO deliveries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', NULL, "
-            "0, ?) ON CONFLICT (delivery_id) DO NOTHING"
-        )
-        params = (delivery_id, event, action, installation_id, repository, sender, payload)
-        return await self._run(self.db.execute, sql, (*params, self.clock())) == 1
+        """Store a new delivery as queued; ``False`` when the id was seen before.
 
-    def _claim(self, delivery_id: str | None, visibility_timeout: float) -> Delivery | None:
+        Concurrent calls are committed together in one transaction (group commit); each
+        returns once its row is durable.
+        """
+        new = NewDelivery(
+            delivery_id=delivery_id,
+            event=event,
+            payload=payload,
+            action=action,
+            installation_id=installation_id,
+            repository=repository,
+            sender=sender,
+        )
+        return await self._batcher.submit(new)
+
+    async def _insert_batch(self, batch: list[NewDelivery]) -> list[bool]:
         now = self.clock()
-        where: str = _CLAIMABLE
-        params: list[object] = [now]
-        if delivery_id is not None:
-            where = f"delivery_id = ? AND {_CLAIMABLE}"
-            params = [delivery_id, now]
-        lock = " FOR UPDATE SKIP LOCKED" if self.db.dialect == "postgresql" else ""
-        sql = f"SELECT {_COLUMNS} FROM deliveries WHERE {where} ORDER BY received_at LIMIT 1{lock}"
-        with self.db.transaction():  # BEGIN IMMEDIATE on SQLite: one claimer at a time
-            row = self.db.fetchone(sql, params)
-            if row is None:
-                return None
-            self.db.execute(
-                "UPDATE deliveries SET status = 'processing', attempts = attempts + 1, "
-                "claimed_until = ? WHERE delivery_id = ?",
-                (now + visibility_timeout, row["delivery_id"]),
-            )
-        row.update(status=Status.PROCESSING, attempts=row["attempts"] + 1)
-        return Delivery.from_row(row)
+        rows = [
+            (d.delivery_id, d.event, d.action, d.installation_id, d.repository, d.sender, d.payload)
+            for d in batch
+        ]
+        conn = await self._free.get()
+        try:
+            return await asyncio.to_thread(_insert_rows, conn, [(*r, now, now) for r in rows])
+        finally:
+            self._free.put_nowait(conn)
+
+    # -- claims ------------------------------------------------------------------------
+    async def claim_batch(
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        limit: int = 32,
+        visibility_timeout: float = 300.0,
+    ) -> list[Delivery]:
+        """Take up to ``limit`` of the deliveries due first (or those of ``ids`` still due)."""
+        if ids is not None and not ids:
+            return []
+        return list(
+            await self._run(claims.claim, self.db, ids, limit, visibility_timeout, self.clock())
+        )
 
     async def claim(
         self, delivery_id: str | None = None, *, visibility_timeout: float = 300.0
     ) -> Delivery | None:
-        """Take the oldest claimable delivery (or the given one) for ``visibility_timeout``."""
-        return await self._run(self._claim, delivery_id, visibility_timeout)
+        """Take the delivery due first (or the given one) for ``visibility_timeout``."""
+        ids = None if delivery_id is None else [delivery_id]
+        claimed = await self.claim_batch(ids, limit=1, visibility_timeout=visibility_timeout)
+        return claimed[0] if claimed else None
 
-    async def finish(self, delivery_id: str, status: Status, note: str | None = None) -> None:
+    # -- outcomes ----------------------------------------------------------------------
+    async def record(self, outcomes: Sequence[Outcome]) -> list[bool]:
+        """Write outcomes in one transaction; ``False`` where the claim had lapsed."""
+        if not outcomes:
+            return []
+        return list(await self._run(claims.record, self.db, list(outcomes), self.clock()))
+
+    async def finish(
+        self,
+        delivery_id: str,
+        status: Status,
+        note: str | None = None,
+        *,
+        attempt: int | None = None,
+    ) -> bool:
+        """Record a final status; ``attempt`` (the claim's) makes a lapsed claim a no-op."""
+        if attempt is None:
+            row = await self._run(
+                self.db.fetchone,
+                "SELECT attempts FROM deliveries WHERE delivery_id = ?",
+                (delivery_id,),
+            )
+            attempt = int(row["attempts"]) if row else 0
+        outcome = Outcome(delivery_id=delivery_id, attempt=attempt, status=status, note=note)
+        return (await self.record([outcome]))[0]
+
+    async def hold_installation(self, installation_id: int, until: float) -> None:
+        """Claims skip this installation's deliveries until ``until`` (a rate-limit reset)."""
         await self._run(
             self.db.execute,
-            "UPDATE deliveries SET status = ?, note = ?, finished_at = ?, claimed_until = NULL "
-            "WHERE delivery_id = ?",
-            (status.value, note, self.clock(), delivery_id),
+            "INSERT INTO installation_holds (installation_id, until) VALUES (?, ?) "
+            "ON CONFLICT (installation_id) DO UPDATE SET until = excluded.until "
+            "WHERE installation_holds.until < excluded.until",
+            (installation_id, until),
         )
 
+    # -- reading -----------------------------------------------------------------------
     async def delivery(self, delivery_id: str) -> Delivery | None:
         row = await self._run(
             self.db.fetchone,
-            f"SELECT {_COLUMNS} FROM deliveries WHERE delivery_id = ?",
+            f"SELECT {COLUMNS} FROM deliveries WHERE delivery_id = ?",
             (delivery_id,),
         )
         return Delivery.from_row(row) if row else None
@@ -174,27 +227,32 @@ class Store:
     async def recent(self, limit: int = 50) -> list[Delivery]:
         rows = await self._run(
             self.db.fetchall,
-            f"SELECT {_COLUMNS} FROM deliveries ORDER BY received_at DESC LIMIT ?",
+            f"SELECT {COLUMNS} FROM deliveries ORDER BY received_at DESC LIMIT ?",
             (limit,),
         )
         return [Delivery.from_row(row) for row in rows]
 
-    async def pending(self, *, older_than: float = 0.0) -> list[str]:
-        """Ids of claimable deliveries received at least ``older_than`` seconds ago."""
-        now = self.clock()
+    async def pending(self, *, older_than: float = 0.0, limit: int = 10_000) -> list[str]:
+        """Ids of deliveries that have been due for at least ``older_than`` seconds."""
         rows = await self._run(
             self.db.fetchall,
-            f"SELECT delivery_id FROM deliveries WHERE {_CLAIMABLE} AND received_at <= ? "
-            "ORDER BY received_at",
-            (now, now - older_than),
+            "SELECT delivery_id FROM deliveries WHERE due_at <= ? ORDER BY due_at LIMIT ?",
+            (self.clock() - older_than, limit),
         )
         return [str(row["delivery_id"]) for row in rows]
+
+    async def next_due(self) -> float | None:
+        """When the next delivery falls due (``None``: nothing waits)."""
+        row = await self._run(
+            self.db.fetchone,
+            "SELECT MIN(due_at) AS due FROM deliveries WHERE due_at IS NOT NULL",
+        )
+        return float(row["due"]) if row and row["due"] is not None else None
 
     async def depth(self) -> int:
         """Deliveries not finished yet (queued or being processed)."""
         row = await self._run(
-            self.db.fetchone,
-            "SELECT COUNT(*) AS n FROM deliveries WHERE status IN ('queued', 'processing')",
+            self.db.fetchone, "SELECT COUNT(*) AS n FROM deliveries WHERE due_at IS NOT NULL"
         )
         return int(row["n"]) if row else 0
 
@@ -219,77 +277,18 @@ class Store:
         )
         return [HandlerFailure(**row) for row in rows]
 
-    # -- installations -----------------------------------------------------------------
-    async def save_installation(
-        self,
-        installation_id: int,
-        *,
-        status: str,
-        account: str | None = None,
-        account_type: str | None = None,
-        repository_selection: str | None = None,
-    ) -> None:
-        """Insert or update; ``None`` fields keep what is stored (idempotent replays)."""
-        await self._run(
-            self.db.execute,
-            "INSERT INTO installations (installation_id, account, account_type, status, "
-            "repository_selection, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (installation_id) DO UPDATE SET status = excluded.status, "
-            "account = COALESCE(excluded.account, installations.account), "
-            "account_type = COALESCE(excluded.account_type, installations.account_type), "
-            "repository_selection = COALESCE(excluded.repository_selection, "
-            "installations.repository_selection), updated_at = excluded.updated_at",
-            (installation_id, account, account_type, status, repository_selection, self.clock()),
-        )
 
-    def _change_repositories(
-        self, installation_id: int, added: Iterable[str], removed: Iterable[str], replace: bool
-    ) -> None:
-        with self.db.transaction():
-            if replace:
-                self.db.execute(
-                    "DELETE FROM installation_repositories WHERE installation_id = ?",
-                    (installation_id,),
-                )
-            for name in removed:
-                self.db.execute(
-                    "DELETE FROM installation_repositories "
-                    "WHERE installation_id = ? AND full_name = ?",
-                    (installation_id, name),
-                )
-            for name in added:
-                self.db.execute(
-                    "INSERT INTO installation_repositories (installation_id, full_name) "
-                    "VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    (installation_id, name),
-                )
+def _insert_rows(db: Database, rows: list[tuple[Any, ...]]) -> list[bool]:
+    with db.transaction():
+        return db.changed_each(_INSERT, rows)
 
-    async def change_repositories(
-        self,
-        installation_id: int,
-        *,
-        added: Iterable[str] = (),
-        removed: Iterable[str] = (),
-        replace: bool = False,
-    ) -> None:
-        """Add/remove repositories; ``replace`` first forgets the stored list."""
-        await self._run(
-            self._change_repositories, installation_id, list(added), list(removed), replace
-        )
 
-    async def installation(self, installation_id: int) -> Installation | None:
-        row = await self._run(
-            self.db.fetchone,
-            "SELECT installation_id, account, account_type, status, repository_selection "
-            "FROM installations WHERE installation_id = ?",
-            (installation_id,),
-        )
-        if row is None:
-            return None
-        repos = await self._run(
-            self.db.fetchall,
-            "SELECT full_name FROM installation_repositories WHERE installation_id = ? "
-            "ORDER BY full_name",
-            (installation_id,),
-        )
-        return Installation(**row, repositories=tuple(r["full_name"] for r in repos))
+def _migrate(db: Database) -> None:
+    """Create the schema; a store from before ``due_at`` gets the column and its values."""
+    db.ensure_schema(SCHEMA)
+    if "due_at" not in db.columns("deliveries"):
+        with db.transaction():
+            db.execute("ALTER TABLE deliveries ADD COLUMN due_at DOUBLE PRECISION")
+            db.execute("UPDATE deliveries SET due_at = received_at WHERE status = 'queued'")
+            db.execute("UPDATE deliveries SET due_at = claimed_until WHERE status = 'processing'")
+    db.ensure_schema(INDEXES)

@@ -1,11 +1,40 @@
-"""Queues that hand stored deliveries to workers: in-process (``local``) or arq on Redis."""
+"""Queues that hand stored deliveries to workers: in-process (``local``) or arq on Redis.
+
+The queue only wakes workers; the store is the record. What a queue drives is any
+``Processor`` (the App's is ``bot.app.worker.Processor``), so the dependency points one way:
+the App imports the queue, never the reverse.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.app.worker import Processor
 from bot.config.settings import Settings
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What one claim-and-process round did: how many it claimed, and what falls due later."""
+
+    claimed: int = 0
+    #: Fewer were due than a batch holds: nothing is left to claim right now.
+    drained: bool = True
+    #: (delivery id, epoch seconds) of deliveries put back with a not-before time.
+    due_again: tuple[tuple[str, float], ...] = field(default=())
+
+
+class Processor(Protocol):
+    """Claims stored deliveries and runs them; safe in several tasks and processes at once."""
+
+    async def process_batch(self, ids: Sequence[str] | None = None) -> BatchReport:
+        """Claim and process the deliveries due first (or those of ``ids`` still due)."""
+        ...
+
+    async def overdue(self, older_than: float) -> list[str]:
+        """Ids that have been due for ``older_than`` seconds and nobody took."""
+        ...
 
 
 class TaskQueue(Protocol):

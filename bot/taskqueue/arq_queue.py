@@ -1,42 +1,76 @@
-"""arq on Redis: the webhook enqueues the delivery id; ``process_delivery`` runs it anywhere."""
+"""arq on Redis: the webhook enqueues delivery ids in batches; workers claim them from the store.
+
+Jobs carry only ids. The ids acknowledged while one enqueue is in flight travel together in
+the next job, so Redis sees one job per burst, not one per delivery. A retry is a job
+deferred to its not-before time; ``sweep`` re-enqueues what stayed due too long (a lost
+enqueue, a worker killed holding a claim).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from contextlib import AsyncExitStack
+from datetime import UTC, datetime
 from typing import Any
 
 from arq import cron
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.worker import Worker
 
-from bot.app.worker import Processor
 from bot.config.settings import Settings
+from bot.store.batch import Batcher
+from bot.taskqueue import BatchReport, Processor
 
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "autopilot:queue"
-#: Deliveries still claimable this long after receipt are enqueued again (a lost enqueue,
-#: a dead worker); the store's claim makes a second job for one delivery harmless.
-SWEEP_AFTER = 60.0
+#: Deliveries due this long and still not taken are enqueued again; the store's claim
+#: makes a second job for one delivery harmless.
+SWEEP_AFTER = 30.0
+#: Ids per job: the worker claims them in one transaction.
+JOB_IDS = 64
+#: Seconds the first id of a job waits for others (the acknowledgement never waits on it).
+ENQUEUE_LINGER = 0.02
 
 
-async def process_delivery(ctx: dict[str, Any], delivery_id: str) -> str:
-    """arq job: load the delivery from the store and dispatch it (no-op if already taken)."""
+async def enqueue_ids(redis: ArqRedis, ids: Sequence[str], *, at: float | None = None) -> None:
+    """One job for ``ids``, run at once or not before ``at`` (epoch seconds)."""
+    when = datetime.fromtimestamp(at, UTC) if at is not None else None
+    await redis.enqueue_job(
+        "process_deliveries", list(ids), _queue_name=QUEUE_NAME, _defer_until=when
+    )
+
+
+async def _schedule_retries(redis: ArqRedis, report: BatchReport) -> None:
+    by_time: dict[float, list[str]] = {}
+    for delivery_id, at in report.due_again:
+        by_time.setdefault(round(at, 1), []).append(delivery_id)
+    for at, ids in by_time.items():
+        await enqueue_ids(redis, ids, at=at)
+
+
+async def process_deliveries(ctx: dict[str, Any], ids: list[str]) -> int:
+    """arq job: claim ``ids`` (those still due) and process them; how many it claimed."""
     processor: Processor = ctx["processor"]
-    delivery = await processor.process(delivery_id)
-    return "processed" if delivery is not None else "not claimable"
+    report = await processor.process_batch(ids)
+    await _schedule_retries(ctx["redis"], report)
+    return report.claimed
+
+
+async def process_delivery(ctx: dict[str, Any], delivery_id: str) -> int:
+    """arq job of earlier releases (one id): still understood."""
+    return await process_deliveries(ctx, [delivery_id])
 
 
 async def sweep(ctx: dict[str, Any]) -> int:
-    """arq cron job: enqueue deliveries that were stored but never finished."""
+    """arq cron job: enqueue deliveries that stayed due too long (lost enqueue, dead worker)."""
     processor: Processor = ctx["processor"]
-    redis: ArqRedis = ctx["redis"]
-    ids = await processor.store.pending(older_than=SWEEP_AFTER)
-    for delivery_id in ids:
-        await redis.enqueue_job("process_delivery", delivery_id, _queue_name=QUEUE_NAME)
+    ids = await processor.overdue(ctx.get("sweep_after", SWEEP_AFTER))
+    for start in range(0, len(ids), JOB_IDS):
+        await enqueue_ids(ctx["redis"], ids[start : start + JOB_IDS])
     return len(ids)
 
 
@@ -47,15 +81,19 @@ def build_worker(
     settings: Settings | None = None,
     burst: bool = False,
     handle_signals: bool = True,
+    max_jobs: int = 4,
+    sweep_every: int = 15,
+    sweep_after: float = SWEEP_AFTER,
 ) -> Worker:
     """An arq worker with a ready ``processor``, or one it opens from ``settings`` at startup."""
     stack = AsyncExitStack()
 
     async def startup(ctx: dict[str, Any]) -> None:
+        ctx["sweep_after"] = sweep_after
         if processor is not None:
             ctx["processor"] = processor
             return
-        from bot.app.runtime import open_runtime
+        from bot.app.runtime import open_runtime  # the App composes the queue, not the reverse
 
         assert settings is not None
         runtime = await stack.enter_async_context(open_runtime(settings))
@@ -67,17 +105,18 @@ def build_worker(
     if processor is None and settings is None:
         raise ValueError("build_worker needs a processor or settings")
     return Worker(
-        functions=[process_delivery],
-        cron_jobs=[cron(sweep, second=0, run_at_startup=False)],
+        functions=[process_deliveries, process_delivery],
+        cron_jobs=[cron(sweep, second=set(range(0, 60, sweep_every)), run_at_startup=True)],
         redis_settings=RedisSettings.from_dsn(redis_url),
         queue_name=QUEUE_NAME,
         burst=burst,
         handle_signals=handle_signals,
         on_startup=startup,
         on_shutdown=shutdown,
+        max_jobs=max_jobs,
         max_tries=5,
-        keep_result=60,
-        poll_delay=0.2,
+        keep_result=0,
+        poll_delay=0.05,
     )
 
 
@@ -91,6 +130,10 @@ class ArqQueue:
         self._pool: ArqRedis | None = None
         self._worker: Worker | None = None
         self._task: asyncio.Task[None] | None = None
+        # Nobody waits on an enqueue, so ids linger a moment to share a job.
+        self._batcher: Batcher[str, None] = Batcher(
+            self._send, max_batch=JOB_IDS, linger=ENQUEUE_LINGER
+        )
 
     async def start(self) -> None:
         self._pool = await create_pool(RedisSettings.from_dsn(self.redis_url))
@@ -100,12 +143,24 @@ class ArqQueue:
             )
             self._task = asyncio.create_task(self._worker.async_run(), name="autopilot-arq")
 
-    async def enqueue(self, delivery_id: str) -> None:
+    async def _send(self, ids: list[str]) -> list[None]:
         if self._pool is None:
             raise RuntimeError("ArqQueue.start() was not awaited")
-        await self._pool.enqueue_job("process_delivery", delivery_id, _queue_name=QUEUE_NAME)
+        await enqueue_ids(self._pool, ids)
+        return [None] * len(ids)
+
+    async def enqueue(self, delivery_id: str) -> None:
+        """Hand the id to the next batch; the acknowledgement does not wait for Redis."""
+        if self._pool is None:
+            raise RuntimeError("ArqQueue.start() was not awaited")
+        self._batcher.put(delivery_id).add_done_callback(_log_failure)
+
+    async def flush(self) -> None:
+        """Wait until every id handed to ``enqueue`` is on Redis (or failed to get there)."""
+        await self._batcher.close()
 
     async def close(self) -> None:
+        await self.flush()
         if self._worker is not None and self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -113,3 +168,11 @@ class ArqQueue:
             await self._worker.close()
         if self._pool is not None:
             await self._pool.aclose()
+
+
+def _log_failure(future: asyncio.Future[None]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        # Stored is what counts: the sweep enqueues the delivery again.
+        log.error(
+            "enqueue failed; the delivery stays due in the store", exc_info=future.exception()
+        )

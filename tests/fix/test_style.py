@@ -188,3 +188,22 @@ def test_formatting_named_where_no_formatter_is_used_keeps_the_quotes(tmp_path: 
     write(tmp_path, {"pyproject.toml": "[tool.black]\nline-length = 100\n"})
     run_fix(str(tmp_path), "--select", "formatting")  # black normalises quotes: so do we
     assert (tmp_path / "a.py").read_text() == 'x = ["one", "two"]\n'
+
+
+def test_a_configured_formatter_the_code_does_not_follow_is_not_applied(tmp_path: Path) -> None:
+    """python-dateutil 2.9.0 configures black and isort; most of its files follow neither."""
+    loose = "import sys, os\ndef f(a,b):\n    return {'a':a,'b':b}\n"
+    write(tmp_path, {"pyproject.toml": "[tool.black]\nline-length = 80\n",
+                     "a.py": loose, "b.py": loose, "c.py": 'x = "kept"\n'})  # fmt: skip
+    report = run_fix_json(str(tmp_path))
+    families = {item["fix"]: item for item in report["families"]}
+    assert families["formatting"]["runs"] is False
+    assert families["formatting"]["reason"] == (
+        "black is configured, but 2 of 3 Python files do not follow it: "
+        "the repository does not apply it"
+    )
+    assert report["changed_files"] == 0  # black is the only tool, and it is not applied
+    write(tmp_path, {"a.py": 'x = {"a": 1}\n', "b.py": "def f(a,b):\n    return a\n"})
+    report = run_fix_json(str(tmp_path))  # now one file of three departs: black applies
+    assert [f["path"] for f in report["files"]] == ["b.py"]
+    assert (tmp_path / "b.py").read_text() == "def f(a, b):\n    return a\n"

@@ -13,7 +13,7 @@ import pytest
 
 from bot.fakegh import FakeGitHub
 from bot.github.auth import AppAuth
-from bot.github.client import GitHubClient, GitHubGaveUp, RetryPolicy
+from bot.github.client import GitHubClient, GitHubGaveUp, RetryLater, RetryPolicy
 from tests.fixtures.github import AppCredentials
 
 INSTALLATION = 77
@@ -131,13 +131,59 @@ async def test_retries_a_502_with_backoff_then_succeeds(
     assert statuses == [502, 502, 200]
 
 
-async def test_secondary_rate_limit_honours_retry_after(
+async def test_a_short_retry_after_is_slept_in_place(
     app_client: GitHubClient, fake_github: FakeGitHub, sleeps: Sleeps
 ) -> None:
-    fake_github.inject_fault(403, path="/installation/repositories", headers={"retry-after": "7"})
-    fake_github.inject_fault(429, path="/installation/repositories", headers={"retry-after": "3"})
+    fake_github.inject_fault(429, path="/installation/repositories", headers={"retry-after": "1"})
     assert await _repos(app_client.for_installation(INSTALLATION)) == ["octo-org/demo"]
-    assert sleeps.durations == [7.0, 3.0]
+    assert sleeps.durations == [1.0]
+
+
+async def test_a_long_retry_after_holds_back_only_that_installation(
+    app_client: GitHubClient, fake_github: FakeGitHub, sleeps: Sleeps
+) -> None:
+    import time
+
+    fake_github.add_installation(78, "other-org", repos=["octo-org/demo"])
+    fake_github.inject_fault(403, path="/installation/repositories", headers={"retry-after": "7"})
+    gh = app_client.for_installation(INSTALLATION)
+    before = time.time()
+    with pytest.raises(RetryLater) as raised:
+        await _repos(gh)
+    assert raised.value.installation_id == INSTALLATION
+    assert before + 7 <= raised.value.at <= time.time() + 7
+    assert gh.transient is raised.value  # what the worker reads to reschedule the delivery
+    assert sleeps.durations == []  # nothing slept: the worker moves on
+    calls = len(fake_github.calls)
+    again = app_client.for_installation(INSTALLATION)  # another delivery, same installation
+    with pytest.raises(RetryLater, match="held back"):
+        await _repos(again)
+    assert len(fake_github.calls) == calls  # refused before any request
+    other = app_client.for_installation(78)
+    assert await _repos(other) == ["octo-org/demo"] and other.transient is None
+
+
+async def test_primary_rate_limit_defers_until_reset(
+    app_client: GitHubClient, fake_github: FakeGitHub, sleeps: Sleeps
+) -> None:
+    import time
+
+    reset = int(time.time()) + 30
+    fake_github.inject_fault(
+        403,
+        path="/installation/repositories",
+        message="API rate limit exceeded",
+        headers={
+            "retry-after": "",
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-reset": str(reset),
+        },
+    )
+    with pytest.raises(RetryLater, match="rate limit") as raised:
+        await _repos(app_client.for_installation(INSTALLATION))
+    assert reset - 1 <= raised.value.at <= reset + 1
+    assert sleeps.durations == []
 
 
 async def test_gives_up_after_the_last_attempt_with_a_clear_error(
@@ -171,27 +217,6 @@ async def test_a_plain_403_is_not_retried(
     assert sleeps.durations == []
 
 
-async def test_primary_rate_limit_waits_until_reset_capped(
-    app_client: GitHubClient, fake_github: FakeGitHub, sleeps: Sleeps
-) -> None:
-    import time
-
-    reset = int(time.time()) + 30
-    fake_github.inject_fault(
-        403,
-        path="/installation/repositories",
-        message="API rate limit exceeded",
-        headers={
-            "retry-after": "",
-            "x-ratelimit-remaining": "0",
-            "x-ratelimit-limit": "5000",
-            "x-ratelimit-reset": str(reset),
-        },
-    )
-    assert await _repos(app_client.for_installation(INSTALLATION)) == ["octo-org/demo"]
-    assert len(sleeps.durations) == 1 and 28 <= sleeps.durations[0] <= 30
-
-
 async def test_writes_to_one_installation_are_serialised(
     app_client: GitHubClient, fake_github: FakeGitHub
 ) -> None:
@@ -202,7 +227,7 @@ async def test_writes_to_one_installation_are_serialised(
         held.append(seconds)
         await release.wait()
 
-    app_client._shared.sleep = slow_sleep
+    app_client.state.sleep = slow_sleep
     gh = app_client.for_installation(INSTALLATION)
     fake_github.inject_fault(502, method="POST", path="/repos/octo-org/demo/issues/1/comments")
     url = "/repos/octo-org/demo/issues/1/comments"
@@ -234,10 +259,14 @@ async def test_no_response_is_retried_then_reported(
         jitter=lambda: 0.0,
         retry=RetryPolicy(attempts=3, base_delay=0.5),
     )
-    with pytest.raises(GitHubGaveUp, match=r"GET /rate_limit: no response after 3 attempts"):
+    with pytest.raises(
+        GitHubGaveUp, match=r"GET /rate_limit: gave up after 3 attempts; no response"
+    ) as raised:
         await gh.getitem("/rate_limit")
     assert sleeps.durations == [0.25, 0.5]  # jitter at its floor: half of 0.5 s, 1 s
-    assert gh.for_installation(1) is gh  # a token client is what it is
+    assert gh.transient is raised.value
+    view = gh.for_installation(1)  # a token client's view keeps its token, no installation
+    assert (view.installation_id, view.oauth_token) == (None, "ghs_x")
 
 
 async def test_polling_uses_etags(session: aiohttp.ClientSession, aiohttp_server: Any) -> None:
@@ -259,3 +288,17 @@ async def test_polling_uses_etags(session: aiohttp.ClientSession, aiohttp_server
     for _ in range(3):
         assert await gh.getitem("/repos/o/r/actions/runs") == {"total_count": 1}
     assert seen == [None, '"v1"', '"v1"']
+
+
+async def test_a_one_shot_client_waits_in_place(
+    app_client: GitHubClient, fake_github: FakeGitHub, sleeps: Sleeps
+) -> None:
+    from bot.github.client import ClientState
+    from bot.github.retry import ONE_SHOT
+
+    state = ClientState(app_client.state.session, fake_github.url, app=app_client.app)
+    state.sleep, state.retry = sleeps, ONE_SHOT  # the Action's policy: no queue to come back
+    gh = GitHubClient(state.session, installation_id=INSTALLATION, state=state)
+    fake_github.inject_fault(403, path="/installation/repositories", headers={"retry-after": "60"})
+    assert await _repos(gh) == ["octo-org/demo"]
+    assert sleeps.durations == [60.0] and gh.transient is None

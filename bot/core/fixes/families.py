@@ -7,7 +7,8 @@ sorter is ruff's or isort, or a pre-commit hook does the same job (within the ho
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.fixes.catalog import Engine, FixEntry
@@ -90,3 +91,42 @@ def _decide(c: Conventions, entry: FixEntry) -> FamilyDecision:
         reason = f"not enabled by {names}: {', '.join(entry.rules)}"
         return FamilyDecision(fix=entry.id, runs=False, reason=reason)
     return FamilyDecision(fix=entry.id, runs=False, reason="no tool of the repository asks for it")
+
+
+def unenforced(conventions: Conventions, decisions: Sequence[FamilyDecision]) -> tuple[str, ...]:
+    """Running families whose tool is only configured, with nothing that enforces it: no
+    pre-commit hook runs it and no linter rule checks it (a ``[tool.black]`` table over code
+    black never formatted). They run only where the code mostly follows the tool already."""
+    hooked = any(_FORMAT_HOOKS.get(hook) is conventions.formatter for hook in conventions.hooks)
+    found = []
+    for decision in decisions:
+        if not decision.runs:
+            continue
+        if (decision.fix == "formatting" and not hooked) or (
+            decision.fix == "import-sorting"
+            and conventions.import_sorter == "isort"
+            and "isort" not in conventions.hooks
+        ):
+            found.append(decision.fix)
+    return tuple(found)
+
+
+def adopted(
+    decisions: Sequence[FamilyDecision],
+    adoption: Mapping[str, tuple[int, int]],
+    tools: Mapping[str, str],
+) -> tuple[FamilyDecision, ...]:
+    """The decisions, less the adoptable families whose tool more than half of the checked
+    files depart from (``adoption``: fix id -> (departing, checked))."""
+    kept = []
+    for decision in decisions:
+        departing, checked = adoption.get(decision.fix, (0, 0))
+        if decision.runs and checked and departing * 2 > checked:
+            tool = tools.get(decision.fix, "its tool")
+            reason = (
+                f"{tool} is configured, but {departing} of {checked} Python files do not "
+                "follow it: the repository does not apply it"
+            )
+            decision = dataclasses.replace(decision, runs=False, reason=reason, codes=())
+        kept.append(decision)
+    return tuple(kept)

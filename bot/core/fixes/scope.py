@@ -3,12 +3,12 @@ run's findings (rule codes), each decision with its reason."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.fixes.catalog import Engine, FixEntry
 from bot.core.fixes.catalog import select as select_ids
-from bot.core.fixes.families import FamilyDecision, decide
+from bot.core.fixes.families import FamilyDecision, adopted, decide
 from bot.core.fixes.style import Conventions
 
 #: The pseudo rule a failed formatter check reports (triage's ``format`` category).
@@ -37,13 +37,16 @@ def plan_fixes(
     unsafe: bool = False,
     everything: bool = False,
     rules: Iterable[str] | None = None,
+    adoption: Mapping[str, tuple[int, int]] | None = None,
 ) -> FixPlan:
     """Decide the run.
 
     ``rules`` (a failed run's rule codes, ``format`` for a formatter check) wins: only the
     families owning those codes run, restricted to those codes. Else ``select`` (fix ids)
     runs exactly the named entries; ``everything`` runs every safe entry; by default the
-    repository's own tooling decides (``style.decide``).
+    repository's own tooling decides (``families.decide``), and with ``adoption`` (fix id ->
+    (files departing from the tool, files checked)) a configured formatter or import sorter
+    that most files do not follow is not applied (``families.adopted``).
     """
     found = tuple(c.describe() for c in conventions.found)
     if rules is not None:
@@ -69,6 +72,12 @@ def plan_fixes(
         )
         return FixPlan(conventions=found, decisions=decisions, only_codes=None)
     decisions = decide(conventions, catalog)
+    if adoption:
+        tools = {
+            "formatting": str(conventions.formatter or "the formatter"),
+            "import-sorting": str(conventions.import_sorter or "the import sorter"),
+        }
+        decisions = adopted(decisions, adoption, tools)
     by_id = {entry.id: entry for entry in catalog}
     codes = frozenset(
         code for d in decisions if d.runs and by_id[d.fix].engine is Engine.RUFF for code in d.codes
