@@ -402,3 +402,24 @@ async def test_another_cis_check_suite_completing_routes_the_fix(
     await world.handle(Event.from_payload("check_suite", "cs-1", payload), SETTINGS)
     [merge] = world.fake.calls_to("pulls/merge")
     assert merge.json["sha"] == fix.head_sha
+
+
+async def test_a_newer_failed_head_supersedes_the_older_fix(world: World, tmp_path: Path) -> None:
+    s = await _fix_pr(world, tmp_path)
+    [fix] = s.bot_pulls()
+    old_fix = fix.head_sha
+    job = next(j for j in world.fake.state.jobs.values() if j.run_id == s.run.id)
+    newer = world.fake.push(s.repo, "tidy-cart", {"README.md": "notes\n"}, author="alice")
+    run = world.fake.add_workflow_run(
+        s.repo, head_sha=newer, head_branch="tidy-cart", jobs=[("lint", "failure", job.log)]
+    )
+    await world.handle(s.event(run), SETTINGS)
+    assert s.bot_pulls() == [fix] and fix.head_sha != old_fix  # the same PR, the newer fix
+    assert s.repo.commits[fix.head_sha].parents == [newer]
+    older = await world.stores.fix_attempts.by_fix_sha(s.repo.full_name, old_fix)
+    assert older is not None and older.state is AttemptState.ABANDONED
+    assert older.reason == "superseded"
+    [comment] = [c for c in s.comments(s.pull.number) if c.startswith(fix_report.MARKER)]
+    await world.handle(s.event(s.ci(old_fix, fix.head_ref)), SETTINGS)  # the old fix's CI
+    assert not world.fake.calls_to("pulls/merge")
+    assert [c for c in s.comments(s.pull.number) if c.startswith(fix_report.MARKER)] == [comment]
