@@ -69,3 +69,10 @@ async def open_runtime(
             yield Runtime(settings, store, stores, gh, processor, metrics)
     finally:
         await store.close()
+
+
+@asynccontextmanager
+async def open_processor(settings: Settings) -> AsyncIterator[Processor]:
+    """A standalone worker's processor (``autopilot worker``): the runtime, opened from settings."""
+    async with open_runtime(settings) as runtime:
+        yield runtime.processor

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+from functools import partial
 from typing import Any
 
 from bot.app.logging_json import configure_logging
@@ -42,8 +43,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _work(settings: Settings, *, burst: bool) -> None:
+    from bot.app.runtime import open_processor
     from bot.taskqueue.arq_queue import build_worker
 
     # Built inside the running loop: arq binds the worker (and its signal handlers) to it.
-    worker = build_worker(settings.queue_url, settings=settings, burst=burst)
+    worker = build_worker(settings.queue_url, opener=partial(open_processor, settings), burst=burst)
     await worker.async_run()

@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
-from contextlib import AsyncExitStack
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +20,6 @@ from arq import cron
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.worker import Worker
 
-from bot.config.settings import Settings
 from bot.store.batch import Batcher
 from bot.taskqueue import BatchReport, Processor
 
@@ -78,14 +77,18 @@ def build_worker(
     redis_url: str,
     *,
     processor: Processor | None = None,
-    settings: Settings | None = None,
+    opener: Callable[[], AbstractAsyncContextManager[Processor]] | None = None,
     burst: bool = False,
     handle_signals: bool = True,
     max_jobs: int = 4,
     sweep_every: int = 15,
     sweep_after: float = SWEEP_AFTER,
 ) -> Worker:
-    """An arq worker with a ready ``processor``, or one it opens from ``settings`` at startup."""
+    """An arq worker with a ready ``processor``, or one ``opener`` opens at startup.
+
+    The App passes its runtime as ``opener`` (``bot.app.runtime.open_processor``): the App
+    composes the queue, the queue never imports the App.
+    """
     stack = AsyncExitStack()
 
     async def startup(ctx: dict[str, Any]) -> None:
@@ -93,17 +96,14 @@ def build_worker(
         if processor is not None:
             ctx["processor"] = processor
             return
-        from bot.app.runtime import open_runtime  # the App composes the queue, not the reverse
-
-        assert settings is not None
-        runtime = await stack.enter_async_context(open_runtime(settings))
-        ctx["processor"] = runtime.processor
+        assert opener is not None
+        ctx["processor"] = await stack.enter_async_context(opener())
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         await stack.aclose()
 
-    if processor is None and settings is None:
-        raise ValueError("build_worker needs a processor or settings")
+    if processor is None and opener is None:
+        raise ValueError("build_worker needs a processor or an opener")
     return Worker(
         functions=[process_deliveries, process_delivery],
         cron_jobs=[cron(sweep, second=set(range(0, 60, sweep_every)), run_at_startup=True)],

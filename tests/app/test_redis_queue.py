@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from arq.connections import RedisSettings, create_pool
 
+from bot.app.runtime import open_processor
 from bot.config.settings import Settings
 from bot.fakegh.webhooks import find_example
 from bot.store.deliveries import Status
@@ -81,7 +83,8 @@ async def test_a_standalone_worker_opens_its_own_store(
     server = await make_server(queue_url=redis_url, run_workers=False)
     assert (await server.post("ping", {"zen": "z", "hook_id": 1}, delivery="arq-4")).status == 202
     settings = Settings(store_url=store_url, queue_url=redis_url, api_url=NOWHERE)
-    worker = build_worker(redis_url, settings=settings, burst=True, handle_signals=False)
+    opener = partial(open_processor, settings)
+    worker = build_worker(redis_url, opener=opener, burst=True, handle_signals=False)
     try:
         await worker.main()
     finally:
