@@ -259,7 +259,8 @@ async def carry_out(
     assert target is not None and delivery is not None
     if attempt.state is AttemptState.ABANDONED or done(attempt.state, Step.SHIP):
         return attempt  # a redelivery or a rerun: the attempt already went this far
-    if attempt.fix_sha is None and not attempt.patch:
+    if attempt.fix_sha is None:  # (again after a restart: the fixers are deterministic)
+        await attempts.supersede(attempt, now=ports.clock())
         made = await make_fix(ports, run, target, config)
         fields: dict[str, Any] = {
             "delivery": str(delivery),

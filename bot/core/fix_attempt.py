@@ -40,6 +40,10 @@ class Step(StrEnum):
 
 
 TERMINAL = frozenset({AttemptState.MERGED, AttemptState.ABANDONED})
+#: States an attempt passes through on its own; a newer failed head abandons them.
+MOVING = frozenset(
+    {AttemptState.PLANNED, AttemptState.COMMITTED, AttemptState.VALIDATING, AttemptState.SCORED}
+)
 _NEXT: dict[tuple[AttemptState, Step], AttemptState] = {
     (AttemptState.PLANNED, Step.COMMIT): AttemptState.COMMITTED,
     # Suggestions wait for a person; no commit, no CI of the bot's own.

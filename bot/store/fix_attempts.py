@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from bot.core.fix_attempt import AttemptState, FixAttempt, Transition
+from bot.core.fix_attempt import MOVING, AttemptState, FixAttempt, Transition
 from bot.store.db import Database, Row
 
 SCHEMA = (
@@ -69,6 +69,27 @@ class FixAttempts:
 
     async def get(self, attempt_id: int) -> FixAttempt | None:
         return await asyncio.to_thread(self._one, "id = ?", (attempt_id,))
+
+    async def supersede(self, attempt: FixAttempt, *, now: float) -> int:
+        """Abandon the branch's older attempts still on their way (a newer failed head got
+        ``attempt``), so an old fix's CI never routes it; how many were abandoned."""
+        moving = [s.value for s in MOVING]
+        return await asyncio.to_thread(
+            self.db.execute,
+            f"""UPDATE fix_attempts SET state = ?, reason = 'superseded', updated_at = ?,
+                   detail = ?
+               WHERE repo = ? AND branch = ? AND id <> ?
+                   AND state IN ({", ".join("?" for _ in moving)})""",
+            (
+                AttemptState.ABANDONED.value,
+                now,
+                f"a newer failed head ({attempt.failed_sha[:7]}) has its own fix",
+                attempt.repo,
+                attempt.branch,
+                attempt.id,
+                *moving,
+            ),
+        )
 
     async def record(self, attempt: FixAttempt, *, now: float, **fields: Any) -> FixAttempt:
         """Store ``fields`` without a state change."""

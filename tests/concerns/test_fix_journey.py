@@ -160,18 +160,31 @@ async def test_redelivery_and_a_rerun_still_make_one_pr(world: World, tmp_path: 
     assert len(fix_comments) == 1
 
 
-async def test_a_restart_between_commit_and_pr_completes_once(world: World, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("operation", "stopped_at"),
+    [
+        ("git/create-blob", AttemptState.PLANNED),  # after the fix was made, before the commit
+        ("git/create-ref", AttemptState.COMMITTED),  # after the commit, before the branch
+    ],
+)
+async def test_a_restart_in_the_middle_of_an_attempt_completes_it_once(
+    world: World, tmp_path: Path, operation: str, stopped_at: AttemptState
+) -> None:
     s = seed(world, tmp_path)
-    outage = world.fake.inject_fault(500, operation_id="git/create-ref", times=10)
+    outage = world.fake.inject_fault(500, operation_id=operation, times=10)
     first = await dispatch(compose_router(), s.event(), world.ports(SETTINGS))
-    assert first.failures  # the worker "died" after the commit, before the branch
+    assert first.failures  # the worker "died" in the middle of the attempt
     attempt = await world.stores.fix_attempts.find(s.repo.full_name, "tidy-cart", s.pull.head_sha)
-    assert attempt is not None and attempt.state is AttemptState.COMMITTED
+    assert attempt is not None and attempt.state is stopped_at
     outage.times = outage.hits  # the outage is over
     await world.handle(s.event(), SETTINGS)  # the delivery is taken again
-    assert len(world.fake.calls_to("git/create-commit")) == 1  # resumed, not redone
+    assert len([c for c in world.fake.calls_to("git/create-commit") if c.status == 201]) == 1
     [fix] = s.bot_pulls()
-    assert fix.head_sha == attempt.fix_sha
+    done = await world.stores.fix_attempts.find(s.repo.full_name, "tidy-cart", s.pull.head_sha)
+    assert done is not None and done.state is AttemptState.VALIDATING
+    assert fix.head_sha == done.fix_sha
+    if attempt.fix_sha is not None:
+        assert done.fix_sha == attempt.fix_sha  # resumed with the same commit, not redone
 
 
 async def test_5xx_and_rate_limits_on_the_way_are_recovered(world: World, tmp_path: Path) -> None:
@@ -389,3 +402,24 @@ async def test_another_cis_check_suite_completing_routes_the_fix(
     await world.handle(Event.from_payload("check_suite", "cs-1", payload), SETTINGS)
     [merge] = world.fake.calls_to("pulls/merge")
     assert merge.json["sha"] == fix.head_sha
+
+
+async def test_a_newer_failed_head_supersedes_the_older_fix(world: World, tmp_path: Path) -> None:
+    s = await _fix_pr(world, tmp_path)
+    [fix] = s.bot_pulls()
+    old_fix = fix.head_sha
+    job = next(j for j in world.fake.state.jobs.values() if j.run_id == s.run.id)
+    newer = world.fake.push(s.repo, "tidy-cart", {"README.md": "notes\n"}, author="alice")
+    run = world.fake.add_workflow_run(
+        s.repo, head_sha=newer, head_branch="tidy-cart", jobs=[("lint", "failure", job.log)]
+    )
+    await world.handle(s.event(run), SETTINGS)
+    assert s.bot_pulls() == [fix] and fix.head_sha != old_fix  # the same PR, the newer fix
+    assert s.repo.commits[fix.head_sha].parents == [newer]
+    older = await world.stores.fix_attempts.by_fix_sha(s.repo.full_name, old_fix)
+    assert older is not None and older.state is AttemptState.ABANDONED
+    assert older.reason == "superseded"
+    [comment] = [c for c in s.comments(s.pull.number) if c.startswith(fix_report.MARKER)]
+    await world.handle(s.event(s.ci(old_fix, fix.head_ref)), SETTINGS)  # the old fix's CI
+    assert not world.fake.calls_to("pulls/merge")
+    assert [c for c in s.comments(s.pull.number) if c.startswith(fix_report.MARKER)] == [comment]
