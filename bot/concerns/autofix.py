@@ -30,6 +30,7 @@ from bot.core.render import fix_report as render
 from bot.core.render.triage_report import TriageReport
 from bot.core.review import QueueState, format_item_id
 from bot.core.scoring import Signals
+from bot.github.runs import latest_failed_run
 from bot.store.review_queue import AlreadyDecided, ItemNotFound
 
 log = logging.getLogger(__name__)
@@ -119,16 +120,6 @@ async def on_check_suite_completed(event: Event, ports: Ports) -> None:
         log.info(f"{run.repo}: {result.summary}", extra={"delivery": event.delivery_id})
 
 
-async def _latest_failed_run(ports: Ports, repo: str, sha: str) -> WorkflowRun | None:
-    url = f"/repos/{repo}/actions/runs?head_sha={sha}&status=failure&per_page=20"
-    runs = (await ports.gh.getitem(url)).get("workflow_runs") or []
-    if not runs:
-        return None
-    newest = max(runs, key=lambda r: int(r["id"]))
-    payload = {"workflow_run": newest, "repository": {"full_name": repo}}
-    return WorkflowRun.from_event(Event.from_payload("workflow_run", "on-demand", payload))
-
-
 async def fix_pull_request(
     ports: Ports, repo: str, number: int, *, requested_by: str
 ) -> FixOutcome:
@@ -138,7 +129,7 @@ async def fix_pull_request(
 
     pull = await ports.gh.getitem(f"/repos/{repo}/pulls/{number}")
     sha = str(pull["head"]["sha"])
-    run = await _latest_failed_run(ports, repo, sha)
+    run = await latest_failed_run(ports.gh, repo, sha)
     if run is None:
         summary = (
             f"CI Autopilot: no failed run on the head of #{number} ({sha[:7]}), so there is "

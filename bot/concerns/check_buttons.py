@@ -11,7 +11,7 @@ import logging
 
 from gidgethub.routing import Router
 
-from bot.concerns.command_actions import Request, head_sha, latest_failed_run
+from bot.concerns.command_actions import Request, head_sha
 from bot.concerns.commands import execute, rate_limited
 from bot.concerns.ports import Ports
 from bot.core.command_payloads import Actor, CheckRunEvent, CheckSuiteEvent
@@ -23,6 +23,7 @@ from bot.core.render.check_actions import COMMAND_OF, FIX, RETRY
 from bot.core.render.command_reply import Outcome, Status
 from bot.core.render.markdown import code
 from bot.core.render.triage_report import CHECK_NAME
+from bot.github.runs import latest_failed_run
 
 log = logging.getLogger(__name__)
 router = Router()
@@ -115,7 +116,7 @@ async def on_suite_rerequested(event: Event, ports: Ports) -> None:
     actor = _person(suite.sender, context)
     if actor is None:
         return
-    run = await latest_failed_run(ports, suite.repo, suite.head_sha)
+    run = await latest_failed_run(ports.gh, suite.repo, suite.head_sha)
     if run is None:
         log.info(
             f"{suite.repo}: suite re-run on {suite.head_sha[:12]}: no failed run", extra=context

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from gidgethub import BadRequest
 
@@ -19,13 +18,13 @@ from bot.concerns import autofix, merging
 from bot.concerns.ci_failure import publish_report, triage_run
 from bot.concerns.ports import Ports
 from bot.core.commands import Command
-from bot.core.events import Event
-from bot.core.payloads import TRIAGED, WorkflowRun
+from bot.core.payloads import WorkflowRun
 from bot.core.render import command_reports as reports
 from bot.core.render.command_reply import Outcome, Status
 from bot.core.render.decision import Decision
 from bot.core.render.markdown import code, no_mentions, plain, text
 from bot.core.review import QueueItem, QueueState, parse_item_id
+from bot.github.runs import latest_failed_run
 from bot.store.review_queue import AlreadyDecided, ItemNotFound
 
 log = logging.getLogger(__name__)
@@ -67,27 +66,13 @@ async def head_sha(ports: Ports, request: Request) -> str:
     return str(pull["head"]["sha"])
 
 
-async def latest_failed_run(ports: Ports, repo: str, sha: str) -> WorkflowRun | None:
-    """The newest failed workflow run on ``sha``, read like a ``workflow_run`` payload."""
-    url = f"/repos/{repo}/actions/runs?head_sha={sha}&per_page=100"
-    async for run in ports.gh.getiter(url, iterable_key="workflow_runs"):
-        if run.get("conclusion") in TRIAGED:
-            return workflow_run(repo, run)
-    return None
-
-
-def workflow_run(repo: str, run: Mapping[str, Any]) -> WorkflowRun | None:
-    payload = {"workflow_run": run, "repository": {"full_name": repo}}
-    return WorkflowRun.from_event(Event.from_payload("workflow_run", "command", payload))
-
-
 async def _run_of(ports: Ports, request: Request, command: Command) -> WorkflowRun | Outcome:
     """The run a command acts on: the button's run, else the PR head's latest failed run."""
     if request.run_id is not None:
         data = await ports.gh.getitem(f"/repos/{request.repo}/actions/runs/{request.run_id}")
-        run = workflow_run(request.repo, data)
+        run = WorkflowRun.from_api(request.repo, data)
     else:
-        run = await latest_failed_run(ports, request.repo, await head_sha(ports, request))
+        run = await latest_failed_run(ports.gh, request.repo, await head_sha(ports, request))
     if run is None or not run.triaged:
         return refused(command, "the head commit has no failed workflow run: nothing to do.")
     return run
@@ -211,7 +196,7 @@ async def run_status(ports: Ports, request: Request, command: Command) -> Outcom
     checks = await merging.check_summary(ports, request.repo, sha)
     queued = [i for i in await _pending(ports, request.repo) if i.pr_number == request.number]
     state = "merged" if pull.get("merged") else str(pull.get("state"))
-    failed_run = await latest_failed_run(ports, request.repo, sha)
+    failed_run = await latest_failed_run(ports.gh, request.repo, sha)
     message = reports.status(
         number=int(pull["number"]),
         state=state,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from bot.core.events import Event
 from bot.core.history import RunKey
@@ -70,6 +71,12 @@ class WorkflowRun:
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
+
+    @classmethod
+    def from_api(cls, repo: str, run: Mapping[str, Any]) -> WorkflowRun | None:
+        """A run as the REST API lists it (``GET .../actions/runs``), read like a payload."""
+        payload = {"workflow_run": run, "repository": {"full_name": repo}}
+        return cls.from_event(Event.from_payload("workflow_run", "api", payload))
 
     @property
     def triaged(self) -> bool:
