@@ -8,6 +8,7 @@ its suite (``rerequested``) triages the failed run again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from gidgethub.routing import Router
 
@@ -94,15 +95,7 @@ async def on_check_rerequested(event: Event, ports: Ports) -> None:
     actor = _person(check.sender, context)
     if actor is None:
         return
-    number = check.pulls[0] if check.pulls else None
-    request = Request(
-        repo=check.repo,
-        number=number,
-        is_pull=number is not None,
-        actor=actor,
-        view_sha=check.head_sha,
-        run_id=check.run_id,
-    )
+    request = _triage_request(check.repo, check.pulls, actor, check.head_sha, check.run_id)
     outcomes = await _run(ports, request, Command("triage"))
     log.info(f"{check.repo}: re-run of {check.name} by {actor}: {outcomes}", extra=context)
 
@@ -122,14 +115,21 @@ async def on_suite_rerequested(event: Event, ports: Ports) -> None:
             f"{suite.repo}: suite re-run on {suite.head_sha[:12]}: no failed run", extra=context
         )
         return
-    number = suite.pulls[0] if suite.pulls else None
-    request = Request(
-        repo=suite.repo,
+    request = _triage_request(suite.repo, suite.pulls, actor, suite.head_sha, run.run_id)
+    outcomes = await _run(ports, request, Command("triage"))
+    log.info(f"{suite.repo}: suite re-run by {actor}: {outcomes}", extra=context)
+
+
+def _triage_request(
+    repo: str, pulls: Sequence[int], actor: str, sha: str, run_id: int | None
+) -> Request:
+    """A re-run asks for the ``triage`` command on its run, for its first PR (if any)."""
+    number = pulls[0] if pulls else None
+    return Request(
+        repo=repo,
         number=number,
         is_pull=number is not None,
         actor=actor,
-        view_sha=suite.head_sha,
-        run_id=run.run_id,
+        view_sha=sha,
+        run_id=run_id,
     )
-    outcomes = await _run(ports, request, Command("triage"))
-    log.info(f"{suite.repo}: suite re-run by {actor}: {outcomes}", extra=context)

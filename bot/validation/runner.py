@@ -7,7 +7,7 @@ import json
 import shlex
 import sys
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -226,16 +226,7 @@ class _Runner:
             except (ValueError, KeyError, TypeError):
                 return reason or f"bandit printed no JSON report (exit {result.returncode})"
 
-        after = scan(tree, "bandit")
-        if isinstance(after, str):
-            return unmeasured(after, command=shown)
-        before = scan(base, "bandit (base)") if base is not None else None
-        if isinstance(before, str):
-            return unmeasured(before, command=shown)
-        return compared(
-            command=shown, before_code=None if before is None else (1 if before else 0),
-            after_code=1 if after else 0, before=before, after=after,
-        )  # fmt: skip
+        return _before_and_after(scan, tree, base, "bandit", shown)
 
     def _audit(self, tree: Path, base: Path | None, deps: list[str]) -> Measurement:
         requirements = [rel for rel in deps if rel.endswith(".txt")]
@@ -265,16 +256,7 @@ class _Runner:
                 for vuln in dep.get("vulns", [])
             )
 
-        after = scan(tree, "pip-audit")
-        if isinstance(after, str):
-            return unmeasured(after, command=shown)
-        before = scan(base, "pip-audit (base)") if base is not None else None
-        if isinstance(before, str):
-            return unmeasured(before, command=shown)
-        return compared(
-            command=shown, before_code=None if before is None else (1 if before else 0),
-            after_code=1 if after else 0, before=before, after=after,
-        )  # fmt: skip
+        return _before_and_after(scan, tree, base, "pip-audit", shown)
 
     def security(self, tree: Path, base: Path | None, changed: Sequence[str]) -> Measurement:
         if not self.checks.security:
@@ -354,3 +336,26 @@ def not_measured(signals: ValidationSignals) -> Mapping[str, str]:
         for name, m in signals.measurements().items()
         if m.value is None
     }
+
+
+def _before_and_after(
+    scan: Callable[[Path, str], Counter[str] | str],
+    tree: Path,
+    base: Path | None,
+    label: str,
+    shown: str,
+) -> Measurement:
+    """Scan the patched tree and the base; the patch's added findings, or why not measured."""
+    after = scan(tree, label)
+    if isinstance(after, str):
+        return unmeasured(after, command=shown)
+    before = scan(base, f"{label} (base)") if base is not None else None
+    if isinstance(before, str):
+        return unmeasured(before, command=shown)
+    return compared(
+        command=shown,
+        before_code=None if before is None else (1 if before else 0),
+        after_code=1 if after else 0,
+        before=before,
+        after=after,
+    )
