@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import aiohttp
 from gidgethub.routing import Router
 
+from bot.alerts import Alerter
 from bot.app.metrics import Metrics
 from bot.app.worker import Processor
 from bot.concerns import compose_router
@@ -65,6 +66,7 @@ async def open_runtime(
                 gh=gh,
                 settings=settings,
                 metrics=metrics,
+                alerter=Alerter(settings.alerts, stores.alerts, clock=store.clock, session=session),
             )
             yield Runtime(settings, store, stores, gh, processor, metrics)
     finally:

@@ -22,6 +22,7 @@ from bot.app.dashboard import render_dashboard
 from bot.app.metrics import CONTENT_TYPE_LATEST, Metrics
 from bot.app.review_metrics import metrics_registry
 from bot.app.runtime import Runtime, open_runtime
+from bot.app.scheduler import LocalScheduler
 from bot.config.settings import Settings
 from bot.core.events import Event, decode_payload
 from bot.core.review import queue_stats
@@ -178,9 +179,14 @@ def create_app(
             queue = make_queue(settings, runtime.processor, run_workers=run_workers)
             await queue.start()
             app[SERVICES] = Services(runtime, queue)
+            # The local timer ticks the schedule; with Redis, the arq workers' cron does.
+            scheduler = LocalScheduler(runtime.processor, queue.enqueue)
+            if run_workers and not settings.uses_redis:
+                scheduler.start()
             try:
                 yield
             finally:
+                await scheduler.close()
                 await queue.close()
 
     app.cleanup_ctx.append(lifecycle)

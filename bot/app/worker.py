@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 
 import orjson
 from gidgethub.routing import Router
 
+from bot.alerts import Alerter
 from bot.app.dispatch import dispatch
 from bot.app.metrics import Metrics
 from bot.concerns.ports import HandlerSettings, Ports
@@ -44,6 +46,7 @@ class Processor:
         metrics: Metrics,
         clock: Callable[[], float] = time.time,
         jitter: Callable[[], float] = random.random,
+        alerter: Alerter | None = None,
     ) -> None:
         self.stores = stores
         self.store = stores.deliveries
@@ -53,6 +56,8 @@ class Processor:
         self.metrics = metrics
         self.clock = clock
         self.jitter = jitter
+        self.alerter = alerter
+        self._holder = f"processor-{uuid.uuid4()}"
 
     async def process_batch(self, ids: Sequence[str] | None = None) -> BatchReport:
         """Claim up to ``claim_batch`` due deliveries (or ``ids``), run them, record outcomes."""
@@ -76,7 +81,15 @@ class Processor:
             stores=self.stores,
             settings=HandlerSettings.of(self.settings),
             clock=self.store.clock,
+            alerts=self.alerter,
         )
+
+    async def schedule_tick(self, enqueue: Callable[[str], Awaitable[None]]) -> list[str]:
+        """The schedule's tick (``bot.app.scheduler``), for a queue that runs it on a timer
+        of its own (arq's cron): the ids of the deliveries it stored and enqueued."""
+        from bot.app.scheduler import schedule_tick  # the scheduler drives this processor
+
+        return await schedule_tick(self, enqueue, now=self.store.clock(), holder=self._holder)
 
     async def drain(self) -> int:
         """Process until nothing is due; the number of deliveries processed."""

@@ -131,6 +131,9 @@ def run_action(args: argparse.Namespace, environ: Mapping[str, str], router: Rou
     seen_before = environ.get("GITHUB_RUN_ATTEMPT", "1") not in ("", "1")
     summary = JobSummary()
     checkout = Workspace(path=workspace, validate_in_job=_validate_in_job(environ))
+    # A plan's state outlives the job only in a store the workflow names (AUTOPILOT_STORE);
+    # otherwise the handlers get a throw-away SQLite file.
+    keep = bool(environ.get("AUTOPILOT_STORE"))
     result = asyncio.run(
         _dispatch(
             event,
@@ -141,6 +144,7 @@ def run_action(args: argparse.Namespace, environ: Mapping[str, str], router: Rou
             summary=summary,
             seen_before=seen_before,
             workspace=checkout,
+            keep=keep,
         )
     )
     _append(environ.get("GITHUB_STEP_SUMMARY"), render_summary(event, result, mode, summary))
@@ -185,12 +189,14 @@ async def _dispatch(
     summary: JobSummary,
     seen_before: bool,
     workspace: Workspace,
+    keep: bool = False,
 ) -> DispatchResult:
-    # The Action keeps no state between runs: a throw-away SQLite store serves the handlers.
+    # The Action keeps no state between runs: a throw-away SQLite store serves the handlers,
+    # unless the workflow names one (AUTOPILOT_STORE) for plans that span jobs.
     with tempfile.TemporaryDirectory(prefix="autopilot-") as tmp:
         settings = dataclasses.replace(
             settings,
-            store_url=f"sqlite:///{tmp}/action.db",
+            store_url=settings.store_url if keep else f"sqlite:///{tmp}/action.db",
             mode=mode,
             app_id=None,
             private_key=None,

@@ -27,6 +27,10 @@ SUBCOMMANDS: tuple[str, ...] = (
     "doctor",
     "app",
     "replay",
+    # plans and the schedule
+    "plan",
+    "report",
+    "health",
 )
 
 EPILOG = """\

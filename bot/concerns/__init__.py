@@ -15,6 +15,8 @@ def compose_router() -> Router:
         commands,
         installation,
         ping,
+        plans,
+        schedule,
     )
 
     return Router(
@@ -26,4 +28,7 @@ def compose_router() -> Router:
         commands.router,
         check_buttons.router,
         autofix.router,  # journey 2: fix, validate, route
+        # plans and the schedule
+        plans.router,
+        schedule.router,
     )

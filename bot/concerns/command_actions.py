@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from gidgethub import BadRequest
 
-from bot.concerns import autofix, merging
+from bot.concerns import autofix, merging, plans
 from bot.concerns.ci_failure import publish_report, triage_run
 from bot.concerns.ports import Ports
 from bot.core.commands import Command
@@ -24,6 +24,7 @@ from bot.core.render.command_reply import Outcome, Status
 from bot.core.render.decision import Decision
 from bot.core.render.markdown import code, no_mentions, plain, text
 from bot.core.review import QueueItem, QueueState, parse_item_id
+from bot.errors import UsageError
 from bot.github.runs import latest_failed_run
 from bot.store.review_queue import AlreadyDecided, ItemNotFound
 
@@ -213,6 +214,26 @@ async def run_status(ports: Ports, request: Request, command: Command) -> Outcom
     return done(command, message)
 
 
+async def run_plan(ports: Ports, request: Request, command: Command) -> Outcome:
+    """``/autopilot plan ...`` (``bot/concerns/plans.py``); status tables go below the list."""
+    if request.number is None:
+        return refused(command, "plan commands work in an issue's or pull request's comments.")
+    args = " ".join(v for v in command.args.values() if v)
+    try:
+        message = await plans.run_plan_command(
+            ports,
+            repo=request.repo,
+            number=request.number,
+            author=request.actor,
+            args=args,
+            installation_id=ports.gh.installation_id,
+        )
+    except UsageError as exc:
+        return refused(command, no_mentions(str(exc)))
+    summary, _, details = message.partition("\n\n")
+    return Outcome(command.text, Status.DONE, summary, details=details)
+
+
 EXECUTORS: dict[str, Executor] = {
     "help": run_help,
     "status": run_status,
@@ -223,4 +244,5 @@ EXECUTORS: dict[str, Executor] = {
     "merge": run_merge,
     "approve": run_approve,
     "reject": run_reject,
+    "plan": run_plan,
 }

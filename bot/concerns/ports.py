@@ -14,6 +14,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.alerts import Alerter
 from bot.config.settings import Settings
 from bot.core.events import Event
 from bot.core.modes import Mode
@@ -84,6 +85,8 @@ class Ports:
     #: (a re-run of the Action's job): check runs are then looked for before creating.
     seen_before: bool = False
     summary: JobSummary = field(default_factory=JobSummary)
+    #: Alerts (Slack, email, JSONL), routed and throttled; None where none are set up.
+    alerts: Alerter | None = None
     repo_config: RepoConfigReader = field(init=False)
 
     def __post_init__(self) -> None:

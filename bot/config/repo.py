@@ -30,6 +30,7 @@ from bot.core.fix_plan import AutofixPolicy, MergeChecks, ShipMode
 from bot.core.fixes.catalog import CATALOG, by_id
 from bot.core.modes import Mode
 from bot.core.patch_safety import MAX_BYTES, MAX_FILES
+from bot.core.schedule import ScheduleConfig
 from bot.core.scoring import Thresholds
 from bot.errors import InputError, UsageError
 
@@ -77,6 +78,7 @@ class RepoConfig:
     validation: Checks = field(default_factory=Checks)
     patches: PatchLimits = field(default_factory=PatchLimits)
     autofix: AutofixPolicy = field(default_factory=AutofixPolicy)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
 
     def to_dict(self) -> dict[str, Any]:
         """The effective configuration in the file's own shape (``autopilot config show``)."""
@@ -97,6 +99,7 @@ class RepoConfig:
             "validation": checks,
             "patches": dataclasses.asdict(self.patches),
             "autofix": _autofix_dict(self.autofix),
+            "schedule": dataclasses.asdict(self.schedule),
         }
 
 
@@ -199,12 +202,19 @@ def _message(error: ValidationError) -> str:
         return "must not be empty (use null to leave it unset)"
     if keyword == "uniqueItems":
         return "lists the same item more than once"
+    if keyword == "oneOf":  # a choice of shapes, each naming its required key
+        keys = [k for option in expected for k in option.get("required", ())]
+        return f"needs exactly one of {', '.join(keys)}"
+    if keyword in ("minProperties", "maxProperties") and isinstance(value, dict):
+        return f"needs exactly one of {', '.join(error.schema.get('properties', {}))}"
     return str(error.message)
 
 
-def _schema_problems(data: Any, root: Node) -> list[ConfigProblem]:
+def _schema_problems(
+    data: Any, root: Node, against: dict[str, Any] | None = None
+) -> list[ConfigProblem]:
     problems = []
-    for error in Draft202012Validator(schema()).iter_errors(data):
+    for error in Draft202012Validator(against or schema()).iter_errors(data):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             known = sorted(error.schema.get("properties", {}))
@@ -304,4 +314,5 @@ def _build(data: Any) -> RepoConfig:
             max_files=int(patches.get("max_files", limits.max_files)),
         ),
         autofix=_autofix(data.get("autofix") or {}),
+        schedule=ScheduleConfig(**(data.get("schedule") or {})),
     )

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.config.alerts import AlertSettings, load_alert_settings
 from bot.core.modes import Mode
 from bot.errors import UsageError
 
@@ -40,6 +41,9 @@ class Settings:
     claim_batch: int = 32
     #: ``auto`` acts; ``dry-run`` asks handlers to decide and report without writing.
     mode: Mode = Mode.AUTO
+    #: Where alerts go (``AUTOPILOT_ALERT_*``), and how often the App's scheduler ticks.
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    schedule_interval: float = 60.0
 
     @property
     def has_app_credentials(self) -> bool:
@@ -51,7 +55,8 @@ class Settings:
 
     def secrets(self) -> tuple[str, ...]:
         """Values that must never reach a log line."""
-        return tuple(s for s in (self.webhook_secret, self.private_key) if s)
+        own = tuple(s for s in (self.webhook_secret, self.private_key) if s)
+        return own + self.alerts.secrets()
 
 
 def _number(environ: Mapping[str, str], name: str, default: float) -> float:
@@ -120,6 +125,8 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         workers=int(_number(environ, "AUTOPILOT_WORKERS", 2)),
         claim_batch=int(_number(environ, "AUTOPILOT_CLAIM_BATCH", 32)),
         mode=_mode(environ.get("AUTOPILOT_MODE") or "auto"),
+        alerts=load_alert_settings(environ),
+        schedule_interval=_number(environ, "AUTOPILOT_SCHEDULE_INTERVAL", 60.0),
     )
 
 

@@ -13,6 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.core.plan.commands import parse_plan_args
+from bot.errors import UsageError
+
 PREFIX = "/autopilot"
 #: Commands run from one comment; more is a flood, not a request.
 MAX_COMMANDS = 10
@@ -142,6 +145,18 @@ def _item_id(text: str) -> str:
     return f"rq-{int(match.group(1))}"
 
 
+def plan_args(args: tuple[str, ...]) -> Mapping[str, str]:
+    """``run [MODE] | status | approve PHASE | retry PHASE`` (``bot.core.plan.commands``)."""
+    try:
+        command = parse_plan_args(" ".join(args))
+    except UsageError:
+        raise ArgumentError(
+            "takes run [auto|manual|dry-run], status, approve PHASE or retry PHASE"
+        ) from None
+    found = {"verb": str(command.verb), "phase": command.phase, "mode": command.mode}
+    return {key: str(value) for key, value in found.items() if value is not None}
+
+
 def _spec(name: str, usage: str, summary: str, access: Access, parse: ArgParser) -> CommandSpec:
     return CommandSpec(name=name, usage=usage, summary=summary, access=access, parse=parse)
 
@@ -167,6 +182,10 @@ COMMANDS: Mapping[str, CommandSpec] = {
               Access.WRITE, item_id_arg),
         _spec("reject", "reject ID [reason]", "close a fix waiting in the review queue",
               Access.WRITE, reject_args),
+        # Plans: status is for anyone; run, approve and retry check write permission.
+        _spec("plan", "plan run [MODE] | status | approve PHASE | retry PHASE",
+              "the plan in the dashboard issue (run, approve and retry need write permission)",
+              Access.ANYONE, plan_args),
     )
 }  # fmt: skip
 

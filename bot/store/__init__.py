@@ -5,12 +5,25 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from bot.store import commands, fix_attempts, history, leases, published, review_queue
+from bot.store import (
+    alerts,
+    commands,
+    fix_attempts,
+    history,
+    leases,
+    marks,
+    plans,
+    published,
+    review_queue,
+)
+from bot.store.alerts import AlertLog
 from bot.store.commands import CommandStore
 from bot.store.deliveries import Store
 from bot.store.fix_attempts import FixAttempts
 from bot.store.history import TriageHistory
 from bot.store.leases import Leases
+from bot.store.marks import Marks
+from bot.store.plans import PlanStore
 from bot.store.published import PublishedStore
 from bot.store.review_queue import ReviewQueue
 
@@ -19,6 +32,10 @@ HANDLER_SCHEMAS: tuple[tuple[str, ...], ...] = (
     history.SCHEMA,
     leases.SCHEMA,
     published.SCHEMA,
+    # plans, the schedule and alerts
+    plans.SCHEMA,
+    marks.SCHEMA,
+    alerts.SCHEMA,
     commands.SCHEMA,
     # The fix journey: its attempts, and the review queue that manual-review fixes wait in.
     fix_attempts.SCHEMA,
@@ -36,6 +53,10 @@ class Stores:
     leases: Leases
     #: Ids and digests of the bot's check runs and comments, so writes skip lookups.
     published: PublishedStore
+    # plans, the schedule and alerts
+    plans: PlanStore
+    marks: Marks
+    alerts: AlertLog
     commands: CommandStore
     # The fix journey (bot/concerns/autofix.py).
     fix_attempts: FixAttempts
@@ -52,6 +73,9 @@ async def open_stores(deliveries: Store) -> Stores:
         history=TriageHistory(db),
         leases=Leases(db, clock=deliveries.clock),
         published=PublishedStore(db, clock=deliveries.clock),
+        plans=PlanStore(db),
+        marks=Marks(db),
+        alerts=AlertLog(db),
         commands=CommandStore(db),
         fix_attempts=FixAttempts(db),
         review_queue=ReviewQueue(db),

@@ -73,6 +73,20 @@ async def sweep(ctx: dict[str, Any]) -> int:
     return len(ids)
 
 
+async def schedule(ctx: dict[str, Any]) -> int:
+    """arq cron job: the schedule's tick, when the processor has one (the App's does: one
+    process of the fleet wins each interval); the deliveries it stored, queued here."""
+    tick = getattr(ctx["processor"], "schedule_tick", None)
+    if tick is None:
+        return 0
+    redis: ArqRedis = ctx["redis"]
+
+    async def enqueue(delivery_id: str) -> None:
+        await enqueue_ids(redis, [delivery_id])
+
+    return len(await tick(enqueue))
+
+
 def build_worker(
     redis_url: str,
     *,
@@ -106,7 +120,10 @@ def build_worker(
         raise ValueError("build_worker needs a processor or an opener")
     return Worker(
         functions=[process_deliveries, process_delivery],
-        cron_jobs=[cron(sweep, second=set(range(0, 60, sweep_every)), run_at_startup=True)],
+        cron_jobs=[
+            cron(sweep, second=set(range(0, 60, sweep_every)), run_at_startup=True),
+            cron(schedule, second=30, run_at_startup=False),
+        ],
         redis_settings=RedisSettings.from_dsn(redis_url),
         queue_name=QUEUE_NAME,
         burst=burst,

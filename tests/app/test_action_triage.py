@@ -126,7 +126,7 @@ async def test_the_summary_shows_the_report_and_the_decision(
     )
     assert "- `ci_failure.on_workflow_run_failed`: done" in summary
     assert outputs == {
-        "handlers": "3",  # triage, pass, and the fix journey's routing
+        "handlers": "4",  # triage, pass, the fix journey's routing, and plans moving on
         "failures": "0",
         "status": "ok",
         "decision": "published",

@@ -53,6 +53,9 @@ def test_a_reply_with_outcomes_problems_and_help() -> None:
         " | people with write permission |\n"
         "| `/autopilot reject ID [reason]` | close a fix waiting in the review queue"
         " | people with write permission |\n"
+        "| `/autopilot plan run [MODE] \\| status \\| approve PHASE \\| retry PHASE` |"
+        " the plan in the dashboard issue (run, approve and retry need write permission)"
+        " | anyone |\n"
     )
     assert render.ran_digests(body) == {"a1", "b2"}
     assert render.ran_digests("<!-- autopilot:triage -->") == frozenset()

@@ -7,7 +7,7 @@ import pytest
 from bot.config.repo_yaml import MAX_CONFIG_BYTES
 from tests.config.conftest import Problem, problems_of
 
-KNOWN = "known: autofix, fixes, mode, patches, scoring, validation, version"
+KNOWN = "known: autofix, fixes, mode, patches, schedule, scoring, validation, version"
 
 # One problem per file: (text, (key path, line, column, message)).
 # fmt: off

@@ -19,7 +19,8 @@ BOT = Path(__file__).resolve().parents[2] / "bot"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "core"}),
     frozenset({"config"}),
-    frozenset({"process", "store", "github", "fixer", "validation", "taskqueue", "triage_io"}),
+    frozenset({"process", "store", "github", "fixer", "validation", "taskqueue", "triage_io"})
+    | frozenset({"alerts", "plans"}),  # the alert channels; running plans
     frozenset({"concerns", "fakegh"}),
     frozenset({"app"}),
     frozenset({"cli", "__main__"}),

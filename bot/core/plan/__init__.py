@@ -1,0 +1,1 @@
+"""Multi-phase plans: the plan model, its dependency graph, run states and pure transitions."""
