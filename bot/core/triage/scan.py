@@ -9,7 +9,6 @@ traceback, a pytest failure section) are decoded and handed on. Everything else 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import re2
@@ -103,39 +102,38 @@ class Scanner:
         self._patterns = tuple(dict.fromkeys(patterns))
         self._trigger = trigger_regex(self._literals, self._patterns)
         self._matcher = self._trigger._regexp.Match
-        self._route(owners, wanted)
+        self._route(owners)
         #: Owners that read the lines before their trigger lines (all, unless told).
         self._context_owners = context_owners
         self._before = before
         self._max_follow = max_follow
         self.reset()
 
-    def _route(
-        self, owners: Sequence[tuple[Iterable[bytes], Iterable[bytes]]], wanted: set[bytes]
-    ) -> None:
-        """Which owner (bit ``1 << index``) each literal and pattern belongs to; a literal left
-        out of the automaton (it contains a shorter one) is checked on the lines of the short."""
+    def _route(self, owners: Sequence[tuple[Iterable[bytes], Iterable[bytes]]]) -> None:
+        """Which owners (bits ``1 << index``) each literal and pattern belongs to, as one RE2
+        set: a single call names every trigger a line holds, overlapping ones included."""
         self._everyone = -1 if not owners else 0
-        self._masks: dict[bytes, int] = {}
-        self._longer: dict[bytes, list[tuple[bytes, int]]] = {}
-        by_pattern: dict[bytes, int] = {}
+        by_branch: dict[bytes, int] = {}
         for index, (own_literals, own_patterns) in enumerate(owners):
             for literal in own_literals:
-                low = literal.lower()
-                self._masks[low] = self._masks.get(low, 0) | 1 << index
+                branch = _caseless(literal.lower())
+                by_branch[branch] = by_branch.get(branch, 0) | 1 << index
             for pattern in own_patterns:
-                by_pattern[pattern] = by_pattern.get(pattern, 0) | 1 << index
-        kept = set(self._literals)
-        for literal in wanted - kept:
-            for short in kept:
-                if short in literal:
-                    self._longer.setdefault(short, []).append(
-                        (literal, self._masks.get(literal, 0))
-                    )
-        self._pattern_masks = [(re.compile(p), mask) for p, mask in by_pattern.items()]
+                by_branch[pattern] = by_branch.get(pattern, 0) | 1 << index
+        options = re2.Options()
+        options.encoding = re2.Options.Encoding.LATIN1
+        options.never_capture = True
+        # The DFA of ~150 branches outgrows RE2's default budget on some lines; out of
+        # memory, RE2::Set would answer "no match".
+        options.max_mem = 64 << 20
+        triggers = re2.Set.SearchSet(options)
+        for branch in by_branch:
+            triggers.Add(branch)
+        if by_branch:
+            triggers.Compile()
+        self._set_match = triggers._set.Match
+        self._branch_masks = tuple(by_branch.values())
         self._all = (1 << len(owners)) - 1
-        #: A pattern's matched text seen before: its owners (a log repeats its line shapes).
-        self._seen_patterns: dict[bytes, int] = {}
 
     def _find(self, block: bytes, pos: int, endpos: int) -> tuple[int, int]:
         """``(start, end)`` of the first match in ``block[pos:endpos]``, ``(-1, -1)`` if none.
@@ -146,37 +144,15 @@ class Scanner:
         spans: tuple[tuple[int, int], ...] = self._matcher(_UNANCHORED, block, pos, endpos)
         return spans[0]
 
-    def _mask(self, block: bytes, start: int, end: int, at: int, stop: int) -> int:
-        """The owners of every trigger on the line ``block[start:end]``, from its first match
-        ``block[at:stop]``."""
+    def _mask(self, block: bytes, start: int, end: int) -> int:
+        """The owners of every trigger on the line ``block[start:end]`` (with the newline
+        before it, where a pattern that starts a line begins, and the one after it)."""
         if self._everyone:
             return self._everyone
-        mask, low = 0, b""
-        limit = end + 1
-        while at >= 0 and at < end:  # a match at ``end`` starts the next line (``\n+++ a``)
-            text = block[at:stop].lower()
-            bits = self._masks.get(text)
-            literal = bits is not None
-            if bits is None:
-                bits = self._seen_patterns.get(text)
-                if bits is None:
-                    bits = 0
-                    for pattern, owners in self._pattern_masks:
-                        if pattern.match(block, at):
-                            bits |= owners
-                    if len(self._seen_patterns) < 4096:
-                        self._seen_patterns[text] = bits
-            longer = self._longer.get(text)
-            if longer:
-                low = low or block[start:end].lower()
-                for long_literal, owners in longer:
-                    if long_literal in low:
-                        bits |= owners
-            mask |= bits
-            if mask == self._all:
-                break
-            # A pattern's match may hide a literal that overlaps it (``:3:20 MD009``).
-            at, stop = self._find(block, stop if literal and stop > at else at + 1, limit)
+        mask = 0
+        masks = self._branch_masks
+        for index in self._set_match(block[start - 1 if start else 0 : end + 1]):
+            mask |= masks[index]
         return mask
 
     def reset(self) -> None:
@@ -195,7 +171,7 @@ class Scanner:
         find, size = block.find, len(block)
         pos, previous = 0, -1
         while True:
-            at, stop = self._find(block, pos, size)
+            at = self._find(block, pos, size)[0]
             if at < 0:
                 break
             if block[at] == 0x0A:  # a pattern that starts a line: that line is the hit
@@ -207,7 +183,7 @@ class Scanner:
             if start != previous:
                 previous = start
                 if not _benign(block, start, end):
-                    starts.append((start, self._mask(block, start, end, at, stop)))
+                    starts.append((start, self._mask(block, start, end)))
             # The rest of this line adds nothing, but its newline may start a match
             # (``\n+++ path``): the next search begins there.
             pos = end if end > at + 1 else at + 1
