@@ -67,7 +67,8 @@ def trigger_regex(literals: Iterable[bytes], patterns: Iterable[bytes]) -> re2._
 
 #: Progress lines of passing tests: a trigger word in a test's name (``test_error_handling``)
 #: must not open a window on every such line.
-_PASSING = re.compile(rb" PASSED|PASSED | XFAIL| SKIPPED")
+_PASSING_MARKERS = (b" PASSED", b"PASSED ", b" XFAIL", b" SKIPPED")
+_PASSING = re.compile(b"|".join(map(re.escape, _PASSING_MARKERS)))
 
 
 def _benign(block: bytes, start: int, end: int) -> bool:
@@ -126,11 +127,15 @@ class Scanner:
         # The DFA of ~150 branches outgrows RE2's default budget on some lines; out of
         # memory, RE2::Set would answer "no match".
         options.max_mem = 64 << 20
+        # The passing tests' markers ride along (case-sensitive), as one more bit.
+        self._passing = 1 << len(owners)
+        for marker in _PASSING_MARKERS:
+            branch = b"".join(b"\\x%02x" % c for c in marker)
+            by_branch[branch] = by_branch.get(branch, 0) | self._passing
         triggers = re2.Set.SearchSet(options)
         for branch in by_branch:
             triggers.Add(branch)
-        if by_branch:
-            triggers.Compile()
+        triggers.Compile()
         self._set_match = triggers._set.Match
         self._branch_masks = tuple(by_branch.values())
         self._all = (1 << len(owners)) - 1
@@ -146,14 +151,15 @@ class Scanner:
 
     def _mask(self, block: bytes, start: int, end: int) -> int:
         """The owners of every trigger on the line ``block[start:end]`` (with the newline
-        before it, where a pattern that starts a line begins, and the one after it)."""
+        before it, where a pattern that starts a line begins, and the one after it), 0 for a
+        passing test's progress line."""
         if self._everyone:
-            return self._everyone
+            return 0 if _benign(block, start, end) else self._everyone
         mask = 0
         masks = self._branch_masks
         for index in self._set_match(block[start - 1 if start else 0 : end + 1]):
             mask |= masks[index]
-        return mask
+        return 0 if mask & self._passing else mask
 
     def reset(self) -> None:
         """Start a new input: line numbers from 1, no carried context."""
@@ -182,8 +188,9 @@ class Scanner:
                 start, end = block.rfind(b"\n", 0, at) + 1, find(b"\n", at)
             if start != previous:
                 previous = start
-                if not _benign(block, start, end):
-                    starts.append((start, self._mask(block, start, end)))
+                owners = self._mask(block, start, end)
+                if owners:
+                    starts.append((start, owners))
             # The rest of this line adds nothing, but its newline may start a match
             # (``\n+++ path``): the next search begins there.
             pos = end if end > at + 1 else at + 1
@@ -199,15 +206,11 @@ class Scanner:
     ) -> Iterator[tuple[int, str, int]]:
         """``scan`` with the owners (a bit mask) of the triggers each line is handed for: a
         trigger line's own, the same for the lines before it, 0 for a followed line."""
-        base, size = self._lineno, len(block)
-        counted, lineno = 0, base
-
-        def number(offset: int) -> int:
-            nonlocal counted, lineno
-            lineno += block.count(b"\n", counted, offset)
-            counted = offset
-            return lineno + 1
-
+        size = len(block)
+        # ``lineno`` is the number of the line before ``counted`` (a line start): a run of
+        # consecutive lines counts one each, only a jump counts the newlines it skips.
+        counted, lineno = 0, self._lineno
+        decode = bytes.decode
         pos = 0
         following = self._following
         hits = self._hits(block)
@@ -229,8 +232,12 @@ class Scanner:
                     elif context <= pos:  # one of the lines before it
                         mask = owners & self._context_owners
                 end = block.find(b"\n", pos) + 1
-                yield number(pos), block[pos : end - 1].decode("utf-8", "replace"), mask
-                pos, budget = end, budget - 1
+                if counted != pos:
+                    lineno += block.count(b"\n", counted, pos)
+                lineno += 1
+                yield lineno, decode(block[pos : end - 1], "utf-8", "replace"), mask
+                pos = counted = end
+                budget -= 1
             if pos >= size:
                 break
             while index < count and hits[index][0] < pos:
@@ -244,22 +251,22 @@ class Scanner:
             first = self._context_start(block, pos, hit) if before else hit
             if first == 0 and self._tail and before:
                 for old_number, raw in self._tail:
-                    yield old_number, raw.decode("utf-8", "replace"), before
-            while first < hit:
-                end = block.find(b"\n", first) + 1
-                yield number(first), block[first : end - 1].decode("utf-8", "replace"), before
-                first = end
+                    yield old_number, decode(raw, "utf-8", "replace"), before
+            if counted != first:
+                lineno += block.count(b"\n", counted, first)
             while first <= hit:
                 end = block.find(b"\n", first) + 1
-                yield number(first), block[first : end - 1].decode("utf-8", "replace"), owners
-                first = end
+                lineno += 1
+                text = decode(block[first : end - 1], "utf-8", "replace")
+                yield lineno, text, owners if first == hit else before
+                first = counted = end
             pos, following = first, True
         self._following = following and pos >= size
         first = self._context_start(block, pos, size)
-        start_number = number(first)
+        start_number = lineno + 1 + block.count(b"\n", counted, first)
         lines = block[first:].split(b"\n")[:-1]
         self._tail = [(start_number + i, raw) for i, raw in enumerate(lines)]
-        self._lineno = number(size) - 1
+        self._lineno = lineno + block.count(b"\n", counted, size)
 
     def _context_start(self, block: bytes, floor: int, line: int) -> int:
         """Start of the line ``before`` lines above the one at ``line``, not above ``floor``."""
