@@ -155,9 +155,12 @@ class Scanner:
         passing test's progress line."""
         if self._everyone:
             return 0 if _benign(block, start, end) else self._everyone
+        found = self._set_match(block[start - 1 if start else 0 : end + 1])
+        if not found:  # RE2 out of memory (the automaton did match): everyone reads it
+            return self._all
         mask = 0
         masks = self._branch_masks
-        for index in self._set_match(block[start - 1 if start else 0 : end + 1]):
+        for index in found:
             mask |= masks[index]
         return 0 if mask & self._passing else mask
 
