@@ -109,3 +109,20 @@ def test_blocks_end_on_newlines_and_lose_nothing() -> None:
     assert all(block.endswith(b"\n") for block in out)
     whole = b"one\ntwo\n"
     assert next(blocks([whole])) is whole
+
+
+def test_owners_of_a_line_come_from_every_trigger_on_it() -> None:
+    owners = [([b"error"], []), ([b"traceback"], []), ([b"fail"], [rb":\d+:\d+ "])]
+    scanner = Scanner((), owners=owners, before=0)
+    block = b"quiet\nTraceback: error\na.py:3:4 FAIL\nerror_x PASSED\n"
+    routed = [(n, mask) for n, _, mask in scanner.scan_routed(block, bool)]
+    assert routed == [(2, 0b011), (3, 0b100)]
+
+
+def test_a_line_the_set_cannot_name_goes_to_every_owner() -> None:
+    # RE2's set answers nothing when it runs out of memory; the line is not dropped.
+    owners = [([b"error"], []), ([b"traceback"], [])]
+    scanner = Scanner((), owners=owners, before=0)
+    scanner._set_match = lambda text: []
+    routed = [(n, mask) for n, _, mask in scanner.scan_routed(b"quiet\nan error\n", bool)]
+    assert routed == [(2, 0b11)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from bot.core.fixes.catalog import is_auto_fixable
 from bot.core.triage.fingerprint import fingerprint, normalise_message
@@ -48,6 +49,8 @@ class TriageEngine:
         self._found: list[tuple[tuple[int, int], Finding]] = []
         self._roots: list[str] = []
         self._inputs = 0
+        #: Cleaned lines by their untimed text, shared by the logs of one triage.
+        self._lines: dict[str, str] = {}
 
     def _keep(self, findings: Iterable[Finding]) -> None:
         for finding in findings:
@@ -66,7 +69,7 @@ class TriageEngine:
         active = [kind(state) for kind in self._kinds]
         self._scanner.reset()
         previous = -1
-        normaliser = LineNormaliser()
+        normaliser = LineNormaliser(self._lines)
         steps = 0
         feeds = [r.feed for r in active]
         gaps = [r.gap for r in active if type(r).gap is not Recogniser.gap]
@@ -230,6 +233,12 @@ def _absorbed(
     return (f.category, f.message) in located
 
 
+@lru_cache(maxsize=1024)
+def _auto_fixable(category: Category, rule: str | None) -> bool:
+    """``is_auto_fixable`` asked once per category and rule (the catalog is fixed)."""
+    return is_auto_fixable(str(category), rule)
+
+
 def _failure(entry: _Entry) -> Failure:
     f = entry.finding
     message = " ".join(f.message.split())[:MAX_MESSAGE]
@@ -241,7 +250,7 @@ def _failure(entry: _Entry) -> Failure:
         message=message,
         test=f.test,
         fingerprint=fingerprint(str(category), entry.file, f.test, f.rule, message),
-        auto_fixable=is_auto_fixable(str(category), f.rule),
+        auto_fixable=_auto_fixable(category, f.rule),
         rule=f.rule,
         tool=f.tool,
         lineno=f.lineno,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?"), "<time>"),
@@ -21,6 +22,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Failures of one log repeat their messages (one per test, one for the merge and one for the
+# fingerprint): the masking is done once per distinct message.
+@lru_cache(maxsize=1 << 14)
 def normalise_message(message: str) -> str:
     """The message with what varies between runs (numbers, addresses, temp paths) masked."""
     text = message

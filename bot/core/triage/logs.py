@@ -75,9 +75,8 @@ def strip_prefixes(text: str) -> str:
     return text
 
 
-def clean_line(text: str) -> str:
-    """Return the line as the tool printed it: no timestamp, colours, marker, CI prefix or
-    line ending."""
+def _untimed(text: str) -> str:
+    """The line cut to ``MAX_LINE``, without its line ending and the runner's timestamp."""
     if len(text) > MAX_LINE:
         text = text[:MAX_LINE]
     text = text.rstrip()
@@ -85,6 +84,11 @@ def clean_line(text: str) -> str:
         match = _TIMESTAMP.match(text)
         if match:
             text = text[match.end() :]
+    return text
+
+
+def _undecorated(text: str) -> str:
+    """An untimed line without colours, markers and CI prefixes."""
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     if "\r" in text:
@@ -102,12 +106,26 @@ def clean_line(text: str) -> str:
     return strip_prefixes(text).rstrip()
 
 
+def clean_line(text: str) -> str:
+    """Return the line as the tool printed it: no timestamp, colours, marker, CI prefix or
+    line ending."""
+    return _undecorated(_untimed(text))
+
+
+#: Lines remembered by ``LineNormaliser`` (each at most ``_MEMO_LINE`` characters): a log
+#: repeats its lines under fresh timestamps, and the memory stays a few megabytes.
+_MEMO_LINES = 1 << 15
+_MEMO_LINE = 256
+
+
 class LineNormaliser:
     """``clean_line`` plus what needs the lines before: the indentation of a pasted log, and
     the command a GitHub Actions step ran (``##[group]Run pytest``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, memo: dict[str, str] | None = None) -> None:
         self._indent = ""
+        #: Untimed line -> undecorated line; may be shared by the normalisers of many logs.
+        self._memo: dict[str, str] = {} if memo is None else memo
         #: The command of the step whose output is being read, when the log says it.
         self.command: str | None = None
         #: Steps started so far (each ``##[group]Run`` line starts one).
@@ -120,7 +138,17 @@ class LineNormaliser:
             self.steps += 1
             self._indent = ""
             return ""
-        text = clean_line(raw)
+        untimed = _untimed(raw)
+        memo = self._memo
+        known = memo.get(untimed)
+        if known is not None:
+            text = known
+        else:
+            text = _undecorated(untimed)
+            if len(untimed) <= _MEMO_LINE:
+                if len(memo) >= _MEMO_LINES:
+                    memo.clear()
+                memo[untimed] = text
         if not text or text[:1] not in " \t":
             if text:
                 self._indent = ""

@@ -67,12 +67,12 @@ def trigger_regex(literals: Iterable[bytes], patterns: Iterable[bytes]) -> re2._
 
 #: Progress lines of passing tests: a trigger word in a test's name (``test_error_handling``)
 #: must not open a window on every such line.
-_PASSING = (b" PASSED", b"PASSED ", b" XFAIL", b" SKIPPED", b" ok\n")
+_PASSING_MARKERS = (b" PASSED", b"PASSED ", b" XFAIL", b" SKIPPED")
+_PASSING = re.compile(b"|".join(map(re.escape, _PASSING_MARKERS)))
 
 
 def _benign(block: bytes, start: int, end: int) -> bool:
-    line = block[start:end]
-    return any(marker in line for marker in _PASSING)
+    return _PASSING.search(block, start, end) is not None
 
 
 class Scanner:
@@ -103,39 +103,42 @@ class Scanner:
         self._patterns = tuple(dict.fromkeys(patterns))
         self._trigger = trigger_regex(self._literals, self._patterns)
         self._matcher = self._trigger._regexp.Match
-        self._route(owners, wanted)
+        self._route(owners)
         #: Owners that read the lines before their trigger lines (all, unless told).
         self._context_owners = context_owners
         self._before = before
         self._max_follow = max_follow
         self.reset()
 
-    def _route(
-        self, owners: Sequence[tuple[Iterable[bytes], Iterable[bytes]]], wanted: set[bytes]
-    ) -> None:
-        """Which owner (bit ``1 << index``) each literal and pattern belongs to; a literal left
-        out of the automaton (it contains a shorter one) is checked on the lines of the short."""
+    def _route(self, owners: Sequence[tuple[Iterable[bytes], Iterable[bytes]]]) -> None:
+        """Which owners (bits ``1 << index``) each literal and pattern belongs to, as one RE2
+        set: a single call names every trigger a line holds, overlapping ones included."""
         self._everyone = -1 if not owners else 0
-        self._masks: dict[bytes, int] = {}
-        self._longer: dict[bytes, list[tuple[bytes, int]]] = {}
-        by_pattern: dict[bytes, int] = {}
+        by_branch: dict[bytes, int] = {}
         for index, (own_literals, own_patterns) in enumerate(owners):
             for literal in own_literals:
-                low = literal.lower()
-                self._masks[low] = self._masks.get(low, 0) | 1 << index
+                branch = _caseless(literal.lower())
+                by_branch[branch] = by_branch.get(branch, 0) | 1 << index
             for pattern in own_patterns:
-                by_pattern[pattern] = by_pattern.get(pattern, 0) | 1 << index
-        kept = set(self._literals)
-        for literal in wanted - kept:
-            for short in kept:
-                if short in literal:
-                    self._longer.setdefault(short, []).append(
-                        (literal, self._masks.get(literal, 0))
-                    )
-        self._pattern_masks = [(re.compile(p), mask) for p, mask in by_pattern.items()]
+                by_branch[pattern] = by_branch.get(pattern, 0) | 1 << index
+        options = re2.Options()
+        options.encoding = re2.Options.Encoding.LATIN1
+        options.never_capture = True
+        # The DFA of ~150 branches outgrows RE2's default budget on some lines; out of
+        # memory, RE2::Set would answer "no match".
+        options.max_mem = 64 << 20
+        # The passing tests' markers ride along (case-sensitive), as one more bit.
+        self._passing = 1 << len(owners)
+        for marker in _PASSING_MARKERS:
+            branch = b"".join(b"\\x%02x" % c for c in marker)
+            by_branch[branch] = by_branch.get(branch, 0) | self._passing
+        triggers = re2.Set.SearchSet(options)
+        for branch in by_branch:
+            triggers.Add(branch)
+        triggers.Compile()
+        self._set_match = triggers._set.Match
+        self._branch_masks = tuple(by_branch.values())
         self._all = (1 << len(owners)) - 1
-        #: A pattern's matched text seen before: its owners (a log repeats its line shapes).
-        self._seen_patterns: dict[bytes, int] = {}
 
     def _find(self, block: bytes, pos: int, endpos: int) -> tuple[int, int]:
         """``(start, end)`` of the first match in ``block[pos:endpos]``, ``(-1, -1)`` if none.
@@ -146,38 +149,20 @@ class Scanner:
         spans: tuple[tuple[int, int], ...] = self._matcher(_UNANCHORED, block, pos, endpos)
         return spans[0]
 
-    def _mask(self, block: bytes, start: int, end: int, at: int, stop: int) -> int:
-        """The owners of every trigger on the line ``block[start:end]``, from its first match
-        ``block[at:stop]``."""
+    def _mask(self, block: bytes, start: int, end: int) -> int:
+        """The owners of every trigger on the line ``block[start:end]`` (with the newline
+        before it, where a pattern that starts a line begins, and the one after it), 0 for a
+        passing test's progress line."""
         if self._everyone:
-            return self._everyone
-        mask, low = 0, b""
-        limit = end + 1
-        while at >= 0 and at < end:  # a match at ``end`` starts the next line (``\n+++ a``)
-            text = block[at:stop].lower()
-            bits = self._masks.get(text)
-            literal = bits is not None
-            if bits is None:
-                bits = self._seen_patterns.get(text)
-                if bits is None:
-                    bits = 0
-                    for pattern, owners in self._pattern_masks:
-                        if pattern.match(block, at):
-                            bits |= owners
-                    if len(self._seen_patterns) < 4096:
-                        self._seen_patterns[text] = bits
-            longer = self._longer.get(text)
-            if longer:
-                low = low or block[start:end].lower()
-                for long_literal, owners in longer:
-                    if long_literal in low:
-                        bits |= owners
-            mask |= bits
-            if mask == self._all:
-                break
-            # A pattern's match may hide a literal that overlaps it (``:3:20 MD009``).
-            at, stop = self._find(block, stop if literal and stop > at else at + 1, limit)
-        return mask
+            return 0 if _benign(block, start, end) else self._everyone
+        found = self._set_match(block[start - 1 if start else 0 : end + 1])
+        if not found:  # RE2 out of memory (the automaton did match): everyone reads it
+            return self._all
+        mask = 0
+        masks = self._branch_masks
+        for index in found:
+            mask |= masks[index]
+        return 0 if mask & self._passing else mask
 
     def reset(self) -> None:
         """Start a new input: line numbers from 1, no carried context."""
@@ -195,7 +180,7 @@ class Scanner:
         find, size = block.find, len(block)
         pos, previous = 0, -1
         while True:
-            at, stop = self._find(block, pos, size)
+            at = self._find(block, pos, size)[0]
             if at < 0:
                 break
             if block[at] == 0x0A:  # a pattern that starts a line: that line is the hit
@@ -206,8 +191,9 @@ class Scanner:
                 start, end = block.rfind(b"\n", 0, at) + 1, find(b"\n", at)
             if start != previous:
                 previous = start
-                if not _benign(block, start, end):
-                    starts.append((start, self._mask(block, start, end, at, stop)))
+                owners = self._mask(block, start, end)
+                if owners:
+                    starts.append((start, owners))
             # The rest of this line adds nothing, but its newline may start a match
             # (``\n+++ path``): the next search begins there.
             pos = end if end > at + 1 else at + 1
@@ -223,15 +209,11 @@ class Scanner:
     ) -> Iterator[tuple[int, str, int]]:
         """``scan`` with the owners (a bit mask) of the triggers each line is handed for: a
         trigger line's own, the same for the lines before it, 0 for a followed line."""
-        base, size = self._lineno, len(block)
-        counted, lineno = 0, base
-
-        def number(offset: int) -> int:
-            nonlocal counted, lineno
-            lineno += block.count(b"\n", counted, offset)
-            counted = offset
-            return lineno + 1
-
+        size = len(block)
+        # ``lineno`` is the number of the line before ``counted`` (a line start): a run of
+        # consecutive lines counts one each, only a jump counts the newlines it skips.
+        counted, lineno = 0, self._lineno
+        decode = bytes.decode
         pos = 0
         following = self._following
         hits = self._hits(block)
@@ -253,8 +235,12 @@ class Scanner:
                     elif context <= pos:  # one of the lines before it
                         mask = owners & self._context_owners
                 end = block.find(b"\n", pos) + 1
-                yield number(pos), block[pos : end - 1].decode("utf-8", "replace"), mask
-                pos, budget = end, budget - 1
+                if counted != pos:
+                    lineno += block.count(b"\n", counted, pos)
+                lineno += 1
+                yield lineno, decode(block[pos : end - 1], "utf-8", "replace"), mask
+                pos = counted = end
+                budget -= 1
             if pos >= size:
                 break
             while index < count and hits[index][0] < pos:
@@ -268,22 +254,22 @@ class Scanner:
             first = self._context_start(block, pos, hit) if before else hit
             if first == 0 and self._tail and before:
                 for old_number, raw in self._tail:
-                    yield old_number, raw.decode("utf-8", "replace"), before
-            while first < hit:
-                end = block.find(b"\n", first) + 1
-                yield number(first), block[first : end - 1].decode("utf-8", "replace"), before
-                first = end
+                    yield old_number, decode(raw, "utf-8", "replace"), before
+            if counted != first:
+                lineno += block.count(b"\n", counted, first)
             while first <= hit:
                 end = block.find(b"\n", first) + 1
-                yield number(first), block[first : end - 1].decode("utf-8", "replace"), owners
-                first = end
+                lineno += 1
+                text = decode(block[first : end - 1], "utf-8", "replace")
+                yield lineno, text, owners if first == hit else before
+                first = counted = end
             pos, following = first, True
         self._following = following and pos >= size
         first = self._context_start(block, pos, size)
-        start_number = number(first)
+        start_number = lineno + 1 + block.count(b"\n", counted, first)
         lines = block[first:].split(b"\n")[:-1]
         self._tail = [(start_number + i, raw) for i, raw in enumerate(lines)]
-        self._lineno = number(size) - 1
+        self._lineno = lineno + block.count(b"\n", counted, size)
 
     def _context_start(self, block: bytes, floor: int, line: int) -> int:
         """Start of the line ``before`` lines above the one at ``line``, not above ``floor``."""

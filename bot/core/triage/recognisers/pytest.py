@@ -40,6 +40,8 @@ _GROUP_MEMBER = re.compile(r"^ *\+-")
 #: The exception's type name that ends a long or short traceback: ``path:452: InvalidVersion``.
 _TYPE_NAME = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*$")
 _MAX_BLOCKS = 4096
+#: What an exception's name starts with (``EXCEPTION_LINE`` needs it first).
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _FOLLOWED = frozenset({"FAILURES", "ERRORS", "short test summary info", "rerun test summary info"})
 
 
@@ -343,14 +345,16 @@ class PytestRecogniser(Recogniser):
         return True
 
     def _in_report(self, lineno: int, line: str) -> None:
-        header = _HEADER.match(line)
+        # Each regex is tried only on lines holding what it needs (most lines of a failure
+        # section are the test's source code).
+        header = _HEADER.match(line) if line[:3] == "___" else None
         if header:
             self._close_block()
             self._block = _Block(title=header["title"], lineno=lineno)
             return
         block = self._block
         if block is None:
-            location = _LOCATION.match(line)
+            location = _LOCATION.match(line) if ".py:" in line else None
             tail = location["tail"] or "" if location else ""
             if location and (EXCEPTION_LINE.match(tail) or tail.startswith("assert ")):
                 where = (location["path"], int(location["line"]), location["tail"] or "")
@@ -380,14 +384,14 @@ class PytestRecogniser(Recogniser):
         if (line.startswith("-") and "Captured" in line) or line.startswith(IMPLICIT_CHAIN):
             block.captured = True  # captured output, or fallout of the first exception
             return
-        location = _LOCATION.match(line)
+        location = _LOCATION.match(line) if ".py:" in line else None
         if location and len(block.locations) < 256:
             block.locations.append(
                 (location["path"], int(location["line"]), location["tail"] or "")
             )
             return
-        frame = FRAME.match(line)
+        frame = FRAME.match(line) if 'File "' in line else None
         if frame:
             block.locations.append((frame["path"], int(frame["line"]), ""))
-        elif EXCEPTION_LINE.match(line) and len(block.e_lines) < 64:
+        elif line[:1] in _NAME_START and EXCEPTION_LINE.match(line) and len(block.e_lines) < 64:
             block.e_lines.append(line)  # --tb=native ends with the bare exception line
