@@ -35,7 +35,7 @@ SUBCOMMANDS: tuple[str, ...] = (
 
 EPILOG = """\
 exit codes:
-  0  success (for triage: whatever was found)
+  0  success (for triage and fix --exit-code: nothing found)
   1  findings or a failure you asked about
   2  usage or configuration error
 
