@@ -11,8 +11,14 @@ from bot.app.runtime import open_processor
 from bot.config.settings import Settings
 from bot.fakegh.webhooks import find_example
 from bot.store.deliveries import Status
-from bot.taskqueue.arq_queue import build_worker, sweep
+from bot.taskqueue.arq_queue import ArqQueue, build_worker, sweep
 from tests.app.conftest import NOWHERE, ServerFactory
+
+
+async def _on_redis(queue: object) -> None:
+    """Ids linger a moment before they reach Redis; a burst worker must not start before."""
+    assert isinstance(queue, ArqQueue)
+    await queue.flush()
 
 
 async def test_webhook_enqueues_and_an_arq_worker_processes(
@@ -23,7 +29,8 @@ async def test_webhook_enqueues_and_an_arq_worker_processes(
     assert (await server.post("installation", payload, delivery="arq-1")).status == 202
     assert (await server.post("ping", {"zen": "z", "hook_id": 1}, delivery="arq-2")).status == 202
     store = server.services.runtime.store
-    assert await store.depth() == 2  # stored and enqueued; nothing ran in the request
+    assert await store.depth() == 2  # stored; nothing ran in the request
+    await _on_redis(server.services.queue)
     worker = build_worker(
         redis_url, processor=server.services.runtime.processor, burst=True, handle_signals=False
     )
@@ -82,6 +89,7 @@ async def test_a_standalone_worker_opens_its_own_store(
 ) -> None:
     server = await make_server(queue_url=redis_url, run_workers=False)
     assert (await server.post("ping", {"zen": "z", "hook_id": 1}, delivery="arq-4")).status == 202
+    await _on_redis(server.services.queue)
     settings = Settings(store_url=store_url, queue_url=redis_url, api_url=NOWHERE)
     opener = partial(open_processor, settings)
     worker = build_worker(redis_url, opener=opener, burst=True, handle_signals=False)
