@@ -13,6 +13,7 @@ from gidgethub.routing import Router
 from bot.concerns.ports import Ports
 from bot.core.events import Event
 from bot.github.client import GitHubRefused
+from bot.store.leases import LeaseLost, LeaseTimeout
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ class DispatchResult:
     failures: tuple[tuple[str, str], ...]
     #: Handlers GitHub refused (a gone installation, a 4xx): a reason each, not a failure.
     refusals: tuple[tuple[str, str], ...] = ()
+    #: Failed handlers that only met a busy lease (another writer on the same PR): worth a retry.
+    busy: tuple[str, ...] = ()
 
     @property
     def all_refused(self) -> bool:
@@ -50,6 +53,7 @@ async def dispatch(
     handlers = sorted(matched, key=handler_name)  # a stable order for logs and tests
     failures: list[tuple[str, str]] = []
     refusals: list[tuple[str, str]] = []
+    busy: list[str] = []
     for handler in handlers:
         name = handler_name(handler)
         context = {"delivery": event.delivery_id, "event": event.label, "handler": name}
@@ -62,10 +66,12 @@ async def dispatch(
         except Exception as exc:  # isolation is the point: any failure is recorded, not raised
             error = f"{type(exc).__name__}: {exc}"
             failures.append((name, error))
+            if isinstance(exc, LeaseTimeout | LeaseLost):
+                busy.append(name)
             log.exception("handler failed", extra={**context, "error": error})
             await ports.stores.deliveries.add_failure(event.delivery_id, name, error, attempt)
         else:
             duration_ms = round((time.perf_counter() - started) * 1000, 2)
             log.info("handler done", extra={**context, "duration_ms": duration_ms})
     names = tuple(handler_name(h) for h in handlers)
-    return DispatchResult(names, tuple(failures), tuple(refusals))
+    return DispatchResult(names, tuple(failures), tuple(refusals), tuple(busy))

@@ -188,6 +188,8 @@ class Processor:
             )
         if trouble is not None:
             return self._retry(delivery, outcome, f"{note}; {trouble}")
+        if len(result.busy) == len(result.failures):  # handlers are idempotent: run it again
+            return self._retry(delivery, outcome, f"{note}; a pull request's lease was busy")
         return outcome(Status.FAILED, note)
 
     def _retry(self, delivery: Delivery, outcome: Callable[..., Outcome], note: str) -> Outcome:

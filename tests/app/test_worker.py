@@ -12,6 +12,7 @@ from bot.core.events import Event
 from bot.fakegh import FakeGitHub
 from bot.fakegh.webhooks import find_example
 from bot.store.deliveries import Status, Store
+from bot.store.leases import LeaseTimeout
 from tests.app.conftest import ServerFactory
 from tests.fixtures.github import AppCredentials
 
@@ -42,6 +43,26 @@ async def test_a_failing_handler_does_not_stop_the_others(make_server: ServerFac
     assert [(f.handler.rsplit(".", 1)[-1], f.error, f.attempt) for f in failures] == [
         ("explode", "RuntimeError: concern A is broken", 1)
     ]
+
+
+async def test_a_busy_pull_request_lease_sends_the_delivery_back_to_the_queue(
+    make_server: ServerFactory,
+) -> None:
+    router = Router()
+
+    @router.register("issues", action="opened")
+    async def wait_for_lease(event: Event, ports: Ports) -> None:
+        raise LeaseTimeout("pull-request:o/r#1 is still held by another worker")
+
+    server = await make_server(router=router)
+    payload = {"action": "opened", "repository": {"full_name": "o/r"}, "sender": {"login": "u"}}
+    assert (await server.post("issues", payload, delivery="busy-1")).status == 202
+    await server.services.runtime.processor.drain()
+    delivery = await server.services.runtime.store.delivery("busy-1")
+    assert delivery is not None and delivery.status is Status.QUEUED  # retried later, not lost
+    assert delivery.note == (
+        "1 of 1 handlers failed: wait_for_lease; a pull request's lease was busy"
+    )
 
 
 async def test_a_job_whose_worker_died_is_claimed_again(store_url: str) -> None:
