@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from yaml.nodes import Node
 
-from bot.config.repo import _schema_problems
+from bot.config.repo import packaged_schema, schema_problems
 from bot.config.repo_yaml import (
     MAX_CONFIG_BYTES,
     FatalProblem,
@@ -40,12 +38,9 @@ from bot.errors import InputError
 SCHEMA_FILE = "plan.schema.json"
 
 
-@functools.cache
 def plan_schema() -> dict[str, Any]:
     """The plan's JSON Schema (Draft 2020-12), shipped with the package, also for editors."""
-    text = resources.files("bot.config").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    return packaged_schema(SCHEMA_FILE)
 
 
 def parse_plan(source: str | bytes, *, file: str = PLAN_PATH) -> Plan:
@@ -58,7 +53,7 @@ def parse_plan(source: str | bytes, *, file: str = PLAN_PATH) -> Plan:
         raise ConfigError([ConfigProblem("", 1, 1, "the plan file is empty")], file=file)
     problems: list[ConfigProblem] = []
     data = to_data(root, problems)
-    problems += _schema_problems(data, root, plan_schema())
+    problems += schema_problems(data, root, plan_schema())
     if not problems:
         problems += _meaning_problems(data, root)
     if problems:

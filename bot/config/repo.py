@@ -104,11 +104,16 @@ class RepoConfig:
 
 
 @functools.cache
-def schema() -> dict[str, Any]:
-    """The JSON Schema (Draft 2020-12) shipped with the package, also for editors."""
-    text = resources.files("bot.config").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+def packaged_schema(name: str) -> dict[str, Any]:
+    """A JSON Schema (Draft 2020-12) shipped in ``bot/config``, also for editors."""
+    text = resources.files("bot.config").joinpath(name).read_text(encoding="utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of ``.github/autopilot.yml``."""
+    return packaged_schema(SCHEMA_FILE)
 
 
 def parse_repo_config(source: str | bytes, *, file: str = CONFIG_PATH) -> RepoConfig:
@@ -122,7 +127,7 @@ def parse_repo_config(source: str | bytes, *, file: str = CONFIG_PATH) -> RepoCo
         return RepoConfig()
     problems: list[ConfigProblem] = []
     data = to_data(root, problems)
-    problems += _schema_problems(data, root)
+    problems += schema_problems(data, root)
     if isinstance(data, dict):
         checked = {p.path.split(".")[0].split("[")[0] for p in problems}
         problems += _meaning_problems(data, root, skip=checked)
@@ -210,7 +215,7 @@ def _message(error: ValidationError) -> str:
     return str(error.message)
 
 
-def _schema_problems(
+def schema_problems(
     data: Any, root: Node, against: dict[str, Any] | None = None
 ) -> list[ConfigProblem]:
     problems = []
