@@ -9,14 +9,13 @@ reader, a clock, and settings with no secrets in them.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.alerts import Alerter
 from bot.config.settings import Settings
-from bot.core.events import Event
 from bot.core.modes import Mode
 from bot.github.client import GitHubClient
 from bot.github.repo_config import RepoConfigReader
@@ -111,6 +110,3 @@ class Ports:
         and lapse if the worker dies. A lease this task already holds is not taken again.
         """
         return self.stores.leases.hold(*names, timeout=timeout)
-
-
-Handler = Callable[[Event, Ports], Awaitable[None]]
