@@ -17,9 +17,9 @@ from tests.triage.scoring import (
     TOOLS,
     VERSIONS,
     WILD,
-    Score,
     cases,
     labels,
+    report,
     score,
 )
 
@@ -83,20 +83,7 @@ def test_corpus_covers_every_category_several_times(name: str) -> None:
 
 @pytest.mark.parametrize("name", CORPORA)
 def test_corpus_scores_meet_the_bar(name: str) -> None:
-    corpus = CORPORA[name]
-    total = Score()
-    misses: list[str] = []
-    for case in cases(corpus):
-        found = _report(corpus, case)
-        result = score(labels(case, corpus), found)
-        total.add(result)
-        if (result.category_hits, result.location_hits, result.matched_reported) != (
-            result.expected,
-            result.located,
-            result.reported,
-        ):
-            places = [(f["category"], f["file"], f["line"]) for f in found]
-            misses.append(f"{case}: {result} reported {places}")
+    total, misses = report(CORPORA[name])
     detail = "\n".join(misses)
     assert total.expected >= MINIMUMS[name][1], detail
     assert total.category_recall >= 0.95, detail
