@@ -96,7 +96,20 @@ def test_green_logs_have_no_findings(name: str, case: str) -> None:
     assert _report(CORPORA[name], case) == []
 
 
-@pytest.mark.parametrize(("name", "case"), ALL)
+#: Logs of the wild corpus the engine still gets wrong, each with why; the corpus bar above
+#: still counts them. Their per-log test is expected to fail, and says so when it passes.
+KNOWN_MISSES: dict[str, str] = {}
+
+
+def _per_case(name: str, case: str) -> object:
+    if name == "wild" and case in KNOWN_MISSES:
+        return pytest.param(
+            name, case, marks=pytest.mark.xfail(reason=KNOWN_MISSES[case], strict=True)
+        )
+    return (name, case)
+
+
+@pytest.mark.parametrize(("name", "case"), [_per_case(*c) for c in ALL])
 def test_each_labelled_failure_is_found_with_its_category(name: str, case: str) -> None:
     corpus = CORPORA[name]
     result = score(labels(case, corpus), _report(corpus, case))
