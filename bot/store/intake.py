@@ -66,7 +66,8 @@ class Intake:
         self._checkpointer: Database | None = None
         self._checkpoints: asyncio.Task[None] | None = None
         self._written = 0
-        #: Batches that met another writer's lock and waited in a thread (SQLite).
+        #: Batches written, and those that met another writer's lock and waited in a thread.
+        self.batches = 0
         self.waited = 0
 
     @property
@@ -91,6 +92,7 @@ class Intake:
 
     async def insert(self, rows: Sequence[Row]) -> list[bool]:
         conn = await self._free.get()
+        self.batches += 1
         try:
             if self._inline:
                 try:  # on the loop: no thread hand-off while nobody else writes
@@ -121,6 +123,11 @@ class Intake:
                 log.warning("WAL checkpoint failed; retried later", exc_info=True)
 
     async def close(self) -> None:
+        if self._inline and self.batches:
+            log.info(
+                f"intake: {self.batches} batches, {self.waited} waited for another writer",
+                extra={"batches": self.batches, "waited": self.waited},
+            )
         if self._checkpoints is not None:
             self._checkpoints.cancel()
             with contextlib.suppress(asyncio.CancelledError):
