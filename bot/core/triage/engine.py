@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -70,56 +70,68 @@ class TriageEngine:
         self._scanner.reset()
         previous = -1
         normaliser = LineNormaliser(self._lines)
+        clean = normaliser.clean
+        keep = self._keep
         steps = 0
-        feeds = [r.feed for r in active]
         gaps = [r.gap for r in active if type(r).gap is not Recogniser.gap]
-        follows = [type(r).wants_more is not Recogniser.wants_more for r in active]
-        orders: dict[int, tuple[int, ...]] = {}
+        #: Those that can be in the middle of something, with their bit.
+        followers = [
+            (r, 1 << index)
+            for index, r in enumerate(active)
+            if type(r).wants_more is not Recogniser.wants_more
+        ]
+        #: Per recogniser: its ``feed``, itself when it can follow (else None), its bit.
+        entries = [
+            (r.feed, r if type(r).wants_more is not Recogniser.wants_more else None, 1 << index)
+            for index, r in enumerate(active)
+        ]
+        orders: dict[
+            int, tuple[tuple[Callable[[int, str], Sequence[Finding]], Recogniser | None, int], ...]
+        ] = {}
         following = 0
 
         def follow() -> bool:
             return following != 0
 
-        def update(index: int) -> None:
-            nonlocal following
-            if active[index].wants_more:
-                following |= 1 << index
-            else:
-                following &= ~(1 << index)
-
         for block in blocks(chunks):
             for lineno, raw, mask in self._scanner.scan_routed(block, follow):
                 if lineno != previous + 1:
                     for gap in gaps:
-                        self._keep(gap())
+                        found = gap()
+                        if found:
+                            keep(found)
                     following = 0
-                    for index, can in enumerate(follows):
-                        if can:
-                            update(index)
+                    for follower, bit in followers:
+                        if follower.wants_more:
+                            following |= bit
                 previous = lineno
-                line = normaliser.clean(raw)
+                line = clean(raw)
                 if not line and normaliser.steps != steps:
                     # A new step: what the last one printed is complete.
                     steps, state.command = normaliser.steps, normaliser.command
                     for recogniser in active:
-                        self._keep(recogniser.finish())
+                        found = recogniser.finish()
+                        if found:
+                            keep(found)
                     following = 0
                     continue
                 key = mask | following
                 order = orders.get(key)
                 if order is None:
-                    order = orders[key] = tuple(i for i in range(len(active)) if key >> i & 1)
-                for index in order:
-                    found = feeds[index](lineno, line)
+                    order = orders[key] = tuple(
+                        entry for index, entry in enumerate(entries) if key >> index & 1
+                    )
+                for feed, follower, bit in order:
+                    found = feed(lineno, line)
                     if found:
-                        self._keep(found)
-                    if follows[index]:
-                        if active[index].wants_more:
-                            following |= 1 << index
+                        keep(found)
+                    if follower is not None:
+                        if follower.wants_more:
+                            following |= bit
                         else:
-                            following &= ~(1 << index)
+                            following &= ~bit
         for recogniser in active:
-            self._keep(recogniser.finish())
+            keep(recogniser.finish())
         self._roots.extend(state.roots)
         self._inputs += 1
 
