@@ -50,7 +50,7 @@ class TriageEngine:
         self._roots: list[str] = []
         self._inputs = 0
         #: Cleaned lines by their untimed text, shared by the logs of one triage.
-        self._lines: dict[str, str] = {}
+        self._lines: dict[str, tuple[str, int]] = {}
 
     def _keep(self, findings: Iterable[Finding]) -> None:
         for finding in findings:
