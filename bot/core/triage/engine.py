@@ -30,6 +30,10 @@ def _scanner(kinds: Iterable[type[Recogniser]]) -> Scanner:
     )
 
 
+#: How a line reaches one recogniser: its ``feed``, itself when it can follow, its bit.
+_Dispatch = tuple[Callable[[int, str], Sequence[Finding]], Recogniser | None, int]
+
+
 @dataclass
 class _Entry:
     finding: Finding
@@ -80,14 +84,11 @@ class TriageEngine:
             for index, r in enumerate(active)
             if type(r).wants_more is not Recogniser.wants_more
         ]
-        #: Per recogniser: its ``feed``, itself when it can follow (else None), its bit.
-        entries = [
+        entries: list[_Dispatch] = [
             (r.feed, r if type(r).wants_more is not Recogniser.wants_more else None, 1 << index)
             for index, r in enumerate(active)
         ]
-        orders: dict[
-            int, tuple[tuple[Callable[[int, str], Sequence[Finding]], Recogniser | None, int], ...]
-        ] = {}
+        orders: dict[int, tuple[_Dispatch, ...]] = {}
         following = 0
 
         def follow() -> bool:
@@ -101,8 +102,8 @@ class TriageEngine:
                         if found:
                             keep(found)
                     following = 0
-                    for follower, bit in followers:
-                        if follower.wants_more:
+                    for waiting, bit in followers:
+                        if waiting.wants_more:
                             following |= bit
                 previous = lineno
                 line = clean(raw)
@@ -149,7 +150,9 @@ class TriageEngine:
                 resolver.learn(finding.path)
         # By place in the logs only: two findings of one line keep the order they were made in.
         ordered = sorted(found, key=lambda item: item[0])
-        entries = [_Entry(f, resolver.resolve(f.path), order) for order, f in ordered]
+        entries: list[_Dispatch] = [
+            _Entry(f, resolver.resolve(f.path), order) for order, f in ordered
+        ]
         failures = [_failure(entry) for entry in _merge(entries)]
         failures.sort(key=lambda failure: failure.rank)
         return failures
