@@ -150,9 +150,7 @@ class TriageEngine:
                 resolver.learn(finding.path)
         # By place in the logs only: two findings of one line keep the order they were made in.
         ordered = sorted(found, key=lambda item: item[0])
-        entries: list[_Dispatch] = [
-            _Entry(f, resolver.resolve(f.path), order) for order, f in ordered
-        ]
+        entries = [_Entry(f, resolver.resolve(f.path), order) for order, f in ordered]
         failures = [_failure(entry) for entry in _merge(entries)]
         failures.sort(key=lambda failure: failure.rank)
         return failures
