@@ -12,7 +12,7 @@ from bot.core.triage.logs import LineNormaliser
 from bot.core.triage.model import Category, Failure, Finding
 from bot.core.triage.paths import PathResolver, is_absolute, normalise
 from bot.core.triage.recognisers import RECOGNISERS, LogState, Recogniser
-from bot.core.triage.scan import Scanner, blocks
+from bot.core.triage.scan import Scanner
 
 #: Findings kept per triage; a log with more is pathological and the rest adds nothing.
 MAX_FINDINGS = 20_000
@@ -71,7 +71,6 @@ class TriageEngine:
         """
         state = LogState()
         active = [kind(state) for kind in self._kinds]
-        self._scanner.reset()
         previous = -1
         normaliser = LineNormaliser(self._lines)
         clean = normaliser.clean
@@ -94,43 +93,42 @@ class TriageEngine:
         def follow() -> bool:
             return following != 0
 
-        for block in blocks(chunks):
-            for lineno, raw, mask in self._scanner.scan_routed(block, follow):
-                if lineno != previous + 1:
-                    for gap in gaps:
-                        found = gap()
-                        if found:
-                            keep(found)
-                    following = 0
-                    for waiting, bit in followers:
-                        if waiting.wants_more:
-                            following |= bit
-                previous = lineno
-                line = clean(raw)
-                if not line and normaliser.steps != steps:
-                    # A new step: what the last one printed is complete.
-                    steps, state.command = normaliser.steps, normaliser.command
-                    for recogniser in active:
-                        found = recogniser.finish()
-                        if found:
-                            keep(found)
-                    following = 0
-                    continue
-                key = mask | following
-                order = orders.get(key)
-                if order is None:
-                    order = orders[key] = tuple(
-                        entry for index, entry in enumerate(entries) if key >> index & 1
-                    )
-                for feed, follower, bit in order:
-                    found = feed(lineno, line)
+        for lineno, raw, mask in self._scanner.scan_input(chunks, follow):
+            if lineno != previous + 1:
+                for gap in gaps:
+                    found = gap()
                     if found:
                         keep(found)
-                    if follower is not None:
-                        if follower.wants_more:
-                            following |= bit
-                        else:
-                            following &= ~bit
+                following = 0
+                for waiting, bit in followers:
+                    if waiting.wants_more:
+                        following |= bit
+            previous = lineno
+            line = clean(raw)
+            if not line and normaliser.steps != steps:
+                # A new step: what the last one printed is complete.
+                steps, state.command = normaliser.steps, normaliser.command
+                for recogniser in active:
+                    found = recogniser.finish()
+                    if found:
+                        keep(found)
+                following = 0
+                continue
+            key = mask | following
+            order = orders.get(key)
+            if order is None:
+                order = orders[key] = tuple(
+                    entry for index, entry in enumerate(entries) if key >> index & 1
+                )
+            for feed, follower, bit in order:
+                found = feed(lineno, line)
+                if found:
+                    keep(found)
+                if follower is not None:
+                    if follower.wants_more:
+                        following |= bit
+                    else:
+                        following &= ~bit
         for recogniser in active:
             keep(recogniser.finish())
         self._roots.extend(state.roots)

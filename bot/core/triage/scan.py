@@ -145,6 +145,8 @@ class Scanner:
         self._lineno = 0
         self._following = False
         self._tail: list[tuple[int, bytes]] = []
+        #: The last lines of the block before, not handed on yet (see ``scan_routed``).
+        self._held = b""
 
     def _hit_lines(self, block: bytes) -> list[int]:
         """Offsets of the starts of lines that hold a trigger, in order."""
@@ -163,6 +165,17 @@ class Scanner:
         matcher, set_match, masks = self._matcher, self._set_match, self._branch_masks
         everyone, passing, everything = self._everyone, self._passing, self._all
         pos, previous = 0, -1
+        if self._lineno and not everyone:
+            # The first line of a block that is not the input's first has a newline before
+            # it, in the block before: the patterns that start a line must see it too.
+            found = set_match(b"\n" + block[: find(b"\n") + 1])
+            if found:
+                owners = 0
+                for index in found:
+                    owners |= masks[index]
+                previous = 0
+                if owners and not owners & passing:
+                    starts.append((0, owners))
         while True:
             at = matcher(_UNANCHORED, block, pos, size)[0][0]
             if at < 0:
@@ -199,11 +212,28 @@ class Scanner:
         for lineno, text, _ in self.scan_routed(block, follow):
             yield lineno, text
 
+    def scan_input(
+        self, chunks: Iterable[bytes], follow: Callable[[], bool]
+    ) -> Iterator[tuple[int, str, int]]:
+        """``scan_routed`` over a whole input given as byte chunks, from its first line."""
+        self.reset()
+        for block in blocks(chunks):
+            yield from self.scan_routed(block, follow, final=False)
+        yield from self.scan_routed(b"", follow, final=True)
+
     def scan_routed(
-        self, block: bytes, follow: Callable[[], bool]
+        self, block: bytes, follow: Callable[[], bool], *, final: bool = True
     ) -> Iterator[tuple[int, str, int]]:
         """``scan`` with the owners (a bit mask) of the triggers each line is handed for: a
-        trigger line's own, the same for the lines before it, 0 for a followed line."""
+        trigger line's own, the same for the lines before it, 0 for a followed line.
+
+        Unless ``final``, the last lines of the block that a followed run reaches are held
+        back when no trigger comes after them in the block: they may be the lines before a
+        trigger of the next block, and are handed on with it (the next call, or one with an
+        empty ``final`` block, hands them), as they would be were the log one block.
+        """
+        if self._held:
+            block, self._held = self._held + block, b""
         size = len(block)
         # ``lineno`` is the number of the line before ``counted`` (a line start): a run of
         # consecutive lines counts one each, only a jump counts the newlines it skips.
@@ -217,11 +247,18 @@ class Scanner:
         count = len(hits)
         index = 0
         context_of, context = -1, 0
+        hold_from = size if final else context_start(block, 0, size)
+        held = False
         while True:
             budget = self._max_follow
-            while following and pos < size and budget and follow():
+            while following and pos < size and budget:
                 while index < count and offsets[index] < pos:
                     index += 1
+                if index == count and pos >= hold_from:
+                    held = True
+                    break
+                if not follow():
+                    break
                 mask = 0
                 if index < count:
                     hit, owners = hits[index]
@@ -238,7 +275,7 @@ class Scanner:
                 yield lineno, decode(block[pos : end - 1], "utf-8", "replace"), mask
                 pos = counted = end
                 budget -= 1
-            if pos >= size:
+            if pos >= size or held:
                 break
             while index < count and offsets[index] < pos:
                 index += 1
@@ -250,7 +287,10 @@ class Scanner:
             before = owners & context_owners
             first = context_start(block, pos, hit) if before else hit
             if first == 0 and self._tail and before:
-                for old_number, raw in self._tail:
+                # The block holds fewer lines before the hit than are read: the rest are the
+                # last lines of the blocks before it, however small those were.
+                wanted = self._before - count_lines(b"\n", 0, hit)
+                for old_number, raw in self._tail[max(len(self._tail) - wanted, 0) :]:
                     yield old_number, decode(raw, "utf-8", "replace"), before
             if counted != first:
                 lineno += count_lines(b"\n", counted, first)
@@ -261,11 +301,18 @@ class Scanner:
                 yield lineno, text, owners if first == hit else before
                 first = counted = end
             pos, following = first, True
+        if held:
+            self._held, self._following, self._tail = block[pos:], True, []
+            self._lineno = lineno + count_lines(b"\n", counted, pos)
+            return
         self._following = following and pos >= size
         first = context_start(block, pos, size)
         start_number = lineno + 1 + count_lines(b"\n", counted, first)
         lines = block[first:].split(b"\n")[:-1]
-        self._tail = [(start_number + i, raw) for i, raw in enumerate(lines)]
+        tail = [(start_number + i, raw) for i, raw in enumerate(lines)]
+        if first == 0:  # nothing of this block was handed on: the lines before it still count
+            tail = self._tail + tail
+        self._tail = tail[max(len(tail) - self._before, 0) :]
         self._lineno = lineno + count_lines(b"\n", counted, size)
 
     def _context_start(self, block: bytes, floor: int, line: int) -> int:
