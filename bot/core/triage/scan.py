@@ -165,11 +165,16 @@ class Scanner:
         matcher, set_match, masks = self._matcher, self._set_match, self._branch_masks
         everyone, passing, everything = self._everyone, self._passing, self._all
         pos, previous = 0, -1
-        if self._lineno and not everyone:
+        if self._lineno:
             # The first line of a block that is not the input's first has a newline before
             # it, in the block before: the patterns that start a line must see it too.
-            found = set_match(b"\n" + block[: find(b"\n") + 1])
-            if found:
+            first = b"\n" + block[: find(b"\n") + 1]
+            if everyone:
+                if matcher(_UNANCHORED, first, 0, len(first))[0][0] >= 0:
+                    previous = 0
+                    if not _benign(first, 0, len(first)):
+                        starts.append((0, everyone))
+            elif found := set_match(first):
                 owners = 0
                 for index in found:
                     owners |= masks[index]
