@@ -15,17 +15,20 @@ from bot.core.triage.recognisers.base import NONE, PY_FILE_LINE, LogState, Recog
 from bot.core.triage.recognisers.traceback import FRAME, IMPLICIT_CHAIN
 
 _SECTION = re.compile(r"^=+ (?P<name>[A-Za-z][\w ()-]*?) =+$")
-_FINAL = re.compile(r"^=+ (?P<body>.*\bin \d+(?:\.\d+)?s\b.*?) =+$")
+#: The session's last line; pytest before 5.0 says ``in 0.41 seconds``.
+_FINAL = re.compile(r"^=+ (?P<body>.*\bin \d+(?:\.\d+)?s(?:econds)?\b.*?) =+$")
 _HEADER = re.compile(r"^_{3,} (?P<title>.+?) _{3,}$")
 _LOCATION = re.compile(r"^(?P<path>[^\s:<][^:]*?\.py):(?P<line>\d+):(?: (?P<tail>.*))?$")
 _SUMMARY = re.compile(r"^(?P<kind>FAILED|ERROR) (?P<nodeid>[^\s(]\S*)(?: - (?P<msg>.*))?$")
 #: ``pytest -q`` ends without the ``=====`` rule: ``1 failed, 2 passed in 0.05s``.
 _QUIET_FINAL = re.compile(
     r"^\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|rerun|warnings?)\b"
-    r".* in \d+(?:\.\d+)?s(?: \([\d:.]+\))?$"
+    r".* in \d+(?:\.\d+)?s(?:econds)?(?: \([\d:.]+\))?$"
 )
 #: A test module that could not be imported, its ``ERROR collecting`` header dropped.
-_IMPORT_FAILED = re.compile(r"^ImportError while importing test module '(?P<path>[^']+)'")
+_IMPORT_FAILED = re.compile(
+    r"^ImportError while (?:importing test module|loading conftest) '(?P<path>[^']+)'"
+)
 _PROGRESS = re.compile(
     r"^(?:\[gw\d+\] \[\s*\d+%\] (?P<s1>FAILED|ERROR|RERUN) (?P<n1>\S+::\S+)"
     r"|(?P<n2>\S+::\S+) (?P<s2>FAILED|ERROR|RERUN)\b)"
@@ -86,6 +89,12 @@ class _Block:
 def first_is(line: str, char: str) -> bool:
     """Does the line start with this character (a cheap test before a regex)?"""
     return line[:1] == char
+
+
+def _test_header(line: str) -> re.Match[str] | None:
+    """A test's ``____ name ____`` header; tox's ``____ summary ____`` is none."""
+    header = _HEADER.match(line)
+    return None if header is None or header["title"] == "summary" else header
 
 
 def nodeid_file(nodeid: str) -> str | None:
@@ -327,7 +336,7 @@ class PytestRecogniser(Recogniser):
     def _fragment(self, lineno: int, line: str) -> bool:
         """A pasted excerpt without the ``FAILURES`` or ``ERRORS`` banner: a test's header, a
         collection error or an ``E`` line opens the report section it came from."""
-        header = _HEADER.match(line) if first_is(line, "_") else None
+        header = _test_header(line) if first_is(line, "_") else None
         failed_import = _IMPORT_FAILED.match(line) if first_is(line, "I") else None
         e_line = line.startswith("E ") and bool(
             EXCEPTION_LINE.match(line[1:].strip()) or line[1:].strip().startswith("assert")
@@ -347,7 +356,7 @@ class PytestRecogniser(Recogniser):
     def _in_report(self, lineno: int, line: str) -> None:
         # Each regex is tried only on lines holding what it needs (most lines of a failure
         # section are the test's source code).
-        header = _HEADER.match(line) if line[:3] == "___" else None
+        header = _test_header(line) if line[:3] == "___" else None
         if header:
             self._close_block()
             self._block = _Block(title=header["title"], lineno=lineno)

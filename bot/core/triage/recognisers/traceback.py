@@ -32,6 +32,11 @@ _SORRY = re.compile(
 )
 _SYNTAX_NAMES = ("SyntaxError", "IndentationError", "TabError")
 _PACKAGES = re.compile(r"/(?:site|dist)-packages/")
+#: Frames a paste left out (``....``, ``[...]``): the traceback goes on, and the source line
+#: right after it may have lost its indentation.
+_ELISION = re.compile(r"^\s*(?:\.{3,}|\[\.\.\.\]|\u2026)\s*$")
+#: Lines at the margin taken for source code after an elision, before the exception line.
+_AFTER_ELISION = 2
 
 
 def _compiled(path: str, frame: str | None) -> str | None:
@@ -71,6 +76,8 @@ class TracebackRecogniser(Recogniser):
         self._group = False
         #: The file ``compileall`` is compiling, for the syntax error that follows.
         self._compiling: str | None = None
+        #: Margin lines still taken for source code after a paste's elision.
+        self._elided = 0
 
     @property
     def wants_more(self) -> bool:
@@ -117,6 +124,7 @@ class TracebackRecogniser(Recogniser):
             done = NONE if self._keep_first else self._flush()
             self._group = line.startswith("Exception Group")
             self._active, self._frames, self._start = True, [], lineno
+            self._elided = 0
             return done
         if not self._active:
             return self._outside(lineno, line)
@@ -127,8 +135,14 @@ class TracebackRecogniser(Recogniser):
             return NONE
         if line.startswith((" ", "\t")) or not line.strip():
             return NONE
-        self._active = False
+        if _ELISION.match(line):
+            self._elided = _AFTER_ELISION
+            return NONE
         match = EXCEPTION_LINE.match(line.strip())
+        if not match and self._elided:
+            self._elided -= 1
+            return NONE
+        self._active = False
         if not match or self.state.in_pytest:
             self.state.unittest_test = None
             return NONE
