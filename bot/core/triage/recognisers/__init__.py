@@ -19,6 +19,7 @@ from bot.core.triage.recognisers.generic import GenericRecogniser
 from bot.core.triage.recognisers.go import GoRecogniser
 from bot.core.triage.recognisers.jest import JestRecogniser
 from bot.core.triage.recognisers.jvm import JvmRecogniser
+from bot.core.triage.recognisers.legacy_install import LegacyInstallRecogniser
 from bot.core.triage.recognisers.lint import LintRecogniser
 from bot.core.triage.recognisers.make import MakeRecogniser
 from bot.core.triage.recognisers.mypy import TypeCheckRecogniser
@@ -48,6 +49,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     TypeCheckRecogniser,
     FormatRecogniser,
     InstallRecogniser,
+    LegacyInstallRecogniser,
     RunnerRecogniser,
     AnnotationRecogniser,
     JestRecogniser,

@@ -10,7 +10,8 @@ from typing import ClassVar
 from bot.core.triage.model import Category, Finding
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 
-_NETWORK = (
+#: What pip and uv say when the index did not answer (the legacy reader shares it).
+NETWORK = (
     "NewConnectionError",
     "ConnectTimeoutError",
     "ReadTimeoutError",
@@ -36,7 +37,7 @@ _BROKEN = re.compile(
     r"^(?P<dist>\S+ \S+) (?:has requirement (?P<req>.+), but you have (?P<have>.+?)"
     r"|requires (?P<missing>\S+), which is not installed)\.$"
 )
-_REQ_FILE = re.compile(r"-r (?P<file>\S+) \(line (?P<line>\d+)\)")
+REQ_FILE = re.compile(r"-r (?P<file>\S+) \(line (?P<line>\d+)\)")
 #: pip's error codes for a package whose build step failed (one finding, whichever comes first).
 _BUILD_FAILED = (
     "error: subprocess-exited-with-error",
@@ -73,6 +74,10 @@ _UV_ERRORS = (
     "Failed to resolve dependencies",
     "Distribution not found",
 )
+#: poetry's (cleo's) title line of an exception it explains below it, in brackets before 1.2.
+_POETRY_ERRORS = frozenset(
+    {"SolverProblemError", "[SolverProblemError]", "PackageNotFound", "[PackageNotFound]"}
+)
 #: uv prints ``error:`` without a terminal and a multiplication sign (U+00D7) with one.
 _CROSS = "\u00d7 "
 _UV_LEAD = ("error: ", _CROSS, "  " + _CROSS)
@@ -90,6 +95,7 @@ class InstallRecogniser(Recogniser):
         b" has requirement ",
         b", which is not installed.",
         b"version solving failed",
+        b"packagenotfound",
     )
 
     def __init__(self, state: LogState) -> None:
@@ -100,7 +106,7 @@ class InstallRecogniser(Recogniser):
         self._build: Finding | None = None
 
     def _category(self, text: str) -> Category:
-        if self.state.index_unreachable or any(marker in text for marker in _NETWORK):
+        if self.state.index_unreachable or any(marker in text for marker in NETWORK):
             return Category.INFRASTRUCTURE
         return Category.DEPENDENCY
 
@@ -127,8 +133,13 @@ class InstallRecogniser(Recogniser):
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         if self._build is not None:
             return self._build_output(line.strip())
+        if self._held is not None and self._held.tool == "poetry":
+            if not line.strip():
+                return NONE
+            held, self._held = self._held, None
+            return (replace(held, message=f"{held.message}: {line.strip()}"),)
         if self._held is not None:
-            source = _REQ_FILE.search(line)
+            source = REQ_FILE.search(line)
             held, self._held = self._held, None
             if source:
                 return (replace(held, path=source["file"], line=int(source["line"])),)
@@ -140,7 +151,7 @@ class InstallRecogniser(Recogniser):
             if not line.strip() and not self._uv[2]:
                 return NONE
             return self.gap()
-        if line.startswith("WARNING: Retrying (") and any(m in line for m in _NETWORK):
+        if line.startswith("WARNING: Retrying (") and any(m in line for m in NETWORK):
             self.state.index_unreachable = True
             return NONE
         if line.startswith("ERROR: ") and line.startswith(_PIP_ERRORS):
@@ -156,12 +167,19 @@ class InstallRecogniser(Recogniser):
                 category=self._category(line), message=message, tool="pip", lineno=lineno
             )
             return NONE
-        if line.endswith("version solving failed."):
+        if line.endswith("version solving failed.") and "poetry" not in self._reported:
             return (
                 Finding(
                     category=Category.DEPENDENCY, message=line.strip(), tool="poetry", lineno=lineno
                 ),
             )
+        if line.strip() in _POETRY_ERRORS and "poetry" not in self._reported:
+            self._reported.add("poetry")
+            name = line.strip().strip("[]")
+            self._held = Finding(
+                category=Category.DEPENDENCY, message=name, tool="poetry", lineno=lineno
+            )
+            return NONE
         if line.startswith(_UV_LEAD) and any(marker in line for marker in _UV_ERRORS):
             message = line.strip().removeprefix(_CROSS).removeprefix("error: ").rstrip(":")
             self._uv = (lineno, message, [])
@@ -201,7 +219,7 @@ class InstallRecogniser(Recogniser):
         if line.startswith("ERROR: Cannot install"):
             self._reported.add("conflict")
         path = number = None
-        source = _REQ_FILE.search(match["src"] or "") if match else None
+        source = REQ_FILE.search(match["src"] or "") if match else None
         if source:
             path, number = source["file"], int(source["line"])
         message = line.removeprefix("ERROR: ")
