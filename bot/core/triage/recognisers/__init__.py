@@ -8,6 +8,7 @@ from bot.core.triage.recognisers.base import LogState, Recogniser
 from bot.core.triage.recognisers.bazel import BazelRecogniser
 from bot.core.triage.recognisers.cargo import CargoRecogniser
 from bot.core.triage.recognisers.coverage import CoverageRecogniser
+from bot.core.triage.recognisers.crash import CrashRecogniser
 from bot.core.triage.recognisers.ctest import CtestRecogniser
 from bot.core.triage.recognisers.cxxtest import CxxTestRecogniser
 from bot.core.triage.recognisers.distro import DistroRecogniser
@@ -45,6 +46,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     TimeoutRecogniser,
     UnittestRecogniser,
     TracebackRecogniser,
+    CrashRecogniser,
     LintRecogniser,
     TypeCheckRecogniser,
     FormatRecogniser,
