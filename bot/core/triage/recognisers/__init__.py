@@ -34,6 +34,7 @@ from bot.core.triage.recognisers.pytest import PytestRecogniser
 from bot.core.triage.recognisers.resolvers import ResolverRecogniser
 from bot.core.triage.recognisers.rspec import RspecRecogniser
 from bot.core.triage.recognisers.runner import RunnerRecogniser
+from bot.core.triage.recognisers.stalled import StalledTestRecogniser
 from bot.core.triage.recognisers.step import StepRecogniser
 from bot.core.triage.recognisers.textlint import TextLintRecogniser
 from bot.core.triage.recognisers.timeout import TimeoutRecogniser
@@ -52,6 +53,8 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     FormatRecogniser,
     InstallRecogniser,
     LegacyInstallRecogniser,
+    #: Before the runner: on the line of its time limit, the test that hung comes first.
+    StalledTestRecogniser,
     RunnerRecogniser,
     AnnotationRecogniser,
     JestRecogniser,
