@@ -1,10 +1,11 @@
-"""The test that was running when a CI system stopped a silent or overlong job.
+"""The test that was running when a CI system stopped a job that printed nothing for long.
 
-Travis' ``No output has been received in the last 10m0s``, CircleCI's ``Too long with no
-output`` and a job's time limit come right after the progress line of the test that hung: a
-pytest file's marks (``tests/test_x.py ....``), a ``-v`` node id without its outcome, or
-unittest's ``test_x (mod.Case) ... `` left open. The runner reports the timeout itself; this
-names the test, with the runner's own message, so the two are one failure.
+Travis' ``No output has been received in the last 10m0s`` and CircleCI's ``Too long with no
+output`` come right after the progress line of the test that hung: a pytest file's marks
+(``tests/test_x.py ....``), a ``-v`` node id without its outcome, or unittest's
+``test_x (mod.Case) ... `` left open. The runner reports the timeout itself; this names the
+test, with the runner's own message, so the two are one failure. (A job's overall time limit
+names no culprit: the test running at that moment may just be the last of a slow suite.)
 """
 
 from __future__ import annotations
@@ -17,13 +18,8 @@ from bot.core.triage.model import Category, Finding
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 from bot.core.triage.recognisers.unittest import test_id
 
-#: Messages that stop a job while a test runs (the runner's words, as it reports them).
-_STOPPED = (
-    "No output has been received in the last",
-    "Too long with no output (exceeded",
-    "exceeded the maximum execution time",
-    "execution took longer than",
-)
+#: Messages that stop a silent job (the runner's words, as it reports them).
+_STOPPED = ("No output has been received in the last", "Too long with no output (exceeded")
 #: A test still running: pytest's file marks without the ``[ 40%]`` that ends a file's line,
 #: a ``-v`` node id without its outcome, unittest's ``-v`` line without its outcome.
 _OPEN = re.compile(
@@ -43,8 +39,6 @@ class StalledTestRecogniser(Recogniser):
     triggers: ClassVar[tuple[bytes, ...]] = (
         b"no output has been received",
         b"too long with no output",
-        b"exceeded the maximum execution time",
-        b"execution took longer than",
     )
 
     def __init__(self, state: LogState) -> None:
@@ -75,6 +69,6 @@ class StalledTestRecogniser(Recogniser):
                     test=test,
                 ),
             )
-        found = _OPEN.match(text)
-        self._open = (lineno, found) if found else None
+        match = _OPEN.match(text)
+        self._open = (lineno, match) if match else None
         return NONE
