@@ -29,14 +29,18 @@ _SHELL_CRASH = re.compile(
     r"(?P<report>(?:\S+: )?(?:line \d+: +)?\d+ (?:Segmentation fault|Aborted|Bus error"
     r"|Illegal instruction|Floating point exception)\b.*)$"
 )
-_NODE_ID = re.compile(r"(?P<file>[^\s:]+\.py)::\S+$")
+#: What pytest printed last: a ``-v`` node id, or a file's progress marks (``a.py ..``).
+_NODE_ID = re.compile(r"(?P<file>[^\s:]+\.py)(?P<test>::\S+|(?: [.sxXFE]*)?)$")
 _MAX_FRAMES = 256
 
 
 def _test(before: str) -> tuple[str | None, str | None]:
-    """The node id and its file, when the text before the crash ends with one."""
+    """The node id (or only the file) pytest was running, when the text before the crash
+    ends with it."""
     node = _NODE_ID.search(before.strip())
-    return (node[0], node["file"]) if node else (None, None)
+    if node is None:
+        return None, None
+    return (node[0] if node["test"].startswith("::") else None), node["file"]
 
 
 class CrashRecogniser(Recogniser):

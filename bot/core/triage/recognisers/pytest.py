@@ -25,6 +25,8 @@ _QUIET_FINAL = re.compile(
     r"^\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|rerun|warnings?)\b"
     r".* in \d+(?:\.\d+)?s(?:econds)?(?: \([\d:.]+\))?$"
 )
+#: A fixture pytest could not set up names the test's ``def`` line: ``file /x/t.py, line 7``.
+_FIXTURE_AT = re.compile(r"^file (?P<path>\S.*?\.py), line (?P<line>\d+)$")
 #: A test module that could not be imported, its ``ERROR collecting`` header dropped.
 _IMPORT_FAILED = re.compile(
     r"^ImportError while (?:importing test module|loading conftest) '(?P<path>[^']+)'"
@@ -35,6 +37,7 @@ _PROGRESS = re.compile(
 )
 _RERUN_SUMMARY = re.compile(r"^RERUN (?P<nodeid>\S+::\S+)")
 _RERUN_COUNT = re.compile(r"\b(\d+) rerun")
+_FAILED_COUNT = re.compile(r"\b([1-9]\d*) failed\b")
 #: A file's progress line without ``-v``: ``tests/test_x.py ..R.F  [ 40%]``.
 _FILE_PROGRESS = re.compile(r"^(?P<path>[^\s:]+\.py) (?P<marks>[.sxXFERf]+)\s*(?:\[\s*\d+%\])?$")
 #: An exception group's traceback: ``  | `` gutters, ``  +-+---- 1 ----`` between members.
@@ -209,7 +212,28 @@ class PytestRecogniser(Recogniser):
             block = self._untitled.popleft()
         return (self._finding(block, nodeid, msg, lineno),)
 
-    def _end_session(self) -> list[Finding]:
+    def _end_session(self, lineno: int = 0, final: str = "") -> list[Finding]:
+        """The session is over: what it reported, and when the log shows no failure of the
+        ``N failed`` its last line counts, that count as a weak ``assertion``."""
+        found = self._session_findings()
+        shown = found or self._failed
+        failed = _FAILED_COUNT.search(final) if final and not shown else None
+        if failed:
+            message = f"{failed[1]} test(s) failed (pytest's last line; the log shows no more)"
+            found.append(
+                Finding(
+                    category=Category.ASSERTION,
+                    message=message,
+                    tool="pytest",
+                    lineno=lineno,
+                    weak=True,
+                )
+            )
+        self._reset()
+        self.state.in_pytest = False
+        return found
+
+    def _session_findings(self) -> list[Finding]:
         self._close_block()
         blocks = [b for queue in self._blocks.values() for b in queue] + list(self._untitled)
         found = [self._finding(b, None, "", b.lineno) for b in blocks]
@@ -251,8 +275,6 @@ class PytestRecogniser(Recogniser):
                         path=path,
                     )
                 )
-        self._reset()
-        self.state.in_pytest = False
         return found
 
     def finish(self) -> Sequence[Finding]:
@@ -275,7 +297,7 @@ class PytestRecogniser(Recogniser):
                 count = _RERUN_COUNT.search(line)
                 if count:
                     self._rerun_total, self._rerun_line = int(count[1]), lineno
-                return self._end_session()
+                return self._end_session(lineno, line)
         if self._section in ("FAILURES", "ERRORS"):
             self._in_report(lineno, line)
             return NONE
@@ -298,7 +320,7 @@ class PytestRecogniser(Recogniser):
             count = _RERUN_COUNT.search(final["body"])
             if count:
                 self._rerun_total, self._rerun_line = int(count[1]), lineno
-            return self._end_session()
+            return self._end_session(lineno, final["body"])
         section = _SECTION.match(line)
         if section:
             self._close_block()
@@ -375,6 +397,13 @@ class PytestRecogniser(Recogniser):
         if line.startswith("ImportError while importing test module"):
             block.default = "ImportError"
             return
+        if line.startswith("file ") and ", line " in line:
+            fixture = _FIXTURE_AT.match(line)
+            if fixture and len(block.locations) < 256:
+                # ``fixture 'x' not found``, a scope mismatch: not an assertion.
+                block.default = "FixtureLookupError"
+                block.locations.append((fixture["path"], int(fixture["line"]), ""))
+                return
         if line[:1] in " +" and ("|" in line[:12] or "+" in line[:12]):
             if _GROUP_MEMBER.match(line):
                 block.captured = True  # the group's members: its own raise is the place

@@ -32,6 +32,8 @@ _SORRY = re.compile(
 )
 _SYNTAX_NAMES = ("SyntaxError", "IndentationError", "TabError")
 _PACKAGES = re.compile(r"/(?:site|dist)-packages/")
+#: pytest's prefix on each line of the traceback of its own crash.
+_INTERNAL = "INTERNALERROR>"
 #: Frames a paste left out (``....``, ``[...]``): the traceback goes on, and the source line
 #: right after it may have lost its indentation.
 _ELISION = re.compile(r"^\s*(?:\.{3,}|\[\.\.\.\]|\u2026)\s*$")
@@ -78,6 +80,8 @@ class TracebackRecogniser(Recogniser):
         self._compiling: str | None = None
         #: Margin lines still taken for source code after a paste's elision.
         self._elided = 0
+        #: Reading pytest's ``INTERNALERROR>`` traceback.
+        self._internal = False
 
     @property
     def wants_more(self) -> bool:
@@ -100,6 +104,9 @@ class TracebackRecogniser(Recogniser):
                 return
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        internal = line.startswith(_INTERNAL)
+        if internal:
+            line = line[len(_INTERNAL) + 1 :]
         if line[:1] == " " and (self._group or "+ Exception Group" in line):
             group = _GROUP_LINE.match(line)
             if group:
@@ -121,6 +128,8 @@ class TracebackRecogniser(Recogniser):
                 self._keep_first = False
                 return (*self._flush(), *self.feed(lineno, line))
         if line.startswith(_STARTS):
+            # pytest's own crash (a plugin's, a conftest hook's): no section reports it.
+            self._internal = internal
             done = NONE if self._keep_first else self._flush()
             self._group = line.startswith("Exception Group")
             self._active, self._frames, self._start = True, [], lineno
@@ -143,7 +152,7 @@ class TracebackRecogniser(Recogniser):
             self._elided -= 1
             return NONE
         self._active = False
-        if not match or self.state.in_pytest:
+        if not match or (self.state.in_pytest and not self._internal):
             self.state.unittest_test = None
             return NONE
         if self._keep_first:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
-from bot.core.triage.model import Finding
+from bot.core.triage.model import Category, Finding
 from bot.core.triage.recognisers.base import NONE, Recogniser
 
 #: The header, also indented by a paste or made a Markdown heading (``## FAIL: …``) when the
@@ -15,6 +15,8 @@ _HEADER = re.compile(
     r"^ *(?:#{1,6} )?(?:FAIL|ERROR|UNEXPECTED SUCCESS): (?P<name>\S+) \((?P<where>[^)]+)\)"
 )
 _STARTS = ("FAIL: ", "ERROR: ", "UNEXPECTED")
+#: The run's last line: ``FAILED (failures=1, errors=2)``.
+_COUNTS = re.compile(r"^FAILED \((?P<counts>(?:\w+=\d+(?:, )?)+)\)$")
 
 
 def test_id(name: str, where: str) -> str:
@@ -36,4 +38,22 @@ class UnittestRecogniser(Recogniser):
             match = _HEADER.match(line)
             if match:
                 self.state.unittest_test = test_id(match["name"], match["where"])
+        elif text.startswith("FAILED (") and not self.state.in_pytest:
+            return _counts(lineno, text)
         return NONE
+
+
+def _counts(lineno: int, text: str) -> Sequence[Finding]:
+    """The run's counts, a weak finding for when the log shows none of the failures: failures
+    are ``assertion``, errors alone (exceptions other than a failed assert) ``runtime_error``."""
+    match = _COUNTS.match(text.rstrip())
+    if match is None:
+        return NONE
+    counts = dict(part.split("=") for part in match["counts"].split(", ") if "=" in part)
+    if int(counts.get("failures", 0)):
+        category = Category.ASSERTION
+    elif int(counts.get("errors", 0)):
+        category = Category.RUNTIME_ERROR
+    else:
+        return NONE
+    return (Finding(category=category, message=text, tool="unittest", lineno=lineno, weak=True),)
