@@ -262,6 +262,39 @@ def flaky_pytest_rerun_fragment(tree: Path) -> str:
     return "\n".join(line for line in out.splitlines() if "::" in line or " passed" in line) + "\n"
 
 
+def runtime_pytest_internalerror_conftest_hook(tree: Path) -> str:
+    hook = "def pytest_collection_modifyitems(items):\n    raise KeyError('slow')\n"
+    _write(tree, {"conftest.py": hook})
+    return _pytest(tree, "tests")
+
+
+def runtime_pytest_fixture_not_found(tree: Path) -> str:
+    _write(tree, {"tests/test_mock.py": "def test_patch(mocker):\n    assert mocker\n"})
+    return _pytest(tree, "tests/test_mock.py")
+
+
+def runtime_pytest_segfault_faulthandler(tree: Path) -> str:
+    crash = "import ctypes\n\n\ndef test_read_null():\n    assert ctypes.string_at(0)\n"
+    _write(tree, {"tests/test_native.py": crash})
+    return _pytest(tree, "tests/test_native.py")
+
+
+def assertion_pytest_last_line_only(tree: Path) -> str:
+    # An issue quoting only the session's last line.
+    return _pytest(tree, "tests").strip().splitlines()[-1] + "\n"
+
+
+def assertion_unittest_counts_only(tree: Path) -> str:
+    case = (
+        "import unittest\n\n\nclass Units(unittest.TestCase):\n"
+        "    def test_upper(self):\n        self.assertEqual('a'.upper(), 'B')\n"
+    )
+    _write(tree, {"legacy/__init__.py": "", "legacy/test_units.py": case})
+    out = _run([sys.executable, "-m", "unittest", "legacy.test_units"], tree)
+    # An issue quoting the run's tail, after its failure blocks.
+    return "\n".join(out.splitlines()[-3:]) + "\n"
+
+
 def _gcc(tree: Path, source: str, *flags: str) -> str:
     _write(tree, {"src/calc.c": source})
     return "+ gcc -c src/calc.c\n" + _run(["gcc", *flags, "-c", "src/calc.c", "-o", "calc.o"], tree)
