@@ -295,6 +295,17 @@ def assertion_unittest_counts_only(tree: Path) -> str:
     return "\n".join(out.splitlines()[-3:]) + "\n"
 
 
+def multi_doctest_module_cli(tree: Path) -> str:
+    units = (
+        'def double(x):\n    """\n    >>> double(2)\n    5\n    """\n    return x * 2\n\n\n'
+        'def inverse(x):\n    """\n    >>> inverse(0)\n    0\n    """\n    return 1 / x\n'
+    )
+    _write(tree, {"src/units.py": units})
+    return "$ python -m doctest src/units.py\n" + _run(
+        [sys.executable, "-m", "doctest", "src/units.py"], tree
+    )
+
+
 def _gcc(tree: Path, source: str, *flags: str) -> str:
     _write(tree, {"src/calc.c": source})
     return "+ gcc -c src/calc.c\n" + _run(["gcc", *flags, "-c", "src/calc.c", "-o", "calc.o"], tree)

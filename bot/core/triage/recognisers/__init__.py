@@ -13,6 +13,7 @@ from bot.core.triage.recognisers.ctest import CtestRecogniser
 from bot.core.triage.recognisers.cxxtest import CxxTestRecogniser
 from bot.core.triage.recognisers.distro import DistroRecogniser
 from bot.core.triage.recognisers.docs import DocsRecogniser
+from bot.core.triage.recognisers.doctest import DoctestRecogniser
 from bot.core.triage.recognisers.dotnet import DotnetTestRecogniser
 from bot.core.triage.recognisers.flaky_plugin import FlakyPluginRecogniser
 from bot.core.triage.recognisers.format import FormatRecogniser
@@ -48,6 +49,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     UnittestRecogniser,
     TracebackRecogniser,
     CrashRecogniser,
+    DoctestRecogniser,
     LintRecogniser,
     TypeCheckRecogniser,
     FormatRecogniser,
