@@ -306,6 +306,24 @@ def multi_doctest_module_cli(tree: Path) -> str:
     )
 
 
+def green_pip_resolver_note_conflicts(tree: Path) -> str:
+    """pip's resolver note after a successful install lists conflicts that did not fail it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from testdata.corpora.project import _wheel
+
+    wheels = tree / "wheels"
+    _wheel(wheels, "calc-base", "1.0")
+    _wheel(wheels, "calc-base", "2.0")
+    _wheel(wheels, "calc-extra", "1.0")
+    _wheel(wheels, "calc-plugin", "1.0", ("calc-base==1.0", "calc-extra"))
+    _run([sys.executable, "-m", "venv", "venv"], tree)
+    pip = [str(tree / "venv" / "bin" / "pip"), "--disable-pip-version-check"]
+    _run([*pip, "install", "-q", "--no-index", "--find-links", "wheels", "calc-plugin"], tree)
+    _run([*pip, "uninstall", "-y", "-q", "calc-extra"], tree)
+    command = [*pip[:1], "install", "--no-index", "--find-links", "wheels", "calc-base==2.0"]
+    return "$ pip install calc-base==2.0\n" + _run(command, tree)
+
+
 def _gcc(tree: Path, source: str, *flags: str) -> str:
     _write(tree, {"src/calc.c": source})
     return "+ gcc -c src/calc.c\n" + _run(["gcc", *flags, "-c", "src/calc.c", "-o", "calc.o"], tree)

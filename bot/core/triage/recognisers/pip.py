@@ -48,6 +48,12 @@ _BUILD_FAILED = (
 _COMPILER = re.compile(
     r"^(?P<path>[\w./-]+\.(?:c|cc|cpp|cxx|h|hpp|pyx)):(?P<line>\d+):\d+: error: "
 )
+#: A full disk: the runner's recogniser reports it (``infrastructure``), once for the job.
+_DISK_FULL = ("No space left on device", "Disk quota exceeded")
+#: pip's note after a successful install: the conflicts listed below it did not fail it.
+_RESOLVER_NOTE = "ERROR: pip's dependency resolver does not currently take into account"
+#: Lines after that note still taken for its list.
+_NOTE_LINES = 100
 #: Errors whose next line names the requirement (``name from URL (from -r file (line N))``).
 _REQUIREMENT_NEXT = ("ERROR: THESE PACKAGES DO NOT MATCH THE HASHES",)
 _PIP_ERRORS = (
@@ -104,6 +110,8 @@ class InstallRecogniser(Recogniser):
         self._uv: tuple[int, str, list[str]] | None = None
         self._held: Finding | None = None
         self._build: Finding | None = None
+        #: Where pip's resolver note was printed (its list of conflicts follows).
+        self._note = -_NOTE_LINES
 
     def _category(self, text: str) -> Category:
         if self.state.index_unreachable or any(marker in text for marker in NETWORK):
@@ -154,6 +162,9 @@ class InstallRecogniser(Recogniser):
         if line.startswith("WARNING: Retrying (") and any(m in line for m in NETWORK):
             self.state.index_unreachable = True
             return NONE
+        if line.startswith(_RESOLVER_NOTE):
+            self._note = lineno
+            return NONE
         if line.startswith("ERROR: ") and line.startswith(_PIP_ERRORS):
             found = self._pip(lineno, line)
             if found and line.startswith(_REQUIREMENT_NEXT):
@@ -183,7 +194,9 @@ class InstallRecogniser(Recogniser):
         if line.startswith(_UV_LEAD) and any(marker in line for marker in _UV_ERRORS):
             message = line.strip().removeprefix(_CROSS).removeprefix("error: ").rstrip(":")
             self._uv = (lineno, message, [])
-        broken = _BROKEN.match(line.strip()) if "install" in line or "requirement" in line else None
+        listed = lineno - self._note <= _NOTE_LINES
+        wanted = not listed and ("install" in line or "requirement" in line)
+        broken = _BROKEN.match(line.strip()) if wanted else None
         if broken:
             return (
                 Finding(
@@ -209,6 +222,8 @@ class InstallRecogniser(Recogniser):
         return (build,)
 
     def _pip(self, lineno: int, line: str) -> Sequence[Finding]:
+        if any(marker in line for marker in _DISK_FULL):
+            return NONE
         match = _NO_VERSION.match(line)
         key = match["req"] if match else line
         if key in self._reported or (
