@@ -279,6 +279,20 @@ def runtime_pytest_segfault_faulthandler(tree: Path) -> str:
     return _pytest(tree, "tests/test_native.py")
 
 
+def runtime_pytest_xdist_worker_crashed(tree: Path) -> str:
+    crash = "import ctypes\n\n\ndef test_read_null():\n    assert ctypes.string_at(0)\n"
+    _write(tree, {"tests/test_native.py": crash})
+    return _pytest(tree, "-p", "xdist", "-n", "2", "tests/test_native.py")
+
+
+def assertion_pytest_doctest_summary_only(tree: Path) -> str:
+    units = 'def double(x):\n    """\n    >>> double(2)\n    5\n    """\n    return x * 2\n'
+    _write(tree, {"src/units.py": units})
+    out = _pytest(tree, "--doctest-modules", "src")
+    # An issue quoting the short summary only; doctest failures give no reason there.
+    return out[out.rfind("\n", 0, out.find("short test summary")) + 1 :]
+
+
 def assertion_pytest_last_line_only(tree: Path) -> str:
     # An issue quoting only the session's last line.
     return _pytest(tree, "tests").strip().splitlines()[-1] + "\n"

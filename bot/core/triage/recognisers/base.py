@@ -31,6 +31,8 @@ class LogState:
     index_unreachable: bool = False
     #: The command of the step being read (``##[group]Run pytest``), when the log says it.
     command: str | None = None
+    #: Where faulthandler last saw the interpreter crash, inside the repository.
+    crashed_at: tuple[str, int] | None = None
 
 
 class Recogniser:

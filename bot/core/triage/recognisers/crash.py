@@ -75,6 +75,7 @@ class CrashRecogniser(Recogniser):
         frames = current[0] if current else stacks[0][1] if stacks else []
         for path, line in frames:  # most recent call first
             if in_repository(path):
+                self.state.crashed_at = (path, line)
                 return (replace(crash, path=path, line=line),)
         return (crash,)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from bot.core.triage.classify import EXCEPTION_LINE, category_for_exception
@@ -25,6 +25,8 @@ _QUIET_FINAL = re.compile(
     r"^\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|rerun|warnings?)\b"
     r".* in \d+(?:\.\d+)?s(?:econds)?(?: \([\d:.]+\))?$"
 )
+#: pytest-xdist's report of a worker that died (a segfault, a kill) in the middle of a test.
+_WORKER_CRASHED = re.compile(r"^worker '[\w-]+' crashed while running '(?P<nodeid>[^']+)'")
 #: A fixture pytest could not set up names the test's ``def`` line: ``file /x/t.py, line 7``.
 _FIXTURE_AT = re.compile(r"^file (?P<path>\S.*?\.py), line (?P<line>\d+)$")
 #: A test module that could not be imported, its ``ERROR collecting`` header dropped.
@@ -94,6 +96,12 @@ def first_is(line: str, char: str) -> bool:
     return line[:1] == char
 
 
+def _tails(path: str) -> set[str]:
+    """Every trailing part of a path (``/x/tests/a.py`` -> ``a.py``, ``tests/a.py``, ...)."""
+    parts = path.replace("\\", "/").split("/")
+    return {"/".join(parts[i:]) for i in range(len(parts))}
+
+
 def _test_header(line: str) -> re.Match[str] | None:
     """A test's ``____ name ____`` header; tox's ``____ summary ____`` is none."""
     header = _HEADER.match(line)
@@ -121,6 +129,8 @@ def category_of_message(message: str) -> Category:
         return category_for_exception(match["name"], match["message"] or "")
     if message.startswith("assert"):
         return Category.ASSERTION
+    if message.startswith("worker '") and " crashed while running " in message:
+        return Category.RUNTIME_ERROR
     return Category.UNKNOWN
 
 
@@ -210,7 +220,11 @@ class PytestRecogniser(Recogniser):
                 break
         if block is None and kind == "FAILED" and self._untitled:
             block = self._untitled.popleft()
-        return (self._finding(block, nodeid, msg, lineno),)
+        found = self._finding(block, nodeid, msg, lineno)
+        if block is None and kind == "FAILED" and found.category is Category.UNKNOWN:
+            # pytest before 6 gives no reason: the test failed, how is not in the log.
+            found = replace(found, category=Category.ASSERTION, message=msg or f"{nodeid} failed")
+        return (found,)
 
     def _end_session(self, lineno: int = 0, final: str = "") -> list[Finding]:
         """The session is over: what it reported, and when the log shows no failure of the
@@ -397,6 +411,17 @@ class PytestRecogniser(Recogniser):
         if line.startswith("ImportError while importing test module"):
             block.default = "ImportError"
             return
+        if line.startswith("worker '"):
+            crashed = _WORKER_CRASHED.match(line)
+            if crashed:
+                # The section is titled by the file; the summary names the test.
+                block.title = _title_for(crashed["nodeid"], "FAILED")[0]
+                block.default = "WorkerCrashed"
+                block.e_lines.append(line)
+                at = self.state.crashed_at
+                if at and nodeid_file(crashed["nodeid"]) in (None, *_tails(at[0])):
+                    block.source = at
+                return
         if line.startswith("file ") and ", line " in line:
             fixture = _FIXTURE_AT.match(line)
             if fixture and len(block.locations) < 256:
