@@ -338,6 +338,24 @@ def green_pip_resolver_note_conflicts(tree: Path) -> str:
     return "$ pip install calc-base==2.0\n" + _run(command, tree)
 
 
+LOGGED = (
+    "import logging\nimport traceback\nimport unittest\n\n\nclass Lookup(unittest.TestCase):\n"
+    "    def test_falls_back(self):\n        try:\n            {}['missing']\n"
+    "        except KeyError:\n            logging.exception('lookup failed, using default')\n"
+    "            traceback.print_exc()\n        self.assertTrue(True)\n"
+)
+
+
+def green_unittest_logged_exception(tree: Path) -> str:
+    _write(tree, {"legacy/__init__.py": "", "legacy/test_lookup.py": LOGGED})
+    return _run([sys.executable, "-m", "unittest", "-v", "legacy.test_lookup"], tree)
+
+
+def green_pytest_quiet_printed_traceback(tree: Path) -> str:
+    _write(tree, {"tests/test_lookup.py": LOGGED})
+    return _pytest(tree, "-q", "-s", "tests/test_lookup.py")
+
+
 def _gcc(tree: Path, source: str, *flags: str) -> str:
     _write(tree, {"src/calc.c": source})
     return "+ gcc -c src/calc.c\n" + _run(["gcc", *flags, "-c", "src/calc.c", "-o", "calc.o"], tree)

@@ -33,6 +33,9 @@ class LogState:
     command: str | None = None
     #: Where faulthandler last saw the interpreter crash, inside the repository.
     crashed_at: tuple[str, int] | None = None
+    #: The line of the last test run that said it passed (unittest's ``OK``, pytest's
+    #: ``N passed in``): a traceback printed before it was logged, not the failure.
+    passed_at: int = 0
 
 
 class Recogniser:

@@ -40,6 +40,7 @@ _PROGRESS = re.compile(
 _RERUN_SUMMARY = re.compile(r"^RERUN (?P<nodeid>\S+::\S+)")
 _RERUN_COUNT = re.compile(r"\b(\d+) rerun")
 _FAILED_COUNT = re.compile(r"\b([1-9]\d*) failed\b")
+_UNSUCCESSFUL = re.compile(r"\b(?:failed|errors?)\b")
 #: A file's progress line without ``-v``: ``tests/test_x.py ..R.F  [ 40%]``.
 _FILE_PROGRESS = re.compile(r"^(?P<path>[^\s:]+\.py) (?P<marks>[.sxXFERf]+)\s*(?:\[\s*\d+%\])?$")
 #: An exception group's traceback: ``  | `` gutters, ``  +-+---- 1 ----`` between members.
@@ -140,7 +141,8 @@ class PytestRecogniser(Recogniser):
     name: ClassVar[str] = "pytest"
     reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"=====", b"_____", b"rerun", b"fail", b"error")
-    patterns: ClassVar[tuple[bytes, ...]] = (PY_FILE_LINE,)
+    #: ``pytest -q``'s last line of a passing run, which holds no trigger word.
+    patterns: ClassVar[tuple[bytes, ...]] = (PY_FILE_LINE, rb"\n\d+ passed(?:, \d+ \w+)* in \d")
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
@@ -230,6 +232,8 @@ class PytestRecogniser(Recogniser):
         """The session is over: what it reported, and when the log shows no failure of the
         ``N failed`` its last line counts, that count as a weak ``assertion``."""
         found = self._session_findings()
+        if final and " passed" in final and not _UNSUCCESSFUL.search(final):
+            self.state.passed_at = lineno
         shown = found or self._failed
         failed = _FAILED_COUNT.search(final) if final and not shown else None
         if failed:
@@ -312,6 +316,8 @@ class PytestRecogniser(Recogniser):
                 if count:
                     self._rerun_total, self._rerun_line = int(count[1]), lineno
                 return self._end_session(lineno, line)
+        elif first.isdigit() and _QUIET_FINAL.match(line) and not _UNSUCCESSFUL.search(line):
+            self.state.passed_at = lineno  # ``pytest -q`` passed: what it printed was logged
         if self._section in ("FAILURES", "ERRORS"):
             self._in_report(lineno, line)
             return NONE

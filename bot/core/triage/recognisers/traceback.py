@@ -17,6 +17,7 @@ IMPLICIT_CHAIN = "During handling of the above exception"
 #: Explicit chaining (``raise ... from ...``): the last exception is the one meant for us.
 EXPLICIT_CHAIN = "The above exception was the direct cause"
 _MAX_FRAMES = 64
+_MAX_UNOWNED = 4096
 _STARTS = ("Traceback (most recent call last)", "Exception Group Traceback (most recent call last)")
 #: An exception group's lines (3.11+): ``  + Exception Group Traceback``, ``  | `` before each
 #: line of the group, ``  +-+---- 1 ----`` before each member's own traceback.
@@ -82,6 +83,8 @@ class TracebackRecogniser(Recogniser):
         self._elided = 0
         #: Reading pytest's ``INTERNALERROR>`` traceback.
         self._internal = False
+        #: Tracebacks outside a unittest ``FAIL:``/``ERROR:`` block, held until the step ends.
+        self._unowned: list[Finding] = []
 
     @property
     def wants_more(self) -> bool:
@@ -89,7 +92,19 @@ class TracebackRecogniser(Recogniser):
 
     def _flush(self) -> Sequence[Finding]:
         pending, self._pending = self._pending, None
-        return (pending,) if pending is not None else NONE
+        if pending is None:
+            return NONE
+        if pending.test is None and len(self._unowned) < _MAX_UNOWNED:
+            self._unowned.append(pending)  # a test run may yet say it passed
+            return NONE
+        return (pending,)
+
+    def finish(self) -> Sequence[Finding]:
+        """The step is over: tracebacks no test owned stand, unless a test run printed them
+        and then said it passed (logged exceptions of a green run)."""
+        found = [*self.gap(), *self._unowned]
+        self._unowned = []
+        return [f for f in found if f.test is not None or f.lineno > self.state.passed_at]
 
     def gap(self) -> Sequence[Finding]:
         self._active = self._keep_first = self._members = self._group = False

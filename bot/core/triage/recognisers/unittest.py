@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from bot.core.triage.model import Category, Finding
-from bot.core.triage.recognisers.base import NONE, Recogniser
+from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 
 #: The header, also indented by a paste or made a Markdown heading (``## FAIL: …``) when the
 #: ``-----`` rule under it was pasted unfenced.
@@ -15,6 +15,7 @@ _HEADER = re.compile(
     r"^ *(?:#{1,6} )?(?:FAIL|ERROR|UNEXPECTED SUCCESS): (?P<name>\S+) \((?P<where>[^)]+)\)"
 )
 _STARTS = ("FAIL: ", "ERROR: ", "UNEXPECTED")
+_RAN = re.compile(r"^Ran \d+ tests? in \d")
 #: The run's last line: ``FAILED (failures=1, errors=2)``.
 _COUNTS = re.compile(r"^FAILED \((?P<counts>(?:\w+=\d+(?:, )?)+)\)$")
 
@@ -31,10 +32,28 @@ class UnittestRecogniser(Recogniser):
 
     name: ClassVar[str] = "unittest"
     triggers: ClassVar[tuple[bytes, ...]] = (b"fail", b"error")
+    #: ``Ran 5 tests in 0.01s``: its outcome (``OK``) comes a line or two later.
+    patterns: ClassVar[tuple[bytes, ...]] = (rb"\nRan \d+ tests? in ",)
+
+    def __init__(self, state: LogState) -> None:
+        super().__init__(state)
+        self._after_ran = 0
+
+    @property
+    def wants_more(self) -> bool:
+        return self._after_ran > 0
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         text = line.lstrip(" #")
-        if text.startswith(_STARTS):
+        if self._after_ran:
+            self._after_ran -= 1 if text else 0
+            if text == "OK" or text.startswith("OK ("):
+                self._after_ran = 0
+                self.state.passed_at = lineno
+                return NONE
+        if text.startswith("Ran ") and _RAN.match(text):
+            self._after_ran = 2
+        elif text.startswith(_STARTS):
             match = _HEADER.match(line)
             if match:
                 self.state.unittest_test = test_id(match["name"], match["where"])
