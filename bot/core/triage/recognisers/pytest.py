@@ -142,7 +142,7 @@ class PytestRecogniser(Recogniser):
     reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"=====", b"_____", b"rerun", b"fail", b"error")
     #: ``pytest -q``'s last line of a passing run, which holds no trigger word.
-    patterns: ClassVar[tuple[bytes, ...]] = (PY_FILE_LINE, rb"\n\d+ passed(?:, \d+ \w+)* in \d")
+    patterns: ClassVar[tuple[bytes, ...]] = (PY_FILE_LINE, rb"\d passed(?:, \d+ \w+)* in \d")
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)

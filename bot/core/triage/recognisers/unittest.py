@@ -32,8 +32,8 @@ class UnittestRecogniser(Recogniser):
 
     name: ClassVar[str] = "unittest"
     triggers: ClassVar[tuple[bytes, ...]] = (b"fail", b"error")
-    #: ``Ran 5 tests in 0.01s``: its outcome (``OK``) comes a line or two later.
-    patterns: ClassVar[tuple[bytes, ...]] = (rb"\nRan \d+ tests? in ",)
+    #: ``Ran 5 tests in 0.01s`` (after a runner's timestamp too): ``OK`` comes a line or two later.
+    patterns: ClassVar[tuple[bytes, ...]] = (rb"Ran \d+ tests? in \d",)
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
