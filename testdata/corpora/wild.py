@@ -356,6 +356,18 @@ def green_pytest_quiet_printed_traceback(tree: Path) -> str:
     return _pytest(tree, "-q", "-s", "tests/test_lookup.py")
 
 
+def infrastructure_python39_socket_timeout(tree: Path) -> str:
+    python = _python("3.9")
+    assert python, "python 3.9"
+    fetch = (
+        "import socket\n\nserver = socket.create_server(('127.0.0.1', 0))\n"
+        "client = socket.create_connection(server.getsockname(), timeout=0.5)\n"
+        "print(client.recv(1024))\n"
+    )
+    _write(tree, {"scripts/fetch_index.py": fetch})
+    return "+ python3.9 scripts/fetch_index.py\n" + _run([python, "scripts/fetch_index.py"], tree)
+
+
 def _gcc(tree: Path, source: str, *flags: str) -> str:
     _write(tree, {"src/calc.c": source})
     return "+ gcc -c src/calc.c\n" + _run(["gcc", *flags, "-c", "src/calc.c", "-o", "calc.o"], tree)
@@ -546,6 +558,7 @@ CASES: dict[str, Callable[[Path], str]] = {
         "format",
         "unknown",
         "dependency",
+        "infrastructure",
     }
 }
 
