@@ -28,6 +28,9 @@ from bot.core.triage.paths import PathResolver, in_repository
         ("/root/project/src/app/x.py", "src/app/x.py"),
         ("/root/go/pkg/mod/example.com/m@v1.0.0/x.go", None),
         ("/root/.cache/pre-commit/repo/x.py", None),
+        ("/app/mypkg/views.py", "mypkg/views.py"),
+        ("/usr/src/app/lib/a.py", "lib/a.py"),
+        ("/app/.venv/lib/python3.12/site-packages/django/x.py", None),
         (None, None),
     ],
 )

@@ -19,7 +19,9 @@ _RUNNER = re.compile(
     r"|(?:/[^/\s]+)*?/aports/[^/]+/[^/]+/src/[^/]+/"
     # A container's checkout in root's home (``/root/project/``, CircleCI's as root), not a
     # hidden folder, Go's module cache or a conda install.
-    r"|/root/(?!(?:go|(?:mini|ana)conda\d*|miniforge\d*|mambaforge)/)[^/.][^/]*/)"
+    r"|/root/(?!(?:go|(?:mini|ana)conda\d*|miniforge\d*|mambaforge)/)[^/.][^/]*/"
+    # A container's usual working directories (``WORKDIR /app``, ``/usr/src/app``, ``/code``).
+    r"|/(?:usr/src/)?app/|/code/)"
 )
 _TEMP = re.compile(
     r"^(?:/tmp|/var/tmp|/private/tmp|(?:/private)?/var/folders/[^/]+/[^/]+/T"
