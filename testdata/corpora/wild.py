@@ -368,6 +368,34 @@ def infrastructure_python39_socket_timeout(tree: Path) -> str:
     return "+ python3.9 scripts/fetch_index.py\n" + _run([python, "scripts/fetch_index.py"], tree)
 
 
+SETUP_NEEDS_NUMPY = (
+    'from setuptools import setup\nimport numpy\nsetup(name="calc-ext", version="1.0")\n'
+)
+
+
+def _old_pip(tree: Path, python: str, pip: str | None = None) -> str:
+    """``pip install ./calc_ext`` whose ``setup.py`` imports what is not installed."""
+    _write(tree, {"calc_ext/setup.py": SETUP_NEEDS_NUMPY})
+    _run([python, "-m", "venv", "venv"], tree)
+    venv_pip = str(tree / "venv" / "bin" / "pip")
+    if pip:  # an older pip than the interpreter bundles, pinned
+        _run([venv_pip, "install", "-q", f"pip=={pip}"], tree)
+    out = _run([venv_pip, "install", "--no-index", "./calc_ext"], tree)
+    return "$ pip install ./calc_ext\n" + out
+
+
+def dependency_pip18_setup_py_egg_info(tree: Path) -> str:
+    python = _python("3.6")
+    assert python, "python 3.6"
+    return _old_pip(tree, python)
+
+
+def dependency_pip21_command_errored_out(tree: Path) -> str:
+    python = _python("3.8")
+    assert python, "python 3.8"
+    return _old_pip(tree, python, "21.1.3")
+
+
 def _gcc(tree: Path, source: str, *flags: str) -> str:
     _write(tree, {"src/calc.c": source})
     return "+ gcc -c src/calc.c\n" + _run(["gcc", *flags, "-c", "src/calc.c", "-o", "calc.o"], tree)

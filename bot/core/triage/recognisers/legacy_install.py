@@ -22,6 +22,10 @@ _UNSATISFIED = re.compile(
     r"|error: Could not find (?:required|suitable) distribution(?: for)?)"
     r" (?P<req>\S+(?: \S+)?)"
 )
+#: pip before 20 around a failed ``setup.py``: ``Complete output from command …:``, the output,
+#: then ``Command "python setup.py egg_info" failed with error code 1 in /tmp/pip-…/``.
+_OUTPUT_FROM = "Complete output from command "
+_COMMAND_FAILED = re.compile(r'^Command "(?P<command>.+)" failed with error code (?P<code>\d+)')
 #: easy_install names a requirement ``Requirement.parse('x>=1')``.
 _PARSED = re.compile(r"^Requirement\.parse\('(?P<req>[^']+)'")
 #: The package index did not answer: pip's ``Could not fetch URL …: connection error: …``
@@ -54,15 +58,23 @@ class LegacyInstallRecogniser(Recogniser):
         b"error: could not find suitable distribution",
         b"could not fetch url",
         b"download error on",
+        b"complete output from command",
+        b"failed with error code",
     )
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
         self._reported: set[str] = set()
+        self._built: set[str] = set()
         self._unreachable = False
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         text = line.strip()
+        if text.startswith(_OUTPUT_FROM):
+            self.state.captured.append([lineno, 0])
+            return NONE
+        if text.startswith("Command ") and "failed with error code" in text:
+            return self._build_failed(lineno, text)
         fetch = _FETCH_FAILED.match(text)
         if fetch:
             self.state.index_unreachable = True
@@ -98,3 +110,24 @@ class LegacyInstallRecogniser(Recogniser):
                 line=int(source["line"]) if source else None,
             ),
         )
+
+    def _build_failed(self, lineno: int, text: str) -> Sequence[Finding]:
+        """pip's last word on a ``setup.py`` that failed: one ``dependency`` failure (what the
+        captured output said is part of it), unless a missing requirement explained it."""
+        failed = _COMMAND_FAILED.match(text)
+        if failed is None:
+            return NONE
+        for span in self.state.captured:
+            if not span[1]:
+                span[1] = lineno
+        if self._reported or "build" in self._built:
+            return NONE
+        self._built.add("build")
+        command = (
+            failed["command"].split(" -c ", 1)[0]
+            if " -c " in failed["command"]
+            else failed["command"]
+        )
+        message = f"a package failed to build ({command} exited with {failed['code']})"
+        category = Category.INFRASTRUCTURE if self.state.index_unreachable else Category.DEPENDENCY
+        return (Finding(category=category, message=message, tool="pip", lineno=lineno),)

@@ -54,6 +54,8 @@ _DISK_FULL = ("No space left on device", "Disk quota exceeded")
 _RESOLVER_NOTE = "ERROR: pip's dependency resolver does not currently take into account"
 #: Lines after that note still taken for its list.
 _NOTE_LINES = 100
+#: pip's own words for a build that failed (reported once with the ``Command errored out``).
+_BUILD_ERRORS = ("ERROR: Failed building wheel", "ERROR: Failed to build", "ERROR: Could not build")
 #: Errors whose next line names the requirement (``name from URL (from -r file (line N))``).
 _REQUIREMENT_NEXT = ("ERROR: THESE PACKAGES DO NOT MATCH THE HASHES",)
 _PIP_ERRORS = (
@@ -162,6 +164,8 @@ class InstallRecogniser(Recogniser):
         if line.startswith("WARNING: Retrying (") and any(m in line for m in NETWORK):
             self.state.index_unreachable = True
             return NONE
+        if "Command errored out with exit status" in line[:48]:
+            return self._errored_out(lineno, line.strip())
         if line.startswith(_RESOLVER_NOTE):
             self._note = lineno
             return NONE
@@ -207,6 +211,26 @@ class InstallRecogniser(Recogniser):
                 ),
             )
         return NONE
+
+    def _errored_out(self, lineno: int, text: str) -> Sequence[Finding]:
+        """pip 20 and 21 around a failed ``setup.py``: ``ERROR: Command errored out with exit
+        status 1:``, its captured output, then the same words with the command. One failure;
+        the tracebacks inside are its output."""
+        if not text.startswith("ERROR: "):
+            return NONE
+        if text.endswith(":"):
+            self.state.captured.append([lineno, 0])
+            return NONE
+        for span in self.state.captured:
+            if not span[1]:
+                span[1] = lineno
+        built = any(key.startswith(_BUILD_ERRORS) for key in self._reported)
+        if built or "build" in self._reported:
+            return NONE
+        self._reported.add("build")
+        detail = text.removeprefix("ERROR: ").split(" Check the logs", 1)[0]
+        message = f"a package failed to build ({detail})"
+        return (Finding(category=self._category(text), message=message, tool="pip", lineno=lineno),)
 
     def _build_output(self, line: str) -> Sequence[Finding]:
         """The build's captured output, up to pip's ``[end of output]``: a compiler error in the

@@ -101,10 +101,22 @@ class TracebackRecogniser(Recogniser):
 
     def finish(self) -> Sequence[Finding]:
         """The step is over: tracebacks no test owned stand, unless a test run printed them
-        and then said it passed (logged exceptions of a green run)."""
+        and then said it passed (logged exceptions of a green run), or pip printed them as a
+        failed build's output (pip reports that failure)."""
         found = [*self.gap(), *self._unowned]
         self._unowned = []
-        return [f for f in found if f.test is not None or f.lineno > self.state.passed_at]
+        captured = self.state.captured
+        return [
+            f
+            for f in found
+            if f.test is not None
+            or (
+                f.lineno > self.state.passed_at
+                and not any(
+                    start < f.lineno and (f.lineno < end or not end) for start, end in captured
+                )
+            )
+        ]
 
     def gap(self) -> Sequence[Finding]:
         self._active = self._keep_first = self._members = self._group = False
