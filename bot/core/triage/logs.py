@@ -3,10 +3,10 @@
 Every recogniser reads lines as the tool printed them. What CI systems and pastes add is
 taken off here, once, before any recogniser sees the line: GitHub's and Azure's timestamps,
 ``##[group]`` markers, ANSI colours and carriage-return overwrites, Jenkins' timestamper and
-``[Pipeline]``, clock times, BuildKit's ``#12 3.45``, OBS's ``[  7s]``, ctest's ``10:``, tox's
-``py311:``, concurrently's ``[0]``, docker compose's ``web-1  |``, syslog's ``prog[42]:``,
-GitLab's section markers, the line links of a log copied from GitHub's web page, and the
-indentation of a log pasted into a Markdown list or code block.
+``[Pipeline]``, clock times, BuildKit's ``#12 3.45``, Bamboo's ``16-Oct-2018 22:00:37``,
+OBS's ``[  7s]``, ctest's ``10:``, tox's ``py311:``, concurrently's ``[0]``, docker compose's
+``web-1  |``, syslog's ``prog[42]:``, GitLab's section markers, the line links of a log copied
+from GitHub's web page, and the indentation of a log pasted into a Markdown list or code block.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ _PREFIX = re.compile(
     r"|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? "  # ISO time
     r"|\d{1,2}:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?:? +"  # a clock: ``17:24:26  ``, ``7:51 PM: ``
     r"|#\d+ \d+\.\d+(?: |$)"  # BuildKit: ``#12 3.45 ``
+    # Bamboo: ``build\t16-Oct-2018 22:00:37\t``, or `` | `` once pasted as a Markdown table.
+    r"|(?:(?:build|simple|error|command)\t)?\d\d?-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d(?:\t| \| ?)"
     r"|\[ *\d+(?:\.\d+)?s?\](?: |$)"  # OBS ``[  7s] ``, a kernel's ``[  159.12] ``
     r"|\d{1,4}: "  # ctest -V: ``10: ``
     r"|(?:py|pypy)\d[\w.-]*(?: [a-z][\w-]*)?: "  # tox: ``py311: ``, ``py311 run-test: ``
