@@ -220,6 +220,8 @@ class GenericRecogniser(Recogniser):
         if match is None or match["path"].endswith(_SKIP_SUFFIXES):
             return NONE
         message, level = match["msg"], match["level"]
+        if "o space left on device" in message:
+            return NONE  # the compiler could not write its output: the runner's disk is full
         rule_match = _RULE_SUFFIX.search(message)
         rule = match.groupdict().get("rule") or (rule_match[1] if rule_match else None)
         if cppcheck:

@@ -1,4 +1,5 @@
-"""Runner and infrastructure failures: shutdown, cancellation, disk full, job time limit."""
+"""Runner and infrastructure failures: shutdown, cancellation, disk full, job time limit, and
+a process the shell reports killed by a signal (SIGKILL: out of memory; SIGSEGV: a crash)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ _PHRASES: tuple[tuple[str, Category], ...] = (
     (_CANCELED, Category.INFRASTRUCTURE),
     ("lost communication with the server", Category.INFRASTRUCTURE),
     ("The hosted runner encountered an error", Category.INFRASTRUCTURE),
-    ("No space left on device", Category.INFRASTRUCTURE),
+    # ``no space left on device`` too: Go and docker print it in lower case.
+    ("o space left on device", Category.INFRASTRUCTURE),
     ("Disk quota exceeded", Category.INFRASTRUCTURE),
     ("Out of memory: Killed process", Category.INFRASTRUCTURE),
     ("Could not resolve host", Category.INFRASTRUCTURE),
@@ -31,11 +33,28 @@ _PHRASES: tuple[tuple[str, Category], ...] = (
     ("Build timed out (after", Category.TIMEOUT),
     ("API rate limit exceeded", Category.INFRASTRUCTURE),
 )
-_EXIT = re.compile(r"Process completed with exit code (?P<code>\d+)")
-#: A shell's report of a child killed by SIGKILL (the OOM killer): ``bash: line 1: 42 Killed  cmd``.
-_KILLED = re.compile(r"^(?:\S+: )?(?:line \d+: )?\d+ Killed\s+\S")
-#: Exit codes that say how a step died: ``timeout`` kills with 124, SIGKILL (OOM) gives 137.
-_EXIT_CATEGORY = {124: Category.TIMEOUT, 137: Category.INFRASTRUCTURE}
+#: How a CI system or a package runner reports a step's exit code: GitHub Actions, CircleCI
+#: (``Exited with code exit status 137``), yarn (``error Command failed with exit code 137.``).
+_EXIT = re.compile(
+    r"(?:Process completed with exit code |^Exited with code (?:exit status )?"
+    r"|^error Command failed with exit code )(?P<code>\d+)"
+)
+#: A shell's report of a child killed by a signal: ``bash: line 1:   42 Killed   cmd`` (SIGKILL,
+#: the OOM killer), ``…: line 288: 14092 Segmentation fault (core dumped) ./tests``; a program
+#: run by lerna or yarn workspaces prints a bare ``pkg: Killed``.
+_SIGNALLED = re.compile(
+    r"^(?:\S+: )?(?:line \d+: +)?\d+ (?P<signal>Killed|Segmentation fault|Aborted|Bus error"
+    r"|Illegal instruction|Floating point exception)(?: +\(core dumped\))?\s+\S"
+    r"|^(?:[@\w./-]+: )?(?P<bare>Killed|Segmentation fault \(core dumped\))$"
+)
+_SIGNAL_WORDS = ("Killed", "Segmentation fault", "Aborted", "Bus error", "Illegal instruction")
+#: Exit codes that say how a step died: ``timeout`` kills with 124, SIGKILL (OOM) gives 137,
+#: SIGSEGV 139 (the program crashed).
+_EXIT_CATEGORY = {
+    124: Category.TIMEOUT,
+    137: Category.INFRASTRUCTURE,
+    139: Category.RUNTIME_ERROR,
+}
 
 
 class RunnerRecogniser(Recogniser):
@@ -51,9 +70,17 @@ class RunnerRecogniser(Recogniser):
         b"too long with no output",
         b"build timed out",
         b"rate limit exceeded",
+        b"exceeded the maximum execution time",
+        b"runner has received a shutdown signal",
+        b"lost communication with the server",
+        b"exited with code",
     )
     #: The shell's job report, case-sensitive: "killed" alone is common in application logs.
-    patterns: ClassVar[tuple[bytes, ...]] = (rb" Killed[ \r\n]",)
+    patterns: ClassVar[tuple[bytes, ...]] = (
+        rb" Killed[ \r\n]",
+        rb"[0-9] (?:Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point) ",
+        rb"Segmentation fault \(core dumped\)\r?\n",
+    )
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
@@ -68,9 +95,15 @@ class RunnerRecogniser(Recogniser):
         return (canceled,)
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if line.startswith((" ", "E ")):
+            return NONE
+        # The shell's report of a killed process ends a session that never finished.
+        if any(word in line for word in _SIGNAL_WORDS):
+            signalled = _SIGNALLED.match(line)
+            if signalled:
+                return self._signalled(lineno, line, signalled["signal"] or signalled["bare"])
         # The runner's own lines can cut into a pytest session that never finished.
-        in_pytest = self.state.in_pytest and not line.startswith("##[error]")
-        if in_pytest or line.startswith((" ", "E ")):
+        if self.state.in_pytest and not line.startswith("##[error]"):
             return NONE
         for phrase, category in _PHRASES:
             if phrase in line:
@@ -83,23 +116,38 @@ class RunnerRecogniser(Recogniser):
                     self._canceled = finding
                     return NONE
                 return (finding,)
-        if "Killed" in line and "killed" not in self._seen and _KILLED.match(line):
-            self._seen.add("killed")
+        match = _EXIT.search(line) if "xit" in line else None
+        if match is None:
+            return NONE
+        code = int(match["code"])
+        category = _EXIT_CATEGORY.get(code)
+        if category is not None and ("killed" in self._seen or "crashed" in self._seen):
+            return NONE  # the shell already said which signal
+        if category is None and "Process completed" not in line:
+            return NONE  # the step recogniser tells other systems' failed steps
+        message = line.removeprefix("##[error]").removeprefix("Error: ").strip()[:300]
+        return (
+            Finding(
+                category=category or Category.UNKNOWN,
+                message=message,
+                tool="runner",
+                lineno=lineno,
+                weak=True,
+            ),
+        )
+
+    def _signalled(self, lineno: int, line: str, signal: str) -> Sequence[Finding]:
+        """A process killed by SIGKILL is the runner's doing (memory); one that crashed
+        (SIGSEGV, SIGABRT, SIGBUS, SIGILL, SIGFPE) is the program's."""
+        killed = signal == "Killed"
+        key = "killed" if killed else "crashed"
+        if key in self._seen:
+            return NONE
+        self._seen.add(key)
+        if killed:
+            category = Category.INFRASTRUCTURE
             message = "The process was killed (SIGKILL: out of memory?): " + line.strip()
-            return (
-                Finding(
-                    category=Category.INFRASTRUCTURE, message=message, tool="runner", lineno=lineno
-                ),
-            )
-        if "exit code" in line:
-            match = _EXIT.search(line)
-            if match:
-                code = int(match["code"])
-                category = _EXIT_CATEGORY.get(code, Category.UNKNOWN)
-                message = f"Process completed with exit code {code}."
-                return (
-                    Finding(
-                        category=category, message=message, tool="runner", lineno=lineno, weak=True
-                    ),
-                )
-        return NONE
+        else:
+            category = Category.RUNTIME_ERROR
+            message = "The process crashed: " + line.strip()
+        return (Finding(category=category, message=message[:300], tool="runner", lineno=lineno),)

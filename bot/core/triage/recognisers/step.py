@@ -23,6 +23,7 @@ _FAILED = re.compile(
     r"|Errors while running CTest"
     r"|Command exited with code (?P<h>\d+)"
     r"|exited with code (?P<i>\d+)"
+    r"|Exited with code (?:exit status )?(?P<j>\d+)"  # CircleCI
     r")"
 )
 #: Lines that say which command ran: a shell's trace, GitLab's echo, tox, npm, docker.
