@@ -8,13 +8,15 @@ from collections.abc import Iterable
 _RUNNER = re.compile(
     r"^(?:/home/runner/work/[^/]+/[^/]+/|/Users/runner/work/[^/]+/[^/]+/"
     r"|[A-Za-z]:/a/[^/]+/[^/]+/|/__w/[^/]+/[^/]+/|/github/workspace/"
-    # Jenkins, GitLab, Travis, CircleCI, Azure Pipelines, Buildkite, Drone, Buildbot, and the
-    # build directories of rpmbuild (Koji, OBS, mock).
+    # Jenkins, GitLab, Travis, CircleCI, Azure Pipelines, Buildkite, Drone, Buildbot, the
+    # build directories of rpmbuild (Koji, OBS, mock), and a GOPATH.
     r"|(?:/[^/\s]+)*?/workspace/[^/]+/|/builds/[^/]+/[^/]+/|/home/travis/build/[^/]+/[^/]+/"
     r"|/home/circleci/(?:project|repo)/|/home/vsts/work/\d+/s/|[A-Za-z]:/a/\d+/s/"
     r"|/var/lib/buildkite-agent/builds/[^/]+/[^/]+/[^/]+/|/drone/src/"
     r"|/home/buildbot/(?:slave|worker)/[^/]+/build/"
-    r"|(?:/builddir/build|/home/abuild/rpmbuild|(?:/[^/\s]+)*?/rpmbuild)/BUILD/[^/]+/)"
+    r"|(?:/builddir/build|/home/abuild/rpmbuild|(?:/[^/\s]+)*?/rpmbuild)/BUILD/[^/]+/"
+    # A Go project in a GOPATH: ``/go/src/github.com/<owner>/<repo>/``.
+    r"|(?:/[^/\s]+)*?/src/(?:(?:github\.com|gitlab\.com|bitbucket\.org)/[^/]+|golang\.org/x)/[^/]+/)"
 )
 _TEMP = re.compile(
     r"^(?:/tmp|/var/tmp|/private/tmp|(?:/private)?/var/folders/[^/]+/[^/]+/T"

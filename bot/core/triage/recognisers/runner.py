@@ -120,15 +120,15 @@ class RunnerRecogniser(Recogniser):
         if match is None:
             return NONE
         code = int(match["code"])
-        category = _EXIT_CATEGORY.get(code)
-        if category is not None and ("killed" in self._seen or "crashed" in self._seen):
+        known = _EXIT_CATEGORY.get(code)
+        if known is not None and ("killed" in self._seen or "crashed" in self._seen):
             return NONE  # the shell already said which signal
-        if category is None and "Process completed" not in line:
+        if known is None and "Process completed" not in line:
             return NONE  # the step recogniser tells other systems' failed steps
         message = line.removeprefix("##[error]").removeprefix("Error: ").strip()[:300]
         return (
             Finding(
-                category=category or Category.UNKNOWN,
+                category=known or Category.UNKNOWN,
                 message=message,
                 tool="runner",
                 lineno=lineno,

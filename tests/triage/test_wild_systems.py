@@ -1,0 +1,71 @@
+"""Go, JVM, .NET, C/C++ and CI-runner signatures from logs from the wild."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.triage import triage_text
+from bot.core.triage.recognisers.go import package_dir
+
+
+def _places(text: str) -> list[tuple[str, str | None, int | None]]:
+    return [(str(f.category), f.file, f.line) for f in triage_text(text)]
+
+
+@pytest.mark.parametrize(
+    ("package", "folder"),
+    [
+        ("github.com/gitmoot/gitmoot/internal/cli", "internal/cli"),
+        ("github.com/o/r/v2/pkg/api", "pkg/api"),
+        ("github.com/o/r", ""),
+        ("golang.org/x/tools/go/ast", "go/ast"),
+        ("k8s.io/kubernetes/pkg/kubelet", "pkg/kubelet"),
+        ("calc", ""),
+        ("calc/internal/num", "internal/num"),
+    ],
+)
+def test_a_package_import_path_gives_its_folder_in_the_repository(
+    package: str, folder: str
+) -> None:
+    assert package_dir(package) == folder
+
+
+def test_a_failing_package_line_places_its_tests_in_the_package_folder() -> None:
+    log = (
+        "--- FAIL: TestAdd (0.00s)\n"
+        "    calc_test.go:7: got 5 want 6\n"
+        "FAIL\n"
+        "FAIL\tgithub.com/acme/calc/internal/num\t0.004s\n"
+    )
+    assert _places(log) == [("assertion", "internal/num/calc_test.go", 7)]
+
+
+def test_testify_block_with_an_absolute_error_trace_is_placed_in_the_checkout() -> None:
+    log = (
+        "=== RUN   TestAdd\n"
+        "    calc_test.go:9: \n"
+        "        \tError Trace:\t/home/runner/work/calc/calc/num/calc_test.go:9\n"
+        "        \tError:      \tNot equal: \n"
+        "        \t            \texpected: 5\n"
+        "        \t            \tactual  : 6\n"
+        "        \tTest:       \tTestAdd\n"
+        "--- FAIL: TestAdd (0.00s)\n"
+    )
+    found = triage_text(log)
+    assert [(str(f.category), f.line, f.test, f.message) for f in found] == [
+        ("assertion", 9, "TestAdd", "Not equal:")
+    ]
+
+
+def test_a_panic_is_placed_at_the_innermost_project_frame_not_in_a_dependency() -> None:
+    log = (
+        "panic: runtime error: index out of range [1] with length 1\n"
+        "\n"
+        "goroutine 7 [running]:\n"
+        "github.com/dep/lib.Get(...)\n"
+        "\t/home/runner/go/pkg/mod/github.com/dep/lib@v1.2.0/get.go:12\n"
+        "github.com/acme/calc.Pick(0x1)\n"
+        "\t/home/runner/work/calc/calc/pick.go:30 +0x1d\n"
+        "exit status 2\n"
+    )
+    assert _places(log) == [("runtime_error", "pick.go", 30)]
