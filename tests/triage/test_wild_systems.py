@@ -69,3 +69,26 @@ def test_a_panic_is_placed_at_the_innermost_project_frame_not_in_a_dependency() 
         "exit status 2\n"
     )
     assert _places(log) == [("runtime_error", "pick.go", 30)]
+
+
+def test_surefire_totals_with_flakes_and_no_list_are_flaky_and_zero_flakes_are_green() -> None:
+    line = "[WARNING] Tests run: 10455, Failures: 0, Errors: 0, Skipped: 993, Flakes: {}\n"
+    assert _places(line.format(10)) == [("flaky", None, None)]
+    assert _places(line.format(0)) == []
+
+
+def test_a_gradle_cause_names_the_exception_that_ended_the_build() -> None:
+    log = (
+        "FAILURE: Build failed with an exception.\n\n* What went wrong:\n"
+        "Execution failed for task ':app:compileJava'.\n"
+        "> java.lang.NullPointerException (no error message)\n\n* Try:\n"
+    )
+    assert _places(log) == [("runtime_error", None, None)]
+
+
+def test_a_gradle_failure_without_an_exception_adds_nothing_to_the_test_report() -> None:
+    log = (
+        "* What went wrong:\nExecution failed for task ':test'.\n"
+        "> There were failing tests. See the report at: file:///b/index.html\n\n* Try:\n"
+    )
+    assert _places(log) == []

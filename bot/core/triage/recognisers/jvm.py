@@ -1,9 +1,12 @@
-"""Maven, Surefire and Gradle: test results, flakes, compiler errors and dependency resolution."""
+"""Maven, Surefire, Gradle and Jenkins: test results, flakes, compiler errors, dependency
+resolution, and a JVM exception that ended the build (Gradle's ``What went wrong:``, a
+Jenkins build step or pipeline script, a program's ``Exception in thread "main"``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 from bot.core.triage.model import Category, Finding
@@ -20,7 +23,7 @@ _RUN = re.compile(r"^Run \d+: (?P<msg>.*)$")
 #: A test's own report: ``testX(pkg.Case)  Time elapsed: 0.1 s  <<< FAILURE!`` (Surefire 2),
 #: ``pkg.Case.testX -- Time elapsed: 0.1 s <<< ERROR!`` (Surefire 3).
 _TEST_REPORT = re.compile(
-    r"^(?P<test>[\w.$]+(?:\([\w.$]+\))?)(?: --|  ) ?Time elapsed: .*<<< (?P<kind>FAILURE|ERROR)!$"
+    r"^(?P<test>[\w.$]+(?:\([\w.$]+\))?)(?: --| +) ?Time elapsed: .*<<< (?P<kind>FAILURE|ERROR)!$"
 )
 #: Gradle: ``CalcTest > adds() FAILED`` then the exception, indented.
 _GRADLE_TEST = re.compile(r"^(?P<case>[\w.$]+) > (?P<test>.+?) FAILED$")
@@ -28,6 +31,25 @@ _GRADLE_TEST = re.compile(r"^(?P<case>[\w.$]+) > (?P<test>.+?) FAILED$")
 _MAVEN_COMPILE = re.compile(
     r"^(?P<path>\S+\.(?:java|kt|scala|groovy)):\[(?P<line>\d+)(?:,\d+)?\] (?P<msg>.+)$"
 )
+#: Surefire's totals with reruns: ``Tests run: 9, Failures: 0, Errors: 0, Skipped: 0, Flakes: 2``.
+_FLAKES_TOTAL = re.compile(r"^Tests run: \d+, .*\bFlakes: (?P<flakes>[1-9]\d*)")
+#: A JVM exception by its qualified name: ``java.lang.NullPointerException: msg``, Gradle's
+#: ``> java.lang.NullPointerException (no error message)``, Groovy's ``groovy.lang.Missing…``.
+_EXCEPTION = re.compile(
+    r"^(?:> )*(?:Exception in thread \"[^\"]*\" )?(?P<name>(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*"
+    r"(?:Exception|Error|Throwable))(?P<rest>: .*| \(no error message\))?$"
+)
+#: Lines after which a JVM exception is what ended the build: Gradle's cause tree, a Jenkins
+#: build step or publisher that threw, the end of a Jenkins pipeline, an uncaught exception.
+_BUILD_ENDERS = (
+    "What went wrong:",
+    "uild step failed with exception",
+    "aborted due to exception",
+    "End of Pipeline",
+)
+#: Exceptions that only carry another failure's report: a Jenkins step's exit code, an abort.
+_MESSENGERS = ("AbortException", "FlowInterruptedException", "InterruptedException")
+_MAX_CAUSE_LINES = 12
 _RESOLVE = (
     "Could not resolve dependencies",
     "Could not resolve all files for configuration",
@@ -87,6 +109,11 @@ class JvmRecogniser(Recogniser):
         b"could not get '",
         b".java:[",
         b".kt:[",
+        b"what went wrong:",
+        b"uild step failed with exception",
+        b"aborted due to exception",
+        b"end of pipeline",
+        b'exception in thread "',
     )
 
     def __init__(self, state: LogState) -> None:
@@ -97,21 +124,68 @@ class JvmRecogniser(Recogniser):
         self._summarised = False
         self._pending: tuple[int, str, Category | None] | None = None
         self._resolved = False
+        #: Reading the lines after a build ender: (its line, lines read, the exception named).
+        self._cause: tuple[int, int, Finding | None] | None = None
+        #: ``Flakes: 2`` in Surefire's totals, reported when no ``Flakes:`` list names them.
+        self._flakes: Finding | None = None
+        self._flaky_listed = False
+        #: A dependency that could not be resolved, until Gradle's cause tree says why.
+        self._unresolved: Finding | None = None
 
     @property
     def wants_more(self) -> bool:
-        return self._section is not None or self._pending is not None
+        return (
+            self._section is not None
+            or self._pending is not None
+            or self._cause is not None
+            or self._unresolved is not None
+        )
 
     def gap(self) -> Sequence[Finding]:
         self._pending = None
-        done = self._close_entry()
+        done = (*self._close_entry(), *self._end_cause(), *self._end_unresolved())
         self._section = None
         return done
 
     def finish(self) -> Sequence[Finding]:
         done = self.gap()
         reports, self._reports = self._reports, []
+        flakes, self._flakes = self._flakes, None
+        if flakes is not None and not self._flaky_listed:
+            done = (*done, flakes)
         return (*done, *(() if self._summarised else reports))
+
+    def _end_cause(self) -> Sequence[Finding]:
+        cause, self._cause = self._cause, None
+        return (cause[2],) if cause is not None and cause[2] is not None else NONE
+
+    def _end_unresolved(self) -> Sequence[Finding]:
+        unresolved, self._unresolved = self._unresolved, None
+        return (unresolved,) if unresolved is not None else NONE
+
+    def _after_ender(self, lineno: int, stripped: str) -> Sequence[Finding]:
+        """The lines after ``What went wrong:`` (up to ``Try:``), a Jenkins step that threw
+        or the end of a pipeline: the last JVM exception named is what ended the build."""
+        assert self._cause is not None
+        start, read, found = self._cause
+        text = stripped.lstrip("> ").strip() if stripped.startswith(">") else stripped
+        if stripped.lstrip("*- ").startswith(("Try:", "BUILD FAILED", "Finished: ")):
+            return self._end_cause()
+        if "o space left on device" in stripped or any(m in stripped for m in _RESOLVE):
+            self._cause = None  # the runner's or the resolver's finding says it better
+            return self.feed(lineno, stripped) if self._unresolved is None else NONE
+        exception = _EXCEPTION.match(text) if "." in text else None
+        if exception and not exception["name"].endswith(_MESSENGERS):
+            found = Finding(
+                category=_exception_category(exception["name"]),
+                message=text[:300],
+                tool="jvm",
+                lineno=lineno,
+            )
+        self._cause = (start, read + 1, found)
+        if read + 1 >= _MAX_CAUSE_LINES:
+            return self._end_cause()
+        return NONE
 
     def _close_entry(self) -> Sequence[Finding]:
         entry, self._entry = self._entry, None
@@ -137,9 +211,31 @@ class JvmRecogniser(Recogniser):
         stripped = text.strip()
         if self._pending is not None:
             return self._after_report(lineno, stripped)
+        if self._unresolved is not None:
+            if stripped.startswith(">"):
+                if any(marker in stripped for marker in _NETWORK):
+                    self._unresolved = replace(self._unresolved, category=Category.INFRASTRUCTURE)
+                return NONE
+            return (*self._end_unresolved(), *self.feed(lineno, line))
+        if self._cause is not None:
+            return self._after_ender(lineno, stripped)
+        if stripped.endswith(_BUILD_ENDERS):
+            self._cause = (lineno, 0, None)
+            return NONE
+        if stripped.startswith("Exception in thread"):
+            self._cause = (lineno, 0, None)
+            return self._after_ender(lineno, stripped)
+        if "Flakes: " in stripped and stripped.startswith("Tests run:"):
+            flakes = _FLAKES_TOTAL.match(stripped)
+            if flakes and self._flakes is None:
+                self._flakes = Finding(
+                    category=Category.FLAKY, message=stripped, tool="surefire", lineno=lineno
+                )
+            return NONE
         if stripped in _SECTIONS or stripped == _FLAKES:
             done = self._close_entry()
             self._section = _SECTIONS.get(stripped, Category.FLAKY)
+            self._flaky_listed = self._flaky_listed or stripped == _FLAKES
             return done
         if self._section is not None:
             return self._in_section(lineno, stripped)
@@ -171,9 +267,13 @@ class JvmRecogniser(Recogniser):
             self._resolved = True
             network = any(marker in stripped for marker in _NETWORK)
             category = Category.INFRASTRUCTURE if network else Category.DEPENDENCY
-            return (
-                Finding(category=category, message=stripped[:300], tool="maven", lineno=lineno),
+            finding = Finding(
+                category=category, message=stripped[:300], tool="maven", lineno=lineno
             )
+            if network:
+                return (finding,)
+            self._unresolved = finding  # Gradle's cause tree may say the server did not answer
+            return NONE
         return NONE
 
     def _in_section(self, lineno: int, stripped: str) -> Sequence[Finding]:
