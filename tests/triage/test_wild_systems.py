@@ -92,3 +92,31 @@ def test_a_gradle_failure_without_an_exception_adds_nothing_to_the_test_report()
         "> There were failing tests. See the report at: file:///b/index.html\n\n* Try:\n"
     )
     assert _places(log) == []
+
+
+def test_a_ginkgo_summary_is_one_assertion_per_spec_and_the_go_suite_adds_nothing() -> None:
+    log = (
+        "Summarizing 1 Failure:\n\n"
+        "[Fail] Books [It] can be loaded from JSON \n"
+        "/home/runner/work/books/books/books_test.go:42\n\n"
+        "Ran 3 of 3 Specs in 0.002 seconds\n"
+        "FAIL! -- 2 Passed | 1 Failed | 0 Pending | 0 Skipped\n"
+        "--- FAIL: TestBooks (0.00s)\n"
+        "FAIL\n"
+    )
+    assert _places(log) == [("assertion", "books_test.go", 42)]
+
+
+def test_xunit_console_and_old_vstest_failures_are_read() -> None:
+    xunit = (
+        "    Calc.Tests.Adds [FAIL]\n"
+        "      Assert.Equal() Failure\n"
+        "      Expected: 5\n"
+        "      Actual:   6\n"
+        "      Stack Trace:\n"
+        "        /home/runner/work/calc/calc/tests/CalcTests.cs(12,0): at Calc.Tests.Adds()\n"
+    )
+    assert _places(xunit) == [("assertion", "tests/CalcTests.cs", 12)]
+    vstest = "Failed   Calc.Tests.Adds\nError Message:\n Assert.Equal() Failure\n"
+    assert _places(vstest) == [("assertion", None, None)]
+    assert _places("Failed   to connect\nretrying\n") == []

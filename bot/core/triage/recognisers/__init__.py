@@ -16,6 +16,7 @@ from bot.core.triage.recognisers.dotnet import DotnetTestRecogniser
 from bot.core.triage.recognisers.flaky_plugin import FlakyPluginRecogniser
 from bot.core.triage.recognisers.format import FormatRecogniser
 from bot.core.triage.recognisers.generic import GenericRecogniser
+from bot.core.triage.recognisers.ginkgo import GinkgoRecogniser
 from bot.core.triage.recognisers.go import GoRecogniser
 from bot.core.triage.recognisers.jest import JestRecogniser
 from bot.core.triage.recognisers.jvm import JvmRecogniser
@@ -52,6 +53,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     AnnotationRecogniser,
     JestRecogniser,
     CargoRecogniser,
+    GinkgoRecogniser,
     GoRecogniser,
     JvmRecogniser,
     BazelRecogniser,

@@ -31,6 +31,9 @@ class LogState:
     index_unreachable: bool = False
     #: The command of the step being read (``##[group]Run pytest``), when the log says it.
     command: str | None = None
+    #: A runner inside ``go test`` (Ginkgo) reported its failed specs: the suite's own
+    #: ``--- FAIL: TestSuite`` adds nothing.
+    spec_failures: bool = False
 
 
 class Recogniser:

@@ -278,7 +278,7 @@ class GoRecogniser(Recogniser):
         """A test that failed without a placed message (``--- FAIL: TestX`` alone): one
         ``assertion`` without a file, unless a subtest or parent of it was reported."""
         test, self._test = self._test, None
-        if test is None:
+        if test is None or self.state.spec_failures:
             return NONE
         for other in self._reported:
             if other.startswith(test + "/") or test.startswith(other + "/"):
