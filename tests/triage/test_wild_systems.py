@@ -120,3 +120,20 @@ def test_xunit_console_and_old_vstest_failures_are_read() -> None:
     vstest = "Failed   Calc.Tests.Adds\nError Message:\n Assert.Equal() Failure\n"
     assert _places(vstest) == [("assertion", None, None)]
     assert _places("Failed   to connect\nretrying\n") == []
+
+
+def test_a_crash_the_shell_reports_after_a_test_id_is_placed_in_that_test() -> None:
+    log = (
+        "tests/test_io.py::test_read /home/travis/.travis/functions: line 109:  6316 "
+        "Segmentation fault      (core dumped) pytest -v\n"
+        'The command "pytest -v" exited with 139.\n'
+    )
+    found = triage_text(log)
+    assert [(str(f.category), f.file, f.test) for f in found] == [
+        ("runtime_error", "tests/test_io.py", "tests/test_io.py::test_read")
+    ]
+
+
+def test_words_of_a_passing_log_are_not_a_crash_or_a_kill() -> None:
+    log = "Killed 3 stale workers\nSegmentation fault handler installed\nAborted 0 jobs\n"
+    assert _places(log) == []

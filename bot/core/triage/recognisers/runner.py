@@ -34,18 +34,30 @@ _PHRASES: tuple[tuple[str, Category], ...] = (
     ("API rate limit exceeded", Category.INFRASTRUCTURE),
 )
 #: How a CI system or a package runner reports a step's exit code: GitHub Actions, CircleCI
-#: (``Exited with code exit status 137``), yarn (``error Command failed with exit code 137.``).
+#: (``Exited with code exit status 137``), yarn (``error Command failed with exit code 137.``),
+#: Travis (``The command "pytest" exited with 139.``).
 _EXIT = re.compile(
     r"(?:Process completed with exit code |^Exited with code (?:exit status )?"
-    r"|^error Command failed with exit code )(?P<code>\d+)"
+    r"|^error Command failed with exit code |^The command \".*\" exited with )(?P<code>\d+)"
 )
 #: A shell's report of a child killed by a signal: ``bash: line 1:   42 Killed   cmd`` (SIGKILL,
-#: the OOM killer), ``…: line 288: 14092 Segmentation fault (core dumped) ./tests``; a program
-#: run by lerna or yarn workspaces prints a bare ``pkg: Killed``.
+#: the OOM killer), ``…: line 288: 14092 Segmentation fault (core dumped) ./tests``, also after
+#: the unfinished line of the program it killed (``tests/test_a.py::test_b /home/travis/…``);
+#: a program run by lerna or yarn workspaces prints a bare ``pkg: Killed``.
 _SIGNALLED = re.compile(
-    r"^(?:\S+: )?(?:line \d+: +)?\d+ (?P<signal>Killed|Segmentation fault|Aborted|Bus error"
-    r"|Illegal instruction|Floating point exception)(?: +\(core dumped\))?\s+\S"
+    r"^(?:(?P<before>.*?) (?=\S+: line \d+: ))?(?:\S+: )?(?:line \d+: +)?\d+ "
+    r"(?P<signal>Killed|Segmentation fault|Aborted|Bus error|Illegal instruction"
+    r"|Floating point exception)(?: +\(core dumped\))?\s+\S"
     r"|^(?:[@\w./-]+: )?(?P<bare>Killed|Segmentation fault \(core dumped\))$"
+)
+#: What the killed program was running, when its unfinished line says: a pytest node id or
+#: a file's progress line.
+_RUNNING = re.compile(r"^(?P<path>[\w./-]+\.py)(?P<test>::\S+)?(?: [.sxXFE]*)?$")
+#: The CI systems' own messages, found even in an indented paste.
+_INDENTED_PHRASES = (
+    "No output has been received in the last",
+    "Too long with no output (exceeded",
+    "exceeded the maximum execution time",
 )
 _SIGNAL_WORDS = ("Killed", "Segmentation fault", "Aborted", "Bus error", "Illegal instruction")
 #: Exit codes that say how a step died: ``timeout`` kills with 124, SIGKILL (OOM) gives 137,
@@ -74,6 +86,7 @@ class RunnerRecogniser(Recogniser):
         b"runner has received a shutdown signal",
         b"lost communication with the server",
         b"exited with code",
+        b'" exited with ',
     )
     #: The shell's job report, case-sensitive: "killed" alone is common in application logs.
     patterns: ClassVar[tuple[bytes, ...]] = (
@@ -96,12 +109,15 @@ class RunnerRecogniser(Recogniser):
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         if line.startswith((" ", "E ")):
-            return NONE
+            stripped = line.lstrip()
+            if not stripped.startswith(_INDENTED_PHRASES):
+                return NONE
+            line = stripped
         # The shell's report of a killed process ends a session that never finished.
         if any(word in line for word in _SIGNAL_WORDS):
             signalled = _SIGNALLED.match(line)
             if signalled:
-                return self._signalled(lineno, line, signalled["signal"] or signalled["bare"])
+                return self._signalled(lineno, signalled)
         # The runner's own lines can cut into a pytest session that never finished.
         if self.state.in_pytest and not line.startswith("##[error]"):
             return NONE
@@ -136,18 +152,31 @@ class RunnerRecogniser(Recogniser):
             ),
         )
 
-    def _signalled(self, lineno: int, line: str, signal: str) -> Sequence[Finding]:
+    def _signalled(self, lineno: int, signalled: re.Match[str]) -> Sequence[Finding]:
         """A process killed by SIGKILL is the runner's doing (memory); one that crashed
         (SIGSEGV, SIGABRT, SIGBUS, SIGILL, SIGFPE) is the program's."""
+        signal = signalled["signal"] or signalled["bare"]
         killed = signal == "Killed"
         key = "killed" if killed else "crashed"
         if key in self._seen:
             return NONE
         self._seen.add(key)
+        before = signalled["before"]
+        report = signalled.string[len(before) + 1 :] if before else signalled.string
         if killed:
             category = Category.INFRASTRUCTURE
-            message = "The process was killed (SIGKILL: out of memory?): " + line.strip()
+            message = "The process was killed (SIGKILL: out of memory?): " + report.strip()
         else:
             category = Category.RUNTIME_ERROR
-            message = "The process crashed: " + line.strip()
-        return (Finding(category=category, message=message[:300], tool="runner", lineno=lineno),)
+            message = "The process crashed: " + report.strip()
+        running = _RUNNING.match(before.strip()) if before else None
+        return (
+            Finding(
+                category=category,
+                message=message[:300],
+                tool="runner",
+                lineno=lineno,
+                path=running["path"] if running else None,
+                test=running["path"] + running["test"] if running and running["test"] else None,
+            ),
+        )
