@@ -137,3 +137,22 @@ def test_a_crash_the_shell_reports_after_a_test_id_is_placed_in_that_test() -> N
 def test_words_of_a_passing_log_are_not_a_crash_or_a_kill() -> None:
     log = "Killed 3 stale workers\nSegmentation fault handler installed\nAborted 0 jobs\n"
     assert _places(log) == []
+
+
+def test_a_ctest_test_that_failed_then_passed_on_a_rerun_is_flaky() -> None:
+    log = (
+        "1/1 Test #1: bogus ............................***Failed    0.00 sec\n"
+        "    Start 1: bogus\n"
+        "    Test #1: bogus ............................   Passed    0.00 sec\n"
+        "100% tests passed, 0 tests failed out of 1\n"
+    )
+    assert _places(log) == [("flaky", None, None)]
+    assert _places(log.replace("   Passed", "***Failed")) == [("assertion", None, None)]
+
+
+def test_gcc_missing_standard_header_is_an_import_error() -> None:
+    log = (
+        "/home/me/git/server/rcss/parser.h:28:10: fatal error: filesystem: No such file or "
+        "directory\n #include <filesystem>\ncompilation terminated.\n"
+    )
+    assert _places(log) == [("import_error", "rcss/parser.h", 28)]

@@ -45,10 +45,19 @@ _OUTSIDE = (
 _VIRTUALENVS = ("/.venv/", "/venv/", "/.tox/", "/.nox/", "/site-packages/", "/dist-packages/")
 #: Top-level folders that usually sit right under a repository root (a CI script's too).
 _ANCHORS = ("/tests/", "/test/", "/src/", "/testing/", "/ci/", "/scripts/", "/tools/")
-#: A checkout in a developer's own folder: ``/home/me/git/project/``, ``/Users/me/src/app/``.
+#: A checkout in a developer's own folder: ``/home/me/git/project/``, ``/Users/me/src/app/``,
+#: ``C:\repo\project\``, a release unpacked in ``~/Downloads/``.
 _USER_CHECKOUT = re.compile(
-    r"^/(?:home|Users)/[^/]+/(?:[^/]+/)*?(?:git|src|repos?|projects?|code|work|dev|workspace"
-    r"|sources?)/[^/]+/"
+    r"^(?:/(?:home|Users)/[^/]+/|[A-Za-z]:/)(?:[^/]+/)*?(?:git|src|repos?|projects?|code|work"
+    r"|dev|workspace|sources?|Downloads|Desktop|Documents)/[^/]+/"
+)
+#: Caches of downloaded dependencies (cargo's registry, Go's module cache, Maven, Gradle).
+_DEPENDENCY_CACHES = (
+    "/cargo/registry/",
+    "/.cargo/git/",
+    "/pkg/mod/",
+    "/.m2/repository/",
+    "/.gradle/caches/",
 )
 _MAX_SEEN = 4096
 
@@ -151,7 +160,7 @@ class PathResolver:
         for root in self._roots:
             if path.startswith(root):
                 return path[len(root) :]
-        if _SITE.search(path):
+        if _SITE.search(path) or any(cache in path for cache in _DEPENDENCY_CACHES):
             return None
         seen = self._relative_seen(path)
         if seen is not None:

@@ -16,7 +16,7 @@ _GENERIC = re.compile(
 )
 #: Old cppcheck: ``[src/a.c:12]: (error) Memory leak: p``.
 _CPPCHECK = re.compile(
-    r"^\[(?P<path>[^\s:\]]+\.\w+):(?P<line>\d+)\]: \((?P<level>\w+)\) (?P<msg>.*)$"
+    r"^\[(?P<path>(?:[A-Za-z]:)?[^\s:\]]+\.\w+):(?P<line>\d+)\]: \((?P<level>\w+)\) (?P<msg>.*)$"
 )
 #: Kotlin: ``e: file:///src/A.kt:12:5 Unresolved reference: foo`` (and ``e: /src/A.kt: (12, 5): ``).
 _KOTLIN = re.compile(
@@ -80,8 +80,10 @@ _SYNTAX_MESSAGES = (
     "Expecting ",
 )
 #: A header or package that is not there: the C and Java form of a failed import.
+#: gcc says ``fatal error: filesystem: No such file or directory`` only of an ``#include``.
 _MISSING = re.compile(
     r"(?:\.h(?:pp|h|xx)?: No such file or directory|\.h(?:pp|h|xx)?' file not found"
+    r"|^[\w./+-]+: No such file or directory$|^'[\w./+-]+' file not found$"
     r"|^package [\w.]+ does not exist|^cannot find module|^Unresolved import)"
 )
 _RULE_SUFFIX = re.compile(r" \[([^\]\s]+)\]$")
