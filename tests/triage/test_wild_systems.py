@@ -156,3 +156,23 @@ def test_gcc_missing_standard_header_is_an_import_error() -> None:
         "directory\n #include <filesystem>\ncompilation terminated.\n"
     )
     assert _places(log) == [("import_error", "rcss/parser.h", 28)]
+
+
+@pytest.mark.parametrize(
+    ("crate", "printed", "placed"),
+    [
+        ("/home/me/code/ws/kernel", "src/server.rs", "kernel/src/server.rs"),
+        ("/home/me/code/ws/kernel", "kernel/src/server.rs", "kernel/src/server.rs"),
+        ("/home/runner/work/ws/ws", "src/lib.rs", "src/lib.rs"),
+        ("/tmp/ci-1/shapes", "src/lib.rs", "src/lib.rs"),
+    ],
+)
+def test_rustc_paths_of_a_workspace_member_are_put_under_its_folder(
+    crate: str, printed: str, placed: str
+) -> None:
+    log = (
+        f"   Compiling member v0.1.0 ({crate})\n"
+        "error[E0425]: cannot find value `val` in this scope\n"
+        f"   --> {printed}:363:49\n"
+    )
+    assert _places(log) == [("type_error", placed, 363)]

@@ -178,6 +178,11 @@ class PathResolver:
         return path[checkout.end() :] if checkout else None
 
 
+def in_temporary(path: str) -> bool:
+    """Is this absolute path inside a temporary directory (``/tmp/x/``)?"""
+    return _TEMP.match(normalise(path)) is not None
+
+
 def _runner_root(path: str) -> str | None:
     """The runner's checkout directory ``path`` lies in, if any."""
     runner = _RUNNER.match(path)

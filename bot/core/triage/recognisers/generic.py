@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import ClassVar
 
 from bot.core.triage.model import Category, Finding
+from bot.core.triage.paths import PathResolver, in_temporary
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 
 _GENERIC = re.compile(
@@ -32,6 +33,8 @@ _TSC_PRETTY = re.compile(
     r"^(?P<path>[^\s()]+\.[cm]?[jt]sx?):(?P<line>\d+):(?P<col>\d+) - error (?P<rule>TS\d+): "
     r"(?P<msg>.*)$"
 )
+#: cargo's ``Compiling kernel v0.1.0 (/home/me/code/ws/kernel)``: a local crate's folder.
+_COMPILING = re.compile(r"^\s*Compiling \S+ v\S+ \((?P<dir>(?:/|[A-Za-z]:[\\/])[^)]+)\)$")
 _RUST_HEAD = re.compile(r"^error(?:\[(?P<rule>E\d{4})\])?: (?P<msg>.+)$")
 _RUST_ARROW = re.compile(r"^\s*--> (?P<path>[^:\s]+\.rs):(?P<line>\d+):(?P<col>\d+)$")
 _SKIP_SUFFIXES = (".py", ".pyi")
@@ -44,6 +47,19 @@ _RUST_SYNTAX = (
     "unknown start of token",
     "unterminated ",
 )
+
+
+def in_crate(crate: str | None, path: str) -> str:
+    """rustc's path of a workspace member's file, relative to the member (older cargo) or to
+    the workspace (newer): put under the member's folder in the checkout unless it already
+    starts with that folder (``kernel/src/a.rs`` for ``…/ws/kernel``)."""
+    if crate is None or path.startswith(("/", "../")) or ":" in path[:3] or in_temporary(crate):
+        return path
+    manifest = PathResolver().resolve(crate.rstrip("/\\") + "/Cargo.toml")
+    folder = manifest.removesuffix("Cargo.toml").rstrip("/") if manifest else ""
+    if not folder or path.startswith(folder + "/"):
+        return path
+    return f"{folder}/{path}"
 
 
 def _rust_category(rule: str | None, message: str) -> Category:
@@ -130,9 +146,12 @@ class GenericRecogniser(Recogniser):
     name: ClassVar[str] = "generic"
     reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"error",)
+    patterns: ClassVar[tuple[bytes, ...]] = (rb"Compiling [^ \t\r\n]+ v[0-9][^ \t\r\n]* \(",)
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
+        #: The local crate cargo is compiling, whose folder rustc's relative paths may start from.
+        self._crate: str | None = None
         self._rust: tuple[int, str, str | None] | None = None
         self._clippy: Finding | None = None
         #: ``cc1: warnings being treated as errors`` (gcc before 4.8 prints it first).
@@ -174,10 +193,15 @@ class GenericRecogniser(Recogniser):
                     message=msg,
                     tool="cargo",
                     lineno=at,
-                    path=arrow["path"],
+                    path=in_crate(self._crate, arrow["path"]),
                     line=int(arrow["line"]),
                     rule=rule,
                 )
+                return NONE
+        if "Compiling " in line:
+            compiling = _COMPILING.match(line)
+            if compiling:
+                self._crate = compiling["dir"]
                 return NONE
         if "warnings being treated as errors" in line:
             self._werror = True
