@@ -176,3 +176,24 @@ def test_rustc_paths_of_a_workspace_member_are_put_under_its_folder(
         f"   --> {printed}:363:49\n"
     )
     assert _places(log) == [("type_error", placed, 363)]
+
+
+def test_the_race_detector_is_a_runtime_error_at_the_first_access_in_the_project() -> None:
+    log = (
+        "==================\n"
+        "WARNING: DATA RACE\n"
+        "Write at 0x00c0000a0010 by goroutine 8:\n"
+        "  github.com/acme/calc.TestCount.func1()\n"
+        "      /home/runner/work/calc/calc/count_test.go:21 +0x44\n"
+        "\n"
+        "Previous read at 0x00c0000a0010 by goroutine 7:\n"
+        "  github.com/acme/calc.TestCount()\n"
+        "      /home/runner/work/calc/calc/count_test.go:25 +0x88\n"
+        "==================\n"
+        "--- FAIL: TestCount (0.00s)\n"
+        "    testing.go:1465: race detected during execution of test\n"
+    )
+    found = triage_text(log)
+    assert [(str(f.category), f.file, f.line, f.test) for f in found] == [
+        ("runtime_error", "count_test.go", 21, "TestCount")
+    ]

@@ -54,6 +54,9 @@ def package_dir(package: str) -> str:
     return "/".join(rest)
 
 
+#: The race detector's frames: ``      /src/a/b.go:263 +0x118`` under ``  pkg.TestX.func1()``.
+_RACE_FRAME = re.compile(r"^\s+(?P<path>(?:/|[A-Za-z]:/)\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$")
+_RACE_TEST = re.compile(r"\.(?P<test>Test\w*)")
 #: Lines of a goroutine dump read for the panic's own frame before giving up on it.
 _MAX_PANIC_LINES = 400
 
@@ -80,7 +83,13 @@ class GoRecogniser(Recogniser):
 
     name: ClassVar[str] = "go"
     reads_before: ClassVar[bool] = True
-    triggers: ClassVar[tuple[bytes, ...]] = (b"--- fail: ", b"panic: ", b".go:", b"error trace:")
+    triggers: ClassVar[tuple[bytes, ...]] = (
+        b"--- fail: ",
+        b"panic: ",
+        b".go:",
+        b"error trace:",
+        b"warning: data race",
+    )
     patterns: ClassVar[tuple[bytes, ...]] = (rb"\nFAIL[\t ]+[\w./~-]+[\t ]+(?:[0-9.]+s|\[)",)
 
     def __init__(self, state: LogState) -> None:
@@ -98,6 +107,9 @@ class GoRecogniser(Recogniser):
         self._failing_at = 0
         #: Tests already reported, so a parent's or a subtest's bare ``--- FAIL`` adds nothing.
         self._reported: set[str] = set()
+        #: ``WARNING: DATA RACE``: (its line, the last function, the first frame outside the
+        #: project), until the report's first project frame.
+        self._race: tuple[int, str, Finding | None] | None = None
         #: Failures placed at a bare file name, until the package's ``FAIL`` line says its folder.
         self._pending: list[Finding] = []
         #: ``panic: test timed out after 10m0s``: the tests still running come next.
@@ -110,10 +122,17 @@ class GoRecogniser(Recogniser):
             or self._panic is not None
             or self._timeout is not None
             or self._block is not None
+            or self._race is not None
         )
 
     def gap(self) -> Sequence[Finding]:
-        return (*self._end_panic(), *self._close_block(), *self._unplaced(), *self._timed_out(None))
+        return (
+            *self._end_race(),
+            *self._end_panic(),
+            *self._close_block(),
+            *self._unplaced(),
+            *self._timed_out(None),
+        )
 
     def finish(self) -> Sequence[Finding]:
         done = self.gap()
@@ -153,6 +172,11 @@ class GoRecogniser(Recogniser):
             return NONE  # a line number of a log copied from the Actions web page
         if self._panic is not None:
             return self._frame(lineno, line)
+        if self._race is not None:
+            return self._race_line(line)
+        if line.startswith("WARNING: DATA RACE"):
+            self._race = (lineno, "", None)
+            return NONE
         if self._block is not None:
             if line[:1] in " \t":
                 return self._in_block(line)
@@ -312,6 +336,44 @@ class GoRecogniser(Recogniser):
             return (finding,)
         self._pending.append(finding)
         return NONE
+
+    def _race_line(self, line: str) -> Sequence[Finding]:
+        """A line of the race detector's report: the first access's innermost frame in the
+        project is the place (``runtime_error``, as a crash is)."""
+        assert self._race is not None
+        start, function, fallback = self._race
+        if line.startswith("=================="):
+            return self._end_race()
+        frame = _RACE_FRAME.match(line) if ".go:" in line else None
+        if frame is None:
+            if line.strip():
+                self._race = (start, line.strip(), fallback)
+            return NONE
+        test = _RACE_TEST.search(function)
+        finding = Finding(
+            category=Category.RUNTIME_ERROR,
+            message="WARNING: DATA RACE",
+            tool="go",
+            lineno=start,
+            path=frame["path"],
+            line=int(frame["line"]),
+            test=test["test"] if test else None,
+        )
+        if _DEPENDENCY.search(frame["path"]):
+            self._race = (start, function, fallback or finding)
+            return NONE
+        self._race = None
+        return (finding,)
+
+    def _end_race(self) -> Sequence[Finding]:
+        race, self._race = self._race, None
+        if race is None:
+            return NONE
+        start, _, fallback = race
+        if fallback is not None:
+            return (fallback,)
+        message = "WARNING: DATA RACE"
+        return (Finding(category=Category.RUNTIME_ERROR, message=message, tool="go", lineno=start),)
 
     def _end_panic(self) -> Sequence[Finding]:
         """The goroutine's frames ended without one in the project: the first outside the
