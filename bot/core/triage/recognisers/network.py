@@ -48,6 +48,9 @@ _DOCKER = (
 #: code …: 429 Too Many Requests``), on a line that says something failed.
 _RATE_LIMITED = ("toomanyrequests", "429 Too Many Requests")
 _FAILED_WORDS = ("ERROR", "error", "failed", "Failed", "unexpected status")
+#: A TLS connection that failed (Python's ``ssl`` module, as pip, setuptools and requests
+#: print it): ``[SSL: CERTIFICATE_VERIFY_FAILED]``, ``EOF occurred in violation of protocol``.
+_TLS = ("(_ssl.c:", "CERTIFICATE_VERIFY_FAILED")
 #: curl's codes for a network failure: 5, 6 (resolve), 7 (connect), 28 (timeout), 35 (TLS),
 #: 52, 56 (nothing or a broken reply).
 _CURL = re.compile(r"^curl: \((?P<code>5|6|7|28|35|52|56)\) (?P<msg>.*)$")
@@ -69,6 +72,8 @@ class NetworkRecogniser(Recogniser):
         b"kex_exchange_identification",
         b"toomanyrequests",
         b"429 too many requests",
+        b"(_ssl.c:",
+        b"certificate_verify_failed",
     )
 
     def __init__(self, state: LogState) -> None:
@@ -111,6 +116,20 @@ class NetworkRecogniser(Recogniser):
                 )
                 return self._once("curl", finding)
             return NONE
+        if (
+            any(marker in text for marker in _TLS)
+            and not self.state.in_pytest
+            and ("rror" in text or "Could not fetch" in text)
+        ):
+            return self._once(
+                "tls",
+                Finding(
+                    category=Category.INFRASTRUCTURE,
+                    message=text[:300],
+                    tool="network",
+                    lineno=lineno,
+                ),
+            )
         if any(marker in text for marker in _RATE_LIMITED) and any(
             word in text for word in _FAILED_WORDS
         ):
