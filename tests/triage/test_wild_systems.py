@@ -197,3 +197,29 @@ def test_the_race_detector_is_a_runtime_error_at_the_first_access_in_the_project
     assert [(str(f.category), f.file, f.line, f.test) for f in found] == [
         ("runtime_error", "count_test.go", 21, "TestCount")
     ]
+
+
+@pytest.mark.parametrize(
+    ("log", "category"),
+    [
+        ("c++: fatal error: Killed signal terminated program cc1plus\n", "infrastructure"),
+        (
+            "Process 'Gradle Test Executor 1' finished with non-zero exit value 137\n",
+            "infrastructure",
+        ),
+        ("The job exceeded the maximum time limit for jobs, and has been terminated.\n", "timeout"),
+        (
+            "##[error]The job running on agent Hosted Agent ran longer than the maximum time of "
+            "60 minutes.\n",
+            "timeout",
+        ),
+        (
+            "terminate called after throwing an instance of 'std::runtime_error'\n"
+            "  what():  boom\n"
+            "/bin/bash: line 1:    42 Aborted                 (core dumped) ./tests\n",
+            "runtime_error",
+        ),
+    ],
+)
+def test_ci_systems_and_processes_say_why_a_job_stopped(log: str, category: str) -> None:
+    assert _places(log) == [(category, None, None)]

@@ -11,6 +11,7 @@ from bot.core.triage.model import Category, Finding
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 
 _CANCELED = "The operation was canceled"
+_UNCAUGHT = "terminate called after throwing an instance of"
 #: Exact phrases the runner, the OS or common network clients print.
 _PHRASES: tuple[tuple[str, Category], ...] = (
     ("The runner has received a shutdown signal", Category.INFRASTRUCTURE),
@@ -32,13 +33,27 @@ _PHRASES: tuple[tuple[str, Category], ...] = (
     ("Too long with no output (exceeded", Category.TIMEOUT),
     ("Build timed out (after", Category.TIMEOUT),
     ("API rate limit exceeded", Category.INFRASTRUCTURE),
+    # The OOM killer stopping the compiler (gcc's driver says so).
+    ("Killed signal terminated program", Category.INFRASTRUCTURE),
+    # A job no runner took, or a runner that failed under it (GitHub, GitLab, Azure).
+    ("was not acquired by Runner", Category.INFRASTRUCTURE),
+    ("Job failed (system failure)", Category.INFRASTRUCTURE),
+    ("We stopped hearing from agent", Category.INFRASTRUCTURE),
+    # Travis' and Azure Pipelines' job time limits, Jenkins' timeout step.
+    ("exceeded the maximum time limit for jobs", Category.TIMEOUT),
+    ("ran longer than the maximum time of", Category.TIMEOUT),
+    ("Timeout has been exceeded", Category.TIMEOUT),
+    # A C++ program's uncaught exception (``what():`` follows, then ``Aborted``).
+    (_UNCAUGHT, Category.RUNTIME_ERROR),
 )
 #: How a CI system or a package runner reports a step's exit code: GitHub Actions, CircleCI
 #: (``Exited with code exit status 137``), yarn (``error Command failed with exit code 137.``),
-#: Travis (``The command "pytest" exited with 139.``).
+#: Travis (``The command "pytest" exited with 139.``), Gradle's test executor (``Process 'Gradle
+#: Test Executor 1' finished with non-zero exit value 137``).
 _EXIT = re.compile(
     r"(?:Process completed with exit code |^Exited with code (?:exit status )?"
-    r"|^error Command failed with exit code |^The command \".*\" exited with )(?P<code>\d+)"
+    r"|^error Command failed with exit code |^The command \".*\" exited with "
+    r"|finished with non-zero exit value )(?P<code>\d+)"
 )
 #: A shell's report of a child killed by a signal: ``bash: line 1:   42 Killed   cmd`` (SIGKILL,
 #: the OOM killer), ``…: line 288: 14092 Segmentation fault (core dumped) ./tests``, also after
@@ -61,9 +76,10 @@ _INDENTED_PHRASES = (
 )
 _SIGNAL_WORDS = ("Killed", "Segmentation fault", "Aborted", "Bus error", "Illegal instruction")
 #: Exit codes that say how a step died: ``timeout`` kills with 124, SIGKILL (OOM) gives 137,
-#: SIGSEGV 139 (the program crashed).
+#: SIGABRT 134 and SIGSEGV 139 (the program crashed).
 _EXIT_CATEGORY = {
     124: Category.TIMEOUT,
+    134: Category.RUNTIME_ERROR,
     137: Category.INFRASTRUCTURE,
     139: Category.RUNTIME_ERROR,
 }
@@ -87,6 +103,14 @@ class RunnerRecogniser(Recogniser):
         b"lost communication with the server",
         b"exited with code",
         b'" exited with ',
+        b"killed signal terminated program",
+        b"was not acquired by runner",
+        b"stopped hearing from agent",
+        b"exceeded the maximum time limit",
+        b"ran longer than the maximum time",
+        b"timeout has been exceeded",
+        b"finished with non-zero exit value",
+        b"terminate called after throwing",
     )
     #: The shell's job report, case-sensitive: "killed" alone is common in application logs.
     patterns: ClassVar[tuple[bytes, ...]] = (
@@ -126,6 +150,8 @@ class RunnerRecogniser(Recogniser):
                 if phrase in self._seen:
                     return NONE
                 self._seen.add(phrase)
+                if phrase == _UNCAUGHT:
+                    self._seen.add("crashed")  # the shell's ``Aborted`` that follows adds nothing
                 message = line.removeprefix("##[error]").removeprefix("Error: ").strip()
                 finding = Finding(category=category, message=message, tool="runner", lineno=lineno)
                 if phrase == _CANCELED:
