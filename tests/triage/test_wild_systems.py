@@ -223,3 +223,21 @@ def test_the_race_detector_is_a_runtime_error_at_the_first_access_in_the_project
 )
 def test_ci_systems_and_processes_say_why_a_job_stopped(log: str, category: str) -> None:
     assert _places(log) == [(category, None, None)]
+
+
+def test_msbuild_diagnostics_are_placed_and_classified_by_their_code() -> None:
+    log = (
+        "/home/runner/work/app/app/src/Api/Startup.cs(3,7): error CS0246: The type or namespace "
+        "name 'Foo' could not be found [/home/runner/work/app/app/src/Api/Api.csproj]\n"
+        "/home/runner/work/app/app/src/Api/Program.cs(5,20): error CS1002: ; expected "
+        "[/home/runner/work/app/app/src/Api/Api.csproj]\n"
+        "/home/runner/work/app/app/src/Api/Program.cs(9,13): error CS0103: The name 'foo' does "
+        "not exist in the current context [/home/runner/work/app/app/src/Api/Api.csproj]\n"
+        "/home/runner/work/app/app/src/Api/Program.cs(9,9): warning CS0168: The variable 'e' is "
+        "declared but never used [/home/runner/work/app/app/src/Api/Api.csproj]\n"
+    )
+    assert _places(log) == [
+        ("syntax_error", "src/Api/Program.cs", 5),
+        ("import_error", "src/Api/Startup.cs", 3),
+        ("type_error", "src/Api/Program.cs", 9),
+    ]

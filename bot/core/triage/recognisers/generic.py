@@ -35,6 +35,19 @@ _TSC_PRETTY = re.compile(
 )
 #: cargo's ``Compiling kernel v0.1.0 (/home/me/code/ws/kernel)``: a local crate's folder.
 _COMPILING = re.compile(r"^\s*Compiling \S+ v\S+ \((?P<dir>(?:/|[A-Za-z]:[\\/])[^)]+)\)$")
+#: MSBuild's canonical form (csc, fsc, vbc, MSVC's cl): ``src/Program.cs(12,13): error CS0103:
+#: The name 'x' does not exist in the current context [/src/App.csproj]``.
+_MSBUILD = re.compile(
+    r"^(?P<path>[^\s(][^(]*?\.(?:cs|fs|fsx|vb|cpp|cc|cxx|c|h|hpp|hxx|xaml|razor|cshtml))"
+    r"\((?P<line>\d+)(?:,\d+)*\): (?:fatal )?error (?P<rule>(?:CS|FS|BC|C)\d{4}): (?P<msg>.*?)"
+    r"(?: \[[^\]]+\])?$"
+)
+#: C# and MSVC codes whose error is the parser's, or a missing namespace or header.
+_MSBUILD_SYNTAX = frozenset(
+    {"CS1001", "CS1002", "CS1003", "CS1010", "CS1012", "CS1022", "CS1026", "CS1513", "CS1514"}
+    | {"CS1519", "CS1525", "CS1733", "CS8025", "C2059", "C2143", "C2146", "C2447"}
+)
+_MSBUILD_IMPORT = frozenset({"CS0246", "CS0234", "BC30002", "BC40056", "C1083", "FS0039"})
 _RUST_HEAD = re.compile(r"^error(?:\[(?P<rule>E\d{4})\])?: (?P<msg>.+)$")
 _RUST_ARROW = re.compile(r"^\s*--> (?P<path>[^:\s]+\.rs):(?P<line>\d+):(?P<col>\d+)$")
 _SKIP_SUFFIXES = (".py", ".pyi")
@@ -228,7 +241,34 @@ class GenericRecogniser(Recogniser):
                 )
         return self._compiler(lineno, line)
 
+    def _msbuild(self, lineno: int, line: str) -> Sequence[Finding]:
+        match = _MSBUILD.match(line)
+        if match is None:
+            return NONE
+        rule, message = match["rule"], match["msg"]
+        if rule in _MSBUILD_SYNTAX:
+            category = Category.SYNTAX_ERROR
+        elif rule in _MSBUILD_IMPORT and not (rule == "FS0039" and "namespace" not in message):
+            category = Category.IMPORT_ERROR
+        else:
+            category = compiler_category(message)
+        return (
+            Finding(
+                category=category,
+                message=message,
+                tool="compiler",
+                lineno=lineno,
+                path=match["path"],
+                line=int(match["line"]),
+                rule=rule,
+            ),
+        )
+
     def _compiler(self, lineno: int, line: str) -> Sequence[Finding]:
+        if "): " in line and " error " in line:
+            found = self._msbuild(lineno, line)
+            if found:
+                return found
         kotlin = _KOTLIN.match(line) if line.startswith("e: ") else None
         if kotlin:
             return (
