@@ -241,3 +241,17 @@ def test_msbuild_diagnostics_are_placed_and_classified_by_their_code() -> None:
         ("import_error", "src/Api/Startup.cs", 3),
         ("type_error", "src/Api/Program.cs", 9),
     ]
+
+
+def test_golangci_lint_findings_are_lint_or_format_and_typecheck_stays_a_type_error() -> None:
+    log = (
+        "pkg/store/db.go:42:12: Error return value of `rows.Close` is not checked (errcheck)\n"
+        "\tdefer rows.Close()\n"
+        "main.go:1: File is not `gofmt`-ed with `-s` (gofmt)\n"
+        "internal/x.go:5:2: undefined: foo (typecheck)\n"
+    )
+    assert _places(log) == [
+        ("type_error", "internal/x.go", 5),
+        ("format", "main.go", 1),
+        ("lint", "pkg/store/db.go", 42),
+    ]

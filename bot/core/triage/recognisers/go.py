@@ -34,6 +34,13 @@ _VET = re.compile(
     r"|result of .* call not used|the cancel function|loop variable .* captured"
     r"|misuse of|is never used|redundant).*)$"
 )
+#: golangci-lint: ``pkg/a.go:12:5: Error return value of `f.Close` is not checked (errcheck)``.
+_GOLANGCI = re.compile(
+    r"^(?:\./)?(?P<path>[\w./-]+\.go):(?P<line>\d+)(?::\d+)?: (?P<msg>.+)"
+    r" \((?P<linter>[a-z][\w-]*)\)$"
+)
+#: Its linters that check formatting (``typecheck`` is its report of a compile error).
+_FORMATTERS = frozenset({"gofmt", "goimports", "gofumpt", "gci", "golines"})
 _FRAME = re.compile(r"^\t(?P<path>(?:/|[A-Za-z]:/)\S+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$")
 #: Frames of the Go runtime and test harness, never where a panic comes from.
 _HARNESS = ("testing.", "runtime.", "panic(", "created by ")
@@ -220,6 +227,20 @@ class GoRecogniser(Recogniser):
                 self._block = _Block(lineno, found["path"], int(found["line"]))
                 return NONE
             return self._placed((lineno, found["path"], int(found["line"]), found["msg"], None))
+        linted = _GOLANGCI.match(line) if line.endswith(")") else None
+        if linted and linted["linter"] != "typecheck":
+            linter = linted["linter"]
+            return (
+                Finding(
+                    category=Category.FORMAT if linter in _FORMATTERS else Category.LINT,
+                    message=linted["msg"],
+                    tool="golangci-lint",
+                    lineno=lineno,
+                    path=linted["path"],
+                    line=int(linted["line"]),
+                    rule=linter,
+                ),
+            )
         vet = _VET.match(line)
         if vet:
             return (
