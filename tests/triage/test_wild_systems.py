@@ -255,3 +255,19 @@ def test_golangci_lint_findings_are_lint_or_format_and_typecheck_stays_a_type_er
         ("format", "main.go", 1),
         ("lint", "pkg/store/db.go", 42),
     ]
+
+
+def test_sanitizer_reports_are_runtime_errors_at_the_first_project_frame() -> None:
+    log = (
+        "==12345==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010\n"
+        "READ of size 4 at 0x602000000010 thread T0\n"
+        "    #0 0x7f1 in __interceptor_memcpy /build/llvm/compiler-rt/lib/asan/asan_rtl.cpp:9:2\n"
+        "    #1 0x4f5b3a in main /home/runner/work/proj/proj/src/main.c:10:5\n"
+        "\n"
+        "SUMMARY: AddressSanitizer: heap-use-after-free in __interceptor_memcpy\n"
+        "src/math.c:12:5: runtime error: signed integer overflow: 2147483647 + 1\n"
+    )
+    assert _places(log) == [
+        ("runtime_error", "src/main.c", 10),
+        ("runtime_error", "src/math.c", 12),
+    ]

@@ -33,6 +33,7 @@ from bot.core.triage.recognisers.pytest import PytestRecogniser
 from bot.core.triage.recognisers.resolvers import ResolverRecogniser
 from bot.core.triage.recognisers.rspec import RspecRecogniser
 from bot.core.triage.recognisers.runner import RunnerRecogniser
+from bot.core.triage.recognisers.sanitizers import SanitizerRecogniser
 from bot.core.triage.recognisers.step import StepRecogniser
 from bot.core.triage.recognisers.textlint import TextLintRecogniser
 from bot.core.triage.recognisers.timeout import TimeoutRecogniser
@@ -59,6 +60,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     BazelRecogniser,
     CtestRecogniser,
     CxxTestRecogniser,
+    SanitizerRecogniser,
     PhpunitRecogniser,
     DotnetTestRecogniser,
     NpmRecogniser,
