@@ -271,3 +271,19 @@ def test_sanitizer_reports_are_runtime_errors_at_the_first_project_frame() -> No
         ("runtime_error", "src/main.c", 10),
         ("runtime_error", "src/math.c", 12),
     ]
+
+
+def test_a_cmake_package_that_is_missing_is_a_dependency_at_the_projects_call() -> None:
+    log = (
+        "CMake Error at /usr/share/cmake-3.16/Modules/FindPackageHandleStandardArgs.cmake:146 "
+        "(message):\n"
+        "  Could NOT find Boost (missing: Boost_INCLUDE_DIR)\n"
+        "Call Stack (most recent call first):\n"
+        "  /usr/share/cmake-3.16/Modules/FindBoost.cmake:2179 (find_package_handle_standard_args)\n"
+        "  CMakeLists.txt:20 (find_package)\n"
+        "\n\n"
+        "-- Configuring incomplete, errors occurred!\n"
+    )
+    assert _places(log) == [("dependency", "CMakeLists.txt", 20)]
+    other = "CMake Error at src/CMakeLists.txt:7 (add_executable):\n  Cannot find source file:\n"
+    assert _places(other) == [("unknown", "src/CMakeLists.txt", 7)]

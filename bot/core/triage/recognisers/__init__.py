@@ -7,6 +7,7 @@ from bot.core.triage.recognisers.bandit import BanditRecogniser
 from bot.core.triage.recognisers.base import LogState, Recogniser
 from bot.core.triage.recognisers.bazel import BazelRecogniser
 from bot.core.triage.recognisers.cargo import CargoRecogniser
+from bot.core.triage.recognisers.cmake import CmakeRecogniser
 from bot.core.triage.recognisers.coverage import CoverageRecogniser
 from bot.core.triage.recognisers.ctest import CtestRecogniser
 from bot.core.triage.recognisers.cxxtest import CxxTestRecogniser
@@ -61,6 +62,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     CtestRecogniser,
     CxxTestRecogniser,
     SanitizerRecogniser,
+    CmakeRecogniser,
     PhpunitRecogniser,
     DotnetTestRecogniser,
     NpmRecogniser,
