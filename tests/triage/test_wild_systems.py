@@ -287,3 +287,18 @@ def test_a_cmake_package_that_is_missing_is_a_dependency_at_the_projects_call() 
     assert _places(log) == [("dependency", "CMakeLists.txt", 20)]
     other = "CMake Error at src/CMakeLists.txt:7 (add_executable):\n  Cannot find source file:\n"
     assert _places(other) == [("unknown", "src/CMakeLists.txt", 7)]
+
+
+def test_maven_saying_tests_failed_is_a_weak_assertion_and_a_dead_fork_a_crash() -> None:
+    goal = (
+        "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.22.2:test"
+        " (default-test) on project calc: There are test failures.\n"
+    )
+    assert _places(goal) == [("assertion", None, None)]
+    fork = (
+        "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.22.2:test"
+        " (default-test) on project calc: There are test failures.\n"
+        "[ERROR] ExecutionException The forked VM terminated without properly saying goodbye. "
+        "VM crash or System.exit called?\n"
+    )
+    assert _places(fork) == [("runtime_error", None, None)]

@@ -50,6 +50,14 @@ _BUILD_ENDERS = (
 #: Exceptions that only carry another failure's report: a Jenkins step's exit code, an abort.
 _MESSENGERS = ("AbortException", "FlowInterruptedException", "InterruptedException")
 _MAX_CAUSE_LINES = 12
+#: Surefire's fork that died or hung, and the build tools' word that tests failed (weak: the
+#: tests' own reports say more).
+_FORK = (
+    ("The forked VM terminated without properly saying goodbye", Category.RUNTIME_ERROR),
+    ("There was a timeout in the fork", Category.TIMEOUT),
+    ("There was a timeout or other error in the fork", Category.TIMEOUT),
+)
+_TESTS_FAILED = ("There are test failures", "There were failing tests")
 _RESOLVE = (
     "Could not resolve dependencies",
     "Could not resolve all files for configuration",
@@ -129,6 +137,8 @@ class JvmRecogniser(Recogniser):
         #: ``Flakes: 2`` in Surefire's totals, reported when no ``Flakes:`` list names them.
         self._flakes: Finding | None = None
         self._flaky_listed = False
+        #: What was said once: the fork's death, the tests' failure.
+        self._said: set[str] = set()
         #: A dependency that could not be resolved, until Gradle's cause tree says why.
         self._unresolved: Finding | None = None
 
@@ -162,6 +172,27 @@ class JvmRecogniser(Recogniser):
     def _end_unresolved(self) -> Sequence[Finding]:
         unresolved, self._unresolved = self._unresolved, None
         return (unresolved,) if unresolved is not None else NONE
+
+    def _build_tool_says(self, lineno: int, stripped: str) -> Sequence[Finding]:
+        """Surefire's fork died or hung; Maven or Gradle say tests failed (weak)."""
+        if "fork" in stripped:
+            for phrase, category in _FORK:
+                if phrase in stripped and "fork" not in self._said:
+                    self._said.add("fork")
+                    finding = Finding(
+                        category=category, message=stripped[:300], tool="surefire", lineno=lineno
+                    )
+                    return (finding,)
+        if "test" in stripped and any(phrase in stripped for phrase in _TESTS_FAILED):
+            if "tests" in self._said:
+                return NONE
+            self._said.add("tests")
+            message = stripped.lstrip("> ")[:300]
+            finding = Finding(
+                category=Category.ASSERTION, message=message, tool="jvm", lineno=lineno, weak=True
+            )
+            return (finding,)
+        return NONE
 
     def _after_ender(self, lineno: int, stripped: str) -> Sequence[Finding]:
         """The lines after ``What went wrong:`` (up to ``Try:``), a Jenkins step that threw
@@ -217,6 +248,9 @@ class JvmRecogniser(Recogniser):
                     self._unresolved = replace(self._unresolved, category=Category.INFRASTRUCTURE)
                 return NONE
             return (*self._end_unresolved(), *self.feed(lineno, line))
+        said = self._build_tool_says(lineno, stripped)
+        if said:
+            return said
         if self._cause is not None:
             return self._after_ender(lineno, stripped)
         if stripped.endswith(_BUILD_ENDERS):
