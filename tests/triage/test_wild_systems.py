@@ -86,12 +86,14 @@ def test_a_gradle_cause_names_the_exception_that_ended_the_build() -> None:
     assert _places(log) == [("runtime_error", None, None)]
 
 
-def test_a_gradle_failure_without_an_exception_adds_nothing_to_the_test_report() -> None:
+def test_gradle_saying_tests_failed_is_a_weak_assertion_the_tests_report_replaces() -> None:
     log = (
         "* What went wrong:\nExecution failed for task ':test'.\n"
         "> There were failing tests. See the report at: file:///b/index.html\n\n* Try:\n"
     )
-    assert _places(log) == []
+    assert _places(log) == [("assertion", None, None)]
+    report = "CalcTest > adds() FAILED\n    java.lang.AssertionError at CalcTest.java:9\n"
+    assert [f.test for f in triage_text(report + log)] == ["CalcTest.adds()"]
 
 
 def test_a_ginkgo_summary_is_one_assertion_per_spec_and_the_go_suite_adds_nothing() -> None:

@@ -122,6 +122,11 @@ class JvmRecogniser(Recogniser):
         b"aborted due to exception",
         b"end of pipeline",
         b'exception in thread "',
+        b"forked vm terminated",
+        b"timeout in the fork",
+        b"timeout or other error in the fork",
+        b"there are test failures",
+        b"there were failing tests",
     )
 
     def __init__(self, state: LogState) -> None:
