@@ -304,3 +304,21 @@ def test_maven_saying_tests_failed_is_a_weak_assertion_and_a_dead_fork_a_crash()
         "VM crash or System.exit called?\n"
     )
     assert _places(fork) == [("runtime_error", None, None)]
+
+
+def test_gotestsum_names_the_package_of_each_failed_test() -> None:
+    log = (
+        "=== Failed\n"
+        "=== FAIL: internal/cli TestFoo (0.00s)\n"
+        "    foo_test.go:12: got 1 want 2\n"
+        "--- FAIL: TestFoo (0.00s)\n"
+        "\n"
+        "=== FAIL: github.com/acme/app/pkg/api TestBar (0.01s)\n"
+        "    bar_test.go:30: boom\n"
+        "\n"
+        "DONE 12 tests, 2 failures in 1.234s\n"
+    )
+    assert _places(log) == [
+        ("assertion", "internal/cli/foo_test.go", 12),
+        ("assertion", "pkg/api/bar_test.go", 30),
+    ]

@@ -92,6 +92,7 @@ class GoRecogniser(Recogniser):
     reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (
         b"--- fail: ",
+        b"=== fail: ",
         b"panic: ",
         b".go:",
         b"error trace:",
@@ -117,6 +118,8 @@ class GoRecogniser(Recogniser):
         #: ``WARNING: DATA RACE``: (its line, the last function, the first frame outside the
         #: project), until the report's first project frame.
         self._race: tuple[int, str, Finding | None] | None = None
+        #: The package folder gotestsum named with the failing test.
+        self._folder = ""
         #: Failures placed at a bare file name, until the package's ``FAIL`` line says its folder.
         self._pending: list[Finding] = []
         #: ``panic: test timed out after 10m0s``: the tests still running come next.
@@ -196,9 +199,14 @@ class GoRecogniser(Recogniser):
         ):
             done = self._unplaced()  # the failed test printed nothing placed
         stripped = line.lstrip() if line[:1] == " " else line
-        if stripped.startswith("--- FAIL: "):
+        if stripped.startswith(("--- FAIL: ", "=== FAIL: ")):
             done = (*done, *self._unplaced())
-            test = stripped[10:].split(" ", 1)[0]
+            words = stripped[10:].split(" ")
+            if stripped[0] == "=" and len(words) > 1 and not words[1].startswith("("):
+                # gotestsum: ``=== FAIL: internal/cli TestX (0.00s)``, the package first.
+                package, words = words[0], words[1:]
+                self._folder = package_dir(package) if "." in package.split("/")[0] else package
+            test = words[0]
             last, self._last = self._last, None
             self._test, self._failing_at = test, lineno
             if last is not None:
@@ -353,6 +361,8 @@ class GoRecogniser(Recogniser):
             line=number,
             test=test,
         )
+        if self._folder and "/" not in path and self._folder != ".":
+            return (replace(finding, path=f"{self._folder}/{path}"),)
         if "/" in path or len(self._pending) >= 4096:
             return (finding,)
         self._pending.append(finding)
