@@ -54,7 +54,8 @@ class CmakeRecogniser(Recogniser):
     def wants_more(self) -> bool:
         return self._block is not None
 
-    def gap(self) -> Sequence[Finding]:
+    def finish(self) -> Sequence[Finding]:
+        """The end of the input cut the report (no gap comes while one is read)."""
         block, self._block = self._block, None
         if block is None:
             return NONE
@@ -84,14 +85,14 @@ class CmakeRecogniser(Recogniser):
         start, command, place, message, in_stack = self._block
         self._lines += 1
         if self._lines > _MAX_LINES or stripped.startswith(("-- ", "CMake Error")):
-            return (*self.gap(), *(self.feed(lineno, line) if stripped else ()))
+            return (*self.finish(), *(self.feed(lineno, line) if stripped else ()))
         if stripped.startswith("Call Stack"):
             self._block = (start, command, place, message, True)
             return NONE
         if not stripped:
             return NONE
         if line[:1] not in " \t":
-            return (*self.gap(), *self.feed(lineno, line))
+            return (*self.finish(), *self.feed(lineno, line))
         if in_stack:
             entry = _ENTRY.match(stripped)
             if entry:

@@ -63,7 +63,9 @@ class DotnetTestRecogniser(Recogniser):
     def wants_more(self) -> bool:
         return self._test is not None or self._maybe is not None
 
-    def gap(self) -> Sequence[Finding]:
+    def finish(self) -> Sequence[Finding]:
+        """The end of the input: a test whose frame never came (no gap comes while one is
+        read)."""
         self._maybe = None
         return self._unplaced()
 

@@ -54,7 +54,8 @@ class GinkgoRecogniser(Recogniser):
     def wants_more(self) -> bool:
         return self._reading
 
-    def gap(self) -> Sequence[Finding]:
+    def finish(self) -> Sequence[Finding]:
+        """The end of the input cut the report (no gap comes while one is read)."""
         self._reading = False
         specs, self._specs = self._specs, []
         return specs
@@ -67,7 +68,7 @@ class GinkgoRecogniser(Recogniser):
             return NONE
         self._lines += 1
         if self._lines > _MAX_LINES:
-            return self.gap()
+            return self.finish()
         if stripped.startswith("["):
             entry = _ENTRY.match(stripped)
             category = _STATES.get(entry["state"].lower()) if entry else None
@@ -94,4 +95,4 @@ class GinkgoRecogniser(Recogniser):
             self._specs = [replace(f, category=Category.FLAKY) for f in self._specs]
         if self._specs:
             self.state.spec_failures = True
-        return self.gap()
+        return self.finish()

@@ -136,6 +136,8 @@ class GoRecogniser(Recogniser):
         )
 
     def gap(self) -> Sequence[Finding]:
+        if not self.wants_more:
+            return NONE
         return (
             *self._end_race(),
             *self._end_panic(),

@@ -157,6 +157,8 @@ class JvmRecogniser(Recogniser):
         )
 
     def gap(self) -> Sequence[Finding]:
+        if not self.wants_more and self._entry is None:
+            return NONE
         self._pending = None
         done = (*self._close_entry(), *self._end_cause(), *self._end_unresolved())
         self._section = None

@@ -74,7 +74,7 @@ _INDENTED_PHRASES = (
     "Too long with no output (exceeded",
     "exceeded the maximum execution time",
 )
-_SIGNAL_WORDS = ("Killed", "Segmentation fault", "Aborted", "Bus error", "Illegal instruction")
+_SIGNAL_WORD = re.compile(r"Killed|Segmentation fault|Aborted|Bus error|Illegal instr|Floating")
 #: Exit codes that say how a step died: ``timeout`` kills with 124, SIGKILL (OOM) gives 137,
 #: SIGABRT 134 and SIGSEGV 139 (the program crashed).
 _EXIT_CATEGORY = {
@@ -138,7 +138,7 @@ class RunnerRecogniser(Recogniser):
                 return NONE
             line = stripped
         # The shell's report of a killed process ends a session that never finished.
-        if any(word in line for word in _SIGNAL_WORDS):
+        if _SIGNAL_WORD.search(line):
             signalled = _SIGNALLED.match(line)
             if signalled:
                 return self._signalled(lineno, signalled)

@@ -46,7 +46,8 @@ class SanitizerRecogniser(Recogniser):
     def wants_more(self) -> bool:
         return self._report is not None
 
-    def gap(self) -> Sequence[Finding]:
+    def finish(self) -> Sequence[Finding]:
+        """The end of the input cut the report (no gap comes while one is read)."""
         return self._placed(None)
 
     def _placed(self, frame: re.Match[str] | None) -> Sequence[Finding]:
