@@ -23,7 +23,11 @@ _FRAME = re.compile(
     r"^(?:at .+ in (?P<path>\S+\.(?:cs|fs|vb)):(?:line )?(?P<line>\d+)"
     r"|(?P<xpath>\S+\.(?:cs|fs|vb))\((?P<xline>\d+),\d+\): at .+)$"
 )
+#: A test's duration ending its line: ``[12 ms]``, ``[< 1 ms]``, ``(6s 220ms)``.
+_DURATION = re.compile(r"(?:\[[^\]]*\d ?m?s\]|\([^)]*\d ?m?s\))$")
 _HEADINGS = ("Error Message:", "Stack Trace:", "Standard Output Messages:")
+#: ``Failed!  - Failed:     1, Passed:    10, Skipped:     0, Total:    11`` (dotnet test).
+_SUMMARY = re.compile(r"^Failed! +- Failed: +(?P<failed>[1-9]\d*),")
 _MAX_LINES = 30
 
 
@@ -50,7 +54,7 @@ class DotnetTestRecogniser(Recogniser):
     test whose frame the log does not show is reported without a place."""
 
     name: ClassVar[str] = "dotnet"
-    triggers: ClassVar[tuple[bytes, ...]] = (b"failed ", b"[fail]", b") error : ")
+    triggers: ClassVar[tuple[bytes, ...]] = (b"failed ", b"[fail]", b") error : ", b"failed!  - ")
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
@@ -58,6 +62,7 @@ class DotnetTestRecogniser(Recogniser):
         #: ``Failed   Name`` without a duration: a test only if ``Error Message:`` follows.
         self._maybe: tuple[int, str] | None = None
         self._lines = 0
+        self._summarised = False
 
     @property
     def wants_more(self) -> bool:
@@ -87,7 +92,9 @@ class DotnetTestRecogniser(Recogniser):
     def _start(self, lineno: int, stripped: str) -> None:
         failed = _FAILED.match(stripped) if "ailed " in stripped[:10] else None
         if failed:
-            if "[" in stripped or "(" in stripped:
+            if ("[" in stripped or "(" in stripped) and (
+                "." in failed["test"] or _DURATION.search(stripped)
+            ):
                 self._test, self._lines = (lineno, failed["test"], ""), 0
             elif "." in failed["test"] and stripped == stripped[: failed.end()]:
                 self._maybe = (lineno, failed["test"])
@@ -105,6 +112,18 @@ class DotnetTestRecogniser(Recogniser):
                 self._test, self._lines = (start, name, ""), 0
                 return NONE
         if self._test is None:
+            summary = _SUMMARY.match(stripped) if stripped.startswith("Failed!") else None
+            if summary and not self._summarised:
+                self._summarised = True  # weak: the tests' own blocks say more
+                return (
+                    Finding(
+                        category=Category.ASSERTION,
+                        message=stripped[:300],
+                        tool="dotnet test",
+                        lineno=lineno,
+                        weak=True,
+                    ),
+                )
             self._start(lineno, stripped)
             return NONE
         start, test, message = self._test

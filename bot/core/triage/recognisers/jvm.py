@@ -16,9 +16,18 @@ from bot.core.triage.recognisers.generic import compiler_category
 _NAME = re.compile(r"^[\w.$]+")
 _LEVEL = re.compile(r"^\[(?:INFO|WARNING|WARN|ERROR|DEBUG|FATAL)\] ?")
 #: Surefire's results: ``Failures:``, ``Errors:`` and (with reruns) ``Flakes:``.
-_SECTIONS = {"Failures:": Category.ASSERTION, "Errors:": Category.RUNTIME_ERROR}
-_FLAKES = "Flakes:"
-_ENTRY = re.compile(r"^(?P<test>[\w.$]+(?:\([\w.$]+\))?)(?::(?P<line>\d+))?(?: +(?P<msg>.*))?$")
+#: Surefire 2's ``Failed tests:``, ``Tests in error:`` and ``Flaked tests:``, whose first entry
+#: may follow on the heading's line (``Failed tests:   testAdd(a.CalcTest): expected:<3>``).
+_SECTIONS = {
+    "Failures:": Category.ASSERTION,
+    "Errors:": Category.RUNTIME_ERROR,
+    "Flakes:": Category.FLAKY,
+    "Failed tests:": Category.ASSERTION,
+    "Tests in error:": Category.RUNTIME_ERROR,
+    "Flaked tests:": Category.FLAKY,
+}
+_FLAKES = ("Flakes:", "Flaked tests:")
+_ENTRY = re.compile(r"^(?P<test>[\w.$]+(?:\([\w.$]+\))?)(?::(?P<line>\d+))?:?(?: +(?P<msg>.*))?$")
 _RUN = re.compile(r"^Run \d+: (?P<msg>.*)$")
 #: A test's own report: ``testX(pkg.Case)  Time elapsed: 0.1 s  <<< FAILURE!`` (Surefire 2),
 #: ``pkg.Case.testX -- Time elapsed: 0.1 s <<< ERROR!`` (Surefire 3).
@@ -108,6 +117,9 @@ class JvmRecogniser(Recogniser):
         b"flakes:",
         b"failures:",
         b"errors:",
+        b"failed tests:",
+        b"tests in error:",
+        b"flaked tests:",
         b"<<< failure!",
         b"<<< error!",
         b"failed",
@@ -273,11 +285,13 @@ class JvmRecogniser(Recogniser):
                     category=Category.FLAKY, message=stripped, tool="surefire", lineno=lineno
                 )
             return NONE
-        if stripped in _SECTIONS or stripped == _FLAKES:
+        heading = stripped.split(":", 1)[0] + ":" if ":" in stripped else ""
+        if heading in _SECTIONS:
             done = self._close_entry()
-            self._section = _SECTIONS.get(stripped, Category.FLAKY)
-            self._flaky_listed = self._flaky_listed or stripped == _FLAKES
-            return done
+            self._section = _SECTIONS[heading]
+            self._flaky_listed = self._flaky_listed or heading in _FLAKES
+            rest = stripped[len(heading) :].strip()
+            return (*done, *self._in_section(lineno, rest)) if rest else done
         if self._section is not None:
             return self._in_section(lineno, stripped)
         if stripped.endswith("!") and "<<< " in stripped:
@@ -330,10 +344,9 @@ class JvmRecogniser(Recogniser):
             return NONE  # a message's continuation line
         done = self._close_entry()
         test = entry["test"]
-        if entry["line"] and "." in test:  # ``CalcTest.adds:12 message``: no reruns
-            self._entry = (lineno, test, entry["msg"] or "")
-        else:
-            self._entry = (lineno, test, "")
+        # ``CalcTest.adds:12 message``, Surefire 2's ``adds(a.CalcTest): message``; with reruns
+        # the entry is the test alone and its ``Run 1:`` line says the message.
+        self._entry = (lineno, test, entry["msg"] or "")
         return done
 
     def _after_report(self, lineno: int, stripped: str) -> Sequence[Finding]:
