@@ -322,3 +322,45 @@ def test_gotestsum_names_the_package_of_each_failed_test() -> None:
         ("assertion", "internal/cli/foo_test.go", 12),
         ("assertion", "pkg/api/bar_test.go", 30),
     ]
+
+
+def test_surefire_2_headings_list_failed_and_errored_tests() -> None:
+    log = (
+        "Results :\n\n"
+        "Failed tests:   testAdd(com.example.CalcTest): expected:<3> but was:<4>\n\n"
+        "Tests in error: \n"
+        "  CalcTest.testDiv:20 \u00bb Arithmetic / by zero\n\n"
+        "Tests run: 3, Failures: 1, Errors: 1, Skipped: 0\n"
+    )
+    found = triage_text(log)
+    assert [(str(f.category), f.test, f.message) for f in found] == [
+        ("runtime_error", "CalcTest.testDiv", "\u00bb Arithmetic / by zero"),
+        ("assertion", "testAdd(com.example.CalcTest)", "expected:<3> but was:<4>"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("log", "expected"),
+    [
+        ("error[E0432]: unresolved import `foo::bar`\n --> src/main.rs:3:5\n", "import_error"),
+        ("go: updates to go.mod needed; to update it:\n\tgo mod tidy\n", "dependency"),
+        (
+            "main.go:5:2: no required module provides package github.com/x/y; to add it:\n",
+            "import_error",
+        ),
+        ("*** Test killed with quit: ran too long (11m0s).\n", "timeout"),
+        (
+            "Failed!  - Failed:     1, Passed:    10, Skipped:     0, Total:    11, Duration: 1 s"
+            " - App.Tests.dll (net6.0)\n",
+            "assertion",
+        ),
+        ('Error: No available formula with the name "libfoo".\n', "dependency"),
+        ("Cancelling nested steps due to timeout\n", "timeout"),
+    ],
+)
+def test_one_line_signatures_of_go_rust_dotnet_brew_and_jenkins(log: str, expected: str) -> None:
+    assert [str(f.category) for f in triage_text(log)] == [expected]
+
+
+def test_a_line_that_only_says_failed_is_not_a_dotnet_test() -> None:
+    assert _places("Failed to connect (timeout)\nretrying in 5s\nconnected\n") == []

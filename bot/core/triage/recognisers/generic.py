@@ -75,9 +75,15 @@ def in_crate(crate: str | None, path: str) -> str:
     return f"{folder}/{path}"
 
 
+#: rustc's codes for a path that does not resolve: an import, a crate, a module.
+_RUST_IMPORT = frozenset({"E0432", "E0433", "E0463", "E0583"})
+
+
 def _rust_category(rule: str | None, message: str) -> Category:
     if rule is None and message.startswith(_RUST_SYNTAX):
         return Category.SYNTAX_ERROR
+    if rule in _RUST_IMPORT:
+        return Category.IMPORT_ERROR
     return Category.TYPE_ERROR
 
 

@@ -19,6 +19,17 @@ _TESTIFY = re.compile(
     r"^\s*(?P<key>Error Trace|Location|Error|Test|Messages):\s+(?P<value>\S.*?)\s*$"
 )
 _TESTIFY_PLACE = re.compile(r"^(?P<path>\S+\.go):(?P<line>\d+)")
+#: A compile error that says an imported package is not there.
+_MISSING_PACKAGE = (
+    "no required module provides package",
+    "cannot find package",
+    "is not in GOROOT",
+    "is not in std",
+    "could not import ",
+)
+#: The module's files out of step with its imports, and the harness killing a test binary.
+_MODULE_PROBLEMS = ("go: updates to go.mod needed", "go: inconsistent vendoring")
+_KILLED_TEST = "*** Test killed with quit: ran too long"
 #: The result line of a failing package: ``FAIL\tgithub.com/o/r/internal/cli\t0.61s``.
 _PACKAGE = re.compile(r"^FAIL\s+(?P<package>[\w.~/-]+)\s+(?:\d+(?:\.\d+)?s|\[)")
 #: Module paths whose hosting service puts the repository at the third segment.
@@ -97,6 +108,9 @@ class GoRecogniser(Recogniser):
         b".go:",
         b"error trace:",
         b"warning: data race",
+        b"go: updates to go.mod needed",
+        b"go: inconsistent vendoring",
+        b"test killed with quit",
     )
     patterns: ClassVar[tuple[bytes, ...]] = (rb"\nFAIL[\t ]+[\w./~-]+[\t ]+(?:[0-9.]+s|\[)",)
 
@@ -118,6 +132,8 @@ class GoRecogniser(Recogniser):
         #: ``WARNING: DATA RACE``: (its line, the last function, the first frame outside the
         #: project), until the report's first project frame.
         self._race: tuple[int, str, Finding | None] | None = None
+        #: Messages said once: the module out of step, the harness's timeout.
+        self._said: set[str] = set()
         #: The package folder gotestsum named with the failing test.
         self._folder = ""
         #: Failures placed at a bare file name, until the package's ``FAIL`` line says its folder.
@@ -219,6 +235,17 @@ class GoRecogniser(Recogniser):
             return (*done, *self.feed(lineno, line))
         if line.startswith("FAIL"):
             return self._package(line)
+        if line.startswith(_MODULE_PROBLEMS) and "module" not in self._said:
+            self._said.add("module")
+            message = line.strip()
+            return (
+                Finding(category=Category.DEPENDENCY, message=message, tool="go", lineno=lineno),
+            )
+        if line.startswith(_KILLED_TEST) and "killed" not in self._said:
+            self._said.add("killed")
+            return (
+                Finding(category=Category.TIMEOUT, message=line.strip(), tool="go", lineno=lineno),
+            )
         if line.startswith("panic: test timed out"):
             self._timeout = (lineno, line.strip(), False)
             return NONE
@@ -266,9 +293,12 @@ class GoRecogniser(Recogniser):
         compiled = _COMPILE.match(line)
         if compiled:
             msg = compiled["msg"]
-            category = (
-                Category.SYNTAX_ERROR if msg.startswith("syntax error") else Category.TYPE_ERROR
-            )
+            if msg.startswith("syntax error"):
+                category = Category.SYNTAX_ERROR
+            elif any(marker in msg for marker in _MISSING_PACKAGE):
+                category = Category.IMPORT_ERROR
+            else:
+                category = Category.TYPE_ERROR
             return (
                 Finding(
                     category=category,

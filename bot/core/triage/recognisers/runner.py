@@ -43,6 +43,7 @@ _PHRASES: tuple[tuple[str, Category], ...] = (
     ("exceeded the maximum time limit for jobs", Category.TIMEOUT),
     ("ran longer than the maximum time of", Category.TIMEOUT),
     ("Timeout has been exceeded", Category.TIMEOUT),
+    ("Cancelling nested steps due to timeout", Category.TIMEOUT),
     # A C++ program's uncaught exception (``what():`` follows, then ``Aborted``).
     (_UNCAUGHT, Category.RUNTIME_ERROR),
 )
@@ -109,6 +110,7 @@ class RunnerRecogniser(Recogniser):
         b"exceeded the maximum time limit",
         b"ran longer than the maximum time",
         b"timeout has been exceeded",
+        b"nested steps due to timeout",
         b"finished with non-zero exit value",
         b"terminate called after throwing",
     )
