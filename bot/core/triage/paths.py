@@ -8,8 +8,8 @@ from collections.abc import Iterable
 _RUNNER = re.compile(
     r"^(?:/home/runner/work/[^/]+/[^/]+/|/Users/runner/work/[^/]+/[^/]+/"
     r"|[A-Za-z]:/a/[^/]+/[^/]+/|/__w/[^/]+/[^/]+/|/github/workspace/"
-    # Jenkins, GitLab, Travis, CircleCI, Azure Pipelines, Buildkite, Drone, Buildbot, and the
-    # build directories of rpmbuild (Koji, OBS, mock) and abuild.
+    # Jenkins, GitLab, Travis, CircleCI, Azure Pipelines, Buildkite, Drone, Buildbot, the
+    # build directories of rpmbuild (Koji, OBS, mock) and abuild, and a GOPATH.
     r"|(?:/[^/\s]+)*?/workspace/[^/]+/|/builds/[^/]+/[^/]+/|/home/travis/build/[^/]+/[^/]+/"
     r"|/home/circleci/(?:project|repo)/|/home/vsts/work/\d+/s/|[A-Za-z]:/a/\d+/s/"
     r"|/var/lib/buildkite-agent/builds/[^/]+/[^/]+/[^/]+/|/drone/src/"
@@ -21,7 +21,9 @@ _RUNNER = re.compile(
     # hidden folder, Go's module cache or a conda install.
     r"|/root/(?!(?:go|(?:mini|ana)conda\d*|miniforge\d*|mambaforge)/)[^/.][^/]*/"
     # A container's usual working directories (``WORKDIR /app``, ``/usr/src/app``, ``/code``).
-    r"|/(?:usr/src/)?app/|/code/)"
+    r"|/(?:usr/src/)?app/|/code/"
+    # A Go project in a GOPATH: ``/go/src/github.com/<owner>/<repo>/``.
+    r"|(?:/[^/\s]+)*?/src/(?:(?:github\.com|gitlab\.com|bitbucket\.org)/[^/]+|golang\.org/x)/[^/]+/)"
 )
 _TEMP = re.compile(
     r"^(?:/tmp|/var/tmp|/private/tmp|(?:/private)?/var/folders/[^/]+/[^/]+/T"
@@ -50,10 +52,19 @@ _OUTSIDE = (
 _VIRTUALENVS = ("/.venv/", "/venv/", "/.tox/", "/.nox/", "/site-packages/", "/dist-packages/")
 #: Top-level folders that usually sit right under a repository root (a CI script's too).
 _ANCHORS = ("/tests/", "/test/", "/src/", "/testing/", "/ci/", "/scripts/", "/tools/")
-#: A checkout in a developer's own folder: ``/home/me/git/project/``, ``/Users/me/src/app/``.
+#: A checkout in a developer's own folder: ``/home/me/git/project/``, ``/Users/me/src/app/``,
+#: ``C:\repo\project\``, a release unpacked in ``~/Downloads/``.
 _USER_CHECKOUT = re.compile(
-    r"^/(?:home|Users)/[^/]+/(?:[^/]+/)*?(?:git|src|repos?|projects?|code|work|dev|workspace"
-    r"|sources?)/[^/]+/"
+    r"^(?:/(?:home|Users)/[^/]+/|[A-Za-z]:/)(?:[^/]+/)*?(?:git|src|repos?|projects?|code|work"
+    r"|dev|workspace|sources?|Downloads|Desktop|Documents)/[^/]+/"
+)
+#: Caches of downloaded dependencies (cargo's registry, Go's module cache, Maven, Gradle).
+_DEPENDENCY_CACHES = (
+    "/cargo/registry/",
+    "/.cargo/git/",
+    "/pkg/mod/",
+    "/.m2/repository/",
+    "/.gradle/caches/",
 )
 _MAX_SEEN = 4096
 
@@ -156,7 +167,7 @@ class PathResolver:
         for root in self._roots:
             if path.startswith(root):
                 return path[len(root) :]
-        if _SITE.search(path):
+        if _SITE.search(path) or any(cache in path for cache in _DEPENDENCY_CACHES):
             return None
         seen = self._relative_seen(path)
         if seen is not None:
@@ -172,6 +183,11 @@ class PathResolver:
                 return path[at + 1 :]
         checkout = _USER_CHECKOUT.match(path)
         return path[checkout.end() :] if checkout else None
+
+
+def in_temporary(path: str) -> bool:
+    """Is this absolute path inside a temporary directory (``/tmp/x/``)?"""
+    return _TEMP.match(normalise(path)) is not None
 
 
 def _runner_root(path: str) -> str | None:

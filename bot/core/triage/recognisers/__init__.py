@@ -7,6 +7,7 @@ from bot.core.triage.recognisers.bandit import BanditRecogniser
 from bot.core.triage.recognisers.base import LogState, Recogniser
 from bot.core.triage.recognisers.bazel import BazelRecogniser
 from bot.core.triage.recognisers.cargo import CargoRecogniser
+from bot.core.triage.recognisers.cmake import CmakeRecogniser
 from bot.core.triage.recognisers.coverage import CoverageRecogniser
 from bot.core.triage.recognisers.crash import CrashRecogniser
 from bot.core.triage.recognisers.ctest import CtestRecogniser
@@ -18,6 +19,7 @@ from bot.core.triage.recognisers.dotnet import DotnetTestRecogniser
 from bot.core.triage.recognisers.flaky_plugin import FlakyPluginRecogniser
 from bot.core.triage.recognisers.format import FormatRecogniser
 from bot.core.triage.recognisers.generic import GenericRecogniser
+from bot.core.triage.recognisers.ginkgo import GinkgoRecogniser
 from bot.core.triage.recognisers.go import GoRecogniser
 from bot.core.triage.recognisers.jest import JestRecogniser
 from bot.core.triage.recognisers.jvm import JvmRecogniser
@@ -35,6 +37,7 @@ from bot.core.triage.recognisers.pytest import PytestRecogniser
 from bot.core.triage.recognisers.resolvers import ResolverRecogniser
 from bot.core.triage.recognisers.rspec import RspecRecogniser
 from bot.core.triage.recognisers.runner import RunnerRecogniser
+from bot.core.triage.recognisers.sanitizers import SanitizerRecogniser
 from bot.core.triage.recognisers.stalled import StalledTestRecogniser
 from bot.core.triage.recognisers.step import StepRecogniser
 from bot.core.triage.recognisers.textlint import TextLintRecogniser
@@ -61,11 +64,14 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     AnnotationRecogniser,
     JestRecogniser,
     CargoRecogniser,
+    GinkgoRecogniser,
     GoRecogniser,
     JvmRecogniser,
     BazelRecogniser,
     CtestRecogniser,
     CxxTestRecogniser,
+    SanitizerRecogniser,
+    CmakeRecogniser,
     PhpunitRecogniser,
     DotnetTestRecogniser,
     NpmRecogniser,

@@ -39,6 +39,9 @@ class LogState:
     #: Lines pip printed as a build's captured output, ``[start, end]`` (``end`` 0 while open):
     #: the install failure is reported once, not each traceback inside.
     captured: list[list[int]] = field(default_factory=list)
+    #: A runner inside ``go test`` (Ginkgo) reported its failed specs: the suite's own
+    #: ``--- FAIL: TestSuite`` adds nothing.
+    spec_failures: bool = False
 
 
 class Recogniser:

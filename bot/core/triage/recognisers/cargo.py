@@ -17,6 +17,9 @@ _PANIC = re.compile(rf"^thread '(?P<test>[^']*)'(?: \(\d+\))? panicked at {_PLAC
 _OLD_PANIC = re.compile(r"^thread '(?P<test>[^']*)' panicked at '(?P<msg>.*)$")
 _OLD_END = re.compile(rf"^(?P<msg>.*)', {_PLACE}$")
 _NOT_TESTS = ("main", "<unnamed>")
+#: A panic inside a crate downloaded from a registry or git: a tool or dependency crashed,
+#: kept only when nothing else explains the failure.
+_REGISTRY = ("/cargo/registry/", "/.cargo/registry/", "/cargo/git/", "/.cargo/git/")
 _MAX_MESSAGE_LINES = 8
 
 
@@ -32,6 +35,7 @@ def _finding(test: str, message: str, lineno: int, path: str, line: int) -> Find
         path=path,
         line=line,
         test=name,
+        weak=any(folder in path for folder in _REGISTRY),
     )
 
 

@@ -1,5 +1,5 @@
-"""A Python process that crashed: faulthandler's ``Fatal Python error`` with its thread stacks,
-and a shell's crash report on the line of the pytest test that was running."""
+"""A Python process that crashed: faulthandler's ``Fatal Python error`` with its thread stacks
+(the shell's own crash report is the runner's, ``runner.py``)."""
 
 from __future__ import annotations
 
@@ -22,13 +22,6 @@ _STACK = re.compile(r"^(?P<current>Current thread|Thread|Stack)\b.*\(most recent
 #: faulthandler's frame has no comma before ``in``: ``File "a.py", line 3 in f``.
 _FRAME = re.compile(r'^File "(?P<path>[^"]+)", line (?P<line>\d+)')
 _QUIET = ("<no Python frame>", "Extension modules:", "...")
-#: A pytest progress line cut by the shell's report of the process it ran: a ``-v`` node id,
-#: ``collecting …``, a file's progress marks.
-_SHELL_CRASH = re.compile(
-    r"^(?P<progress>\S+\.py::\S+|collecting\b.*?|\S+\.py [.sxXFE]*) +"
-    r"(?P<report>(?:\S+: )?(?:line \d+: +)?\d+ (?:Segmentation fault|Aborted|Bus error"
-    r"|Illegal instruction|Floating point exception)\b.*)$"
-)
 #: What pytest printed last: a ``-v`` node id, or a file's progress marks (``a.py ..``).
 _NODE_ID = re.compile(r"(?P<file>[^\s:]+\.py)(?P<test>::\S+|(?: [.sxXFE]*)?)$")
 _MAX_FRAMES = 256
@@ -50,11 +43,6 @@ class CrashRecogniser(Recogniser):
     triggers: ClassVar[tuple[bytes, ...]] = (
         b"fatal python error",
         b"windows fatal exception",
-        b"segmentation fault",
-        b"aborted",
-        b"bus error",
-        b"illegal instruction",
-        b"floating point exception",
     )
 
     def __init__(self, state: LogState) -> None:
@@ -108,17 +96,4 @@ class CrashRecogniser(Recogniser):
                     test=test,
                 )
                 return NONE
-        shell = _SHELL_CRASH.match(text)
-        if shell:
-            test, path = _test(shell["progress"])
-            return (
-                Finding(
-                    category=Category.RUNTIME_ERROR,
-                    message=shell["report"],
-                    tool="pytest",
-                    lineno=lineno,
-                    path=path,
-                    test=test,
-                ),
-            )
         return NONE

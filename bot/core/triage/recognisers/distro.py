@@ -19,6 +19,8 @@ _MISSING = (
     "unresolvable: nothing provides",
     "nothing provides ",
     "Problem: conflicting requests",
+    "Error: No available formula with the name",
+    "Error: No formulae found in taps",
 )
 _UNREACHABLE = (
     "E: Failed to fetch",
@@ -45,6 +47,8 @@ class DistroRecogniser(Recogniser):
         b"unable to find a match",
         b"nothing provides",
         b"conflicting requests",
+        b"no available formula with the name",
+        b"no formulae found in taps",
         b"repomd.xml",
         b"failed to download metadata",
         b"curl error (",

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import ClassVar
 
 from bot.core.triage.model import Category, Finding
+from bot.core.triage.paths import PathResolver, in_temporary
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 
 _GENERIC = re.compile(
@@ -16,7 +17,7 @@ _GENERIC = re.compile(
 )
 #: Old cppcheck: ``[src/a.c:12]: (error) Memory leak: p``.
 _CPPCHECK = re.compile(
-    r"^\[(?P<path>[^\s:\]]+\.\w+):(?P<line>\d+)\]: \((?P<level>\w+)\) (?P<msg>.*)$"
+    r"^\[(?P<path>(?:[A-Za-z]:)?[^\s:\]]+\.\w+):(?P<line>\d+)\]: \((?P<level>\w+)\) (?P<msg>.*)$"
 )
 #: Kotlin: ``e: file:///src/A.kt:12:5 Unresolved reference: foo`` (and ``e: /src/A.kt: (12, 5): ``).
 _KOTLIN = re.compile(
@@ -32,6 +33,21 @@ _TSC_PRETTY = re.compile(
     r"^(?P<path>[^\s()]+\.[cm]?[jt]sx?):(?P<line>\d+):(?P<col>\d+) - error (?P<rule>TS\d+): "
     r"(?P<msg>.*)$"
 )
+#: cargo's ``Compiling kernel v0.1.0 (/home/me/code/ws/kernel)``: a local crate's folder.
+_COMPILING = re.compile(r"^\s*Compiling \S+ v\S+ \((?P<dir>(?:/|[A-Za-z]:[\\/])[^)]+)\)$")
+#: MSBuild's canonical form (csc, fsc, vbc, MSVC's cl): ``src/Program.cs(12,13): error CS0103:
+#: The name 'x' does not exist in the current context [/src/App.csproj]``.
+_MSBUILD = re.compile(
+    r"^(?P<path>[^\s(][^(]*?\.(?:cs|fs|fsx|vb|cpp|cc|cxx|c|h|hpp|hxx|xaml|razor|cshtml))"
+    r"\((?P<line>\d+)(?:,\d+)*\): (?:fatal )?error (?P<rule>(?:CS|FS|BC|C)\d{4}): (?P<msg>.*?)"
+    r"(?: \[[^\]]+\])?$"
+)
+#: C# and MSVC codes whose error is the parser's, or a missing namespace or header.
+_MSBUILD_SYNTAX = frozenset(
+    {"CS1001", "CS1002", "CS1003", "CS1010", "CS1012", "CS1022", "CS1026", "CS1513", "CS1514"}
+    | {"CS1519", "CS1525", "CS1733", "CS8025", "C2059", "C2143", "C2146", "C2447"}
+)
+_MSBUILD_IMPORT = frozenset({"CS0246", "CS0234", "BC30002", "BC40056", "C1083", "FS0039"})
 _RUST_HEAD = re.compile(r"^error(?:\[(?P<rule>E\d{4})\])?: (?P<msg>.+)$")
 _RUST_ARROW = re.compile(r"^\s*--> (?P<path>[^:\s]+\.rs):(?P<line>\d+):(?P<col>\d+)$")
 _SKIP_SUFFIXES = (".py", ".pyi")
@@ -46,9 +62,28 @@ _RUST_SYNTAX = (
 )
 
 
+def in_crate(crate: str | None, path: str) -> str:
+    """rustc's path of a workspace member's file, relative to the member (older cargo) or to
+    the workspace (newer): put under the member's folder in the checkout unless it already
+    starts with that folder (``kernel/src/a.rs`` for ``…/ws/kernel``)."""
+    if crate is None or path.startswith(("/", "../")) or ":" in path[:3] or in_temporary(crate):
+        return path
+    manifest = PathResolver().resolve(crate.rstrip("/\\") + "/Cargo.toml")
+    folder = manifest.removesuffix("Cargo.toml").rstrip("/") if manifest else ""
+    if not folder or path.startswith(folder + "/"):
+        return path
+    return f"{folder}/{path}"
+
+
+#: rustc's codes for a path that does not resolve: an import, a crate, a module.
+_RUST_IMPORT = frozenset({"E0432", "E0433", "E0463", "E0583"})
+
+
 def _rust_category(rule: str | None, message: str) -> Category:
     if rule is None and message.startswith(_RUST_SYNTAX):
         return Category.SYNTAX_ERROR
+    if rule in _RUST_IMPORT:
+        return Category.IMPORT_ERROR
     return Category.TYPE_ERROR
 
 
@@ -80,8 +115,10 @@ _SYNTAX_MESSAGES = (
     "Expecting ",
 )
 #: A header or package that is not there: the C and Java form of a failed import.
+#: gcc says ``fatal error: filesystem: No such file or directory`` only of an ``#include``.
 _MISSING = re.compile(
     r"(?:\.h(?:pp|h|xx)?: No such file or directory|\.h(?:pp|h|xx)?' file not found"
+    r"|^[\w./+-]+: No such file or directory$|^'[\w./+-]+' file not found$"
     r"|^package [\w.]+ does not exist|^cannot find module|^Unresolved import)"
 )
 _RULE_SUFFIX = re.compile(r" \[([^\]\s]+)\]$")
@@ -128,9 +165,12 @@ class GenericRecogniser(Recogniser):
     name: ClassVar[str] = "generic"
     reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"error",)
+    patterns: ClassVar[tuple[bytes, ...]] = (rb"Compiling [^ \t\r\n]+ v[0-9][^ \t\r\n]* \(",)
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
+        #: The local crate cargo is compiling, whose folder rustc's relative paths may start from.
+        self._crate: str | None = None
         self._rust: tuple[int, str, str | None] | None = None
         self._clippy: Finding | None = None
         #: ``cc1: warnings being treated as errors`` (gcc before 4.8 prints it first).
@@ -172,10 +212,15 @@ class GenericRecogniser(Recogniser):
                     message=msg,
                     tool="cargo",
                     lineno=at,
-                    path=arrow["path"],
+                    path=in_crate(self._crate, arrow["path"]),
                     line=int(arrow["line"]),
                     rule=rule,
                 )
+                return NONE
+        if "Compiling " in line:
+            compiling = _COMPILING.match(line)
+            if compiling:
+                self._crate = compiling["dir"]
                 return NONE
         if "warnings being treated as errors" in line:
             self._werror = True
@@ -202,7 +247,34 @@ class GenericRecogniser(Recogniser):
                 )
         return self._compiler(lineno, line)
 
+    def _msbuild(self, lineno: int, line: str) -> Sequence[Finding]:
+        match = _MSBUILD.match(line)
+        if match is None:
+            return NONE
+        rule, message = match["rule"], match["msg"]
+        if rule in _MSBUILD_SYNTAX:
+            category = Category.SYNTAX_ERROR
+        elif rule in _MSBUILD_IMPORT and not (rule == "FS0039" and "namespace" not in message):
+            category = Category.IMPORT_ERROR
+        else:
+            category = compiler_category(message)
+        return (
+            Finding(
+                category=category,
+                message=message,
+                tool="compiler",
+                lineno=lineno,
+                path=match["path"],
+                line=int(match["line"]),
+                rule=rule,
+            ),
+        )
+
     def _compiler(self, lineno: int, line: str) -> Sequence[Finding]:
+        if "): " in line and " error " in line:
+            found = self._msbuild(lineno, line)
+            if found:
+                return found
         kotlin = _KOTLIN.match(line) if line.startswith("e: ") else None
         if kotlin:
             return (
@@ -220,6 +292,8 @@ class GenericRecogniser(Recogniser):
         if match is None or match["path"].endswith(_SKIP_SUFFIXES):
             return NONE
         message, level = match["msg"], match["level"]
+        if "o space left on device" in message:
+            return NONE  # the compiler could not write its output: the runner's disk is full
         rule_match = _RULE_SUFFIX.search(message)
         rule = match.groupdict().get("rule") or (rule_match[1] if rule_match else None)
         if cppcheck:

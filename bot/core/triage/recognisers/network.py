@@ -44,6 +44,13 @@ _DOCKER = (
     "error pulling image",
     "ERROR: failed to",
 )
+#: A registry's rate limit (Docker Hub's ``toomanyrequests``, BuildKit's ``unexpected status
+#: code …: 429 Too Many Requests``), on a line that says something failed.
+_RATE_LIMITED = ("toomanyrequests", "429 Too Many Requests")
+_FAILED_WORDS = ("ERROR", "error", "failed", "Failed", "unexpected status")
+#: A TLS connection that failed (Python's ``ssl`` module, as pip, setuptools and requests
+#: print it): ``[SSL: CERTIFICATE_VERIFY_FAILED]``, ``EOF occurred in violation of protocol``.
+_TLS = ("(_ssl.c:", "CERTIFICATE_VERIFY_FAILED")
 #: curl's codes for a network failure: 5, 6 (resolve), 7 (connect), 28 (timeout), 35 (TLS),
 #: 52, 56 (nothing or a broken reply).
 _CURL = re.compile(r"^curl: \((?P<code>5|6|7|28|35|52|56)\) (?P<msg>.*)$")
@@ -63,6 +70,10 @@ class NetworkRecogniser(Recogniser):
         b"curl: (",
         b"ssh: connect to host",
         b"kex_exchange_identification",
+        b"toomanyrequests",
+        b"429 too many requests",
+        b"(_ssl.c:",
+        b"certificate_verify_failed",
     )
 
     def __init__(self, state: LogState) -> None:
@@ -105,6 +116,34 @@ class NetworkRecogniser(Recogniser):
                 )
                 return self._once("curl", finding)
             return NONE
+        if (
+            any(marker in text for marker in _TLS)
+            and not self.state.in_pytest
+            and "rror" in text
+            # pip's and setuptools' own words for it are read with the install (legacy_install)
+            and not text.startswith(("Could not fetch URL", "Download error on"))
+        ):
+            return self._once(
+                "tls",
+                Finding(
+                    category=Category.INFRASTRUCTURE,
+                    message=text[:300],
+                    tool="network",
+                    lineno=lineno,
+                ),
+            )
+        if any(marker in text for marker in _RATE_LIMITED) and any(
+            word in text for word in _FAILED_WORDS
+        ):
+            return self._once(
+                "docker",
+                Finding(
+                    category=Category.INFRASTRUCTURE,
+                    message=text[:300],
+                    tool="docker",
+                    lineno=lineno,
+                ),
+            )
         if any(marker in text for marker in _DOCKER):
             if any(marker in text for marker in _REGISTRY_DOWN):
                 category = Category.INFRASTRUCTURE

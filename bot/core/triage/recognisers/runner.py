@@ -1,4 +1,5 @@
-"""Runner and infrastructure failures: shutdown, cancellation, disk full, job time limit."""
+"""Runner and infrastructure failures: shutdown, cancellation, disk full, job time limit, and
+a process the shell reports killed by a signal (SIGKILL: out of memory; SIGSEGV: a crash)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from bot.core.triage.model import Category, Finding
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 
 _CANCELED = "The operation was canceled"
+_UNCAUGHT = "terminate called after throwing an instance of"
 #: Exact phrases the runner, the OS or common network clients print.
 _PHRASES: tuple[tuple[str, Category], ...] = (
     ("The runner has received a shutdown signal", Category.INFRASTRUCTURE),
     (_CANCELED, Category.INFRASTRUCTURE),
     ("lost communication with the server", Category.INFRASTRUCTURE),
     ("The hosted runner encountered an error", Category.INFRASTRUCTURE),
-    ("No space left on device", Category.INFRASTRUCTURE),
+    # ``no space left on device`` too: Go and docker print it in lower case.
+    ("o space left on device", Category.INFRASTRUCTURE),
     ("Disk quota exceeded", Category.INFRASTRUCTURE),
     ("Out of memory: Killed process", Category.INFRASTRUCTURE),
     ("Could not resolve host", Category.INFRASTRUCTURE),
@@ -30,12 +33,57 @@ _PHRASES: tuple[tuple[str, Category], ...] = (
     ("Too long with no output (exceeded", Category.TIMEOUT),
     ("Build timed out (after", Category.TIMEOUT),
     ("API rate limit exceeded", Category.INFRASTRUCTURE),
+    # The OOM killer stopping the compiler (gcc's driver says so).
+    ("Killed signal terminated program", Category.INFRASTRUCTURE),
+    # A job no runner took, or a runner that failed under it (GitHub, GitLab, Azure).
+    ("was not acquired by Runner", Category.INFRASTRUCTURE),
+    ("Job failed (system failure)", Category.INFRASTRUCTURE),
+    ("We stopped hearing from agent", Category.INFRASTRUCTURE),
+    # Travis' and Azure Pipelines' job time limits, Jenkins' timeout step.
+    ("exceeded the maximum time limit for jobs", Category.TIMEOUT),
+    ("ran longer than the maximum time of", Category.TIMEOUT),
+    ("Timeout has been exceeded", Category.TIMEOUT),
+    ("Cancelling nested steps due to timeout", Category.TIMEOUT),
+    # A C++ program's uncaught exception (``what():`` follows, then ``Aborted``).
+    (_UNCAUGHT, Category.RUNTIME_ERROR),
 )
-_EXIT = re.compile(r"Process completed with exit code (?P<code>\d+)")
-#: A shell's report of a child killed by SIGKILL (the OOM killer): ``bash: line 1: 42 Killed  cmd``.
-_KILLED = re.compile(r"^(?:\S+: )?(?:line \d+: )?\d+ Killed\s+\S")
-#: Exit codes that say how a step died: ``timeout`` kills with 124, SIGKILL (OOM) gives 137.
-_EXIT_CATEGORY = {124: Category.TIMEOUT, 137: Category.INFRASTRUCTURE}
+#: How a CI system or a package runner reports a step's exit code: GitHub Actions, CircleCI
+#: (``Exited with code exit status 137``), yarn (``error Command failed with exit code 137.``),
+#: Travis (``The command "pytest" exited with 139.``), Gradle's test executor (``Process 'Gradle
+#: Test Executor 1' finished with non-zero exit value 137``).
+_EXIT = re.compile(
+    r"(?:Process completed with exit code |^Exited with code (?:exit status )?"
+    r"|^error Command failed with exit code |^The command \".*\" exited with "
+    r"|finished with non-zero exit value )(?P<code>\d+)"
+)
+#: A shell's report of a child killed by a signal: ``bash: line 1:   42 Killed   cmd`` (SIGKILL,
+#: the OOM killer), ``…: line 288: 14092 Segmentation fault (core dumped) ./tests``, also after
+#: the unfinished line of the program it killed (``tests/test_a.py::test_b /home/travis/…``);
+#: a program run by lerna or yarn workspaces prints a bare ``pkg: Killed``.
+_SIGNALLED = re.compile(
+    r"^(?:(?P<before>.*?) (?=\S+: line \d+: ))?(?:\S+: )?(?:line \d+: +)?\d+ "
+    r"(?P<signal>Killed|Segmentation fault|Aborted|Bus error|Illegal instruction"
+    r"|Floating point exception)(?: +\(core dumped\))?\s+\S"
+    r"|^(?:[@\w./-]+: )?(?P<bare>Killed|Segmentation fault \(core dumped\))$"
+)
+#: What the killed program was running, when its unfinished line says: a pytest node id or
+#: a file's progress line.
+_RUNNING = re.compile(r"^(?P<path>[\w./-]+\.py)(?P<test>::\S+)?(?: [.sxXFE]*)?$")
+#: The CI systems' own messages, found even in an indented paste.
+_INDENTED_PHRASES = (
+    "No output has been received in the last",
+    "Too long with no output (exceeded",
+    "exceeded the maximum execution time",
+)
+_SIGNAL_WORD = re.compile(r"Killed|Segmentation fault|Aborted|Bus error|Illegal instr|Floating")
+#: Exit codes that say how a step died: ``timeout`` kills with 124, SIGKILL (OOM) gives 137,
+#: SIGABRT 134 and SIGSEGV 139 (the program crashed).
+_EXIT_CATEGORY = {
+    124: Category.TIMEOUT,
+    134: Category.RUNTIME_ERROR,
+    137: Category.INFRASTRUCTURE,
+    139: Category.RUNTIME_ERROR,
+}
 
 
 class RunnerRecogniser(Recogniser):
@@ -51,9 +99,27 @@ class RunnerRecogniser(Recogniser):
         b"too long with no output",
         b"build timed out",
         b"rate limit exceeded",
+        b"exceeded the maximum execution time",
+        b"runner has received a shutdown signal",
+        b"lost communication with the server",
+        b"exited with code",
+        b'" exited with ',
+        b"killed signal terminated program",
+        b"was not acquired by runner",
+        b"stopped hearing from agent",
+        b"exceeded the maximum time limit",
+        b"ran longer than the maximum time",
+        b"timeout has been exceeded",
+        b"nested steps due to timeout",
+        b"finished with non-zero exit value",
+        b"terminate called after throwing",
     )
     #: The shell's job report, case-sensitive: "killed" alone is common in application logs.
-    patterns: ClassVar[tuple[bytes, ...]] = (rb" Killed[ \r\n]",)
+    patterns: ClassVar[tuple[bytes, ...]] = (
+        rb" Killed[ \r\n]",
+        rb"[0-9] (?:Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point) ",
+        rb"Segmentation fault \(core dumped\)\r?\n",
+    )
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
@@ -68,38 +134,77 @@ class RunnerRecogniser(Recogniser):
         return (canceled,)
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if line.startswith((" ", "E ")):
+            stripped = line.lstrip()
+            if not stripped.startswith(_INDENTED_PHRASES):
+                return NONE
+            line = stripped
+        # The shell's report of a killed process ends a session that never finished.
+        if _SIGNAL_WORD.search(line):
+            signalled = _SIGNALLED.match(line)
+            if signalled:
+                return self._signalled(lineno, signalled)
         # The runner's own lines can cut into a pytest session that never finished.
-        in_pytest = self.state.in_pytest and not line.startswith("##[error]")
-        if in_pytest or line.startswith((" ", "E ")):
+        if self.state.in_pytest and not line.startswith("##[error]"):
             return NONE
         for phrase, category in _PHRASES:
             if phrase in line:
                 if phrase in self._seen:
                     return NONE
                 self._seen.add(phrase)
+                if phrase == _UNCAUGHT:
+                    self._seen.add("crashed")  # the shell's ``Aborted`` that follows adds nothing
                 message = line.removeprefix("##[error]").removeprefix("Error: ").strip()
                 finding = Finding(category=category, message=message, tool="runner", lineno=lineno)
                 if phrase == _CANCELED:
                     self._canceled = finding
                     return NONE
                 return (finding,)
-        if "Killed" in line and "killed" not in self._seen and _KILLED.match(line):
-            self._seen.add("killed")
-            message = "The process was killed (SIGKILL: out of memory?): " + line.strip()
-            return (
-                Finding(
-                    category=Category.INFRASTRUCTURE, message=message, tool="runner", lineno=lineno
-                ),
-            )
-        if "exit code" in line:
-            match = _EXIT.search(line)
-            if match:
-                code = int(match["code"])
-                category = _EXIT_CATEGORY.get(code, Category.UNKNOWN)
-                message = f"Process completed with exit code {code}."
-                return (
-                    Finding(
-                        category=category, message=message, tool="runner", lineno=lineno, weak=True
-                    ),
-                )
-        return NONE
+        match = _EXIT.search(line) if "xit" in line else None
+        if match is None:
+            return NONE
+        code = int(match["code"])
+        known = _EXIT_CATEGORY.get(code)
+        if known is not None and ("killed" in self._seen or "crashed" in self._seen):
+            return NONE  # the shell already said which signal
+        if known is None and "Process completed" not in line:
+            return NONE  # the step recogniser tells other systems' failed steps
+        message = line.removeprefix("##[error]").removeprefix("Error: ").strip()[:300]
+        return (
+            Finding(
+                category=known or Category.UNKNOWN,
+                message=message,
+                tool="runner",
+                lineno=lineno,
+                weak=True,
+            ),
+        )
+
+    def _signalled(self, lineno: int, signalled: re.Match[str]) -> Sequence[Finding]:
+        """A process killed by SIGKILL is the runner's doing (memory); one that crashed
+        (SIGSEGV, SIGABRT, SIGBUS, SIGILL, SIGFPE) is the program's."""
+        signal = signalled["signal"] or signalled["bare"]
+        killed = signal == "Killed"
+        key = "killed" if killed else "crashed"
+        if key in self._seen:
+            return NONE
+        self._seen.add(key)
+        before = signalled["before"]
+        report = signalled.string[len(before) + 1 :] if before else signalled.string
+        if killed:
+            category = Category.INFRASTRUCTURE
+            message = "The process was killed (SIGKILL: out of memory?): " + report.strip()
+        else:
+            category = Category.RUNTIME_ERROR
+            message = "The process crashed: " + report.strip()
+        running = _RUNNING.match(before.strip()) if before else None
+        return (
+            Finding(
+                category=category,
+                message=message[:300],
+                tool="runner",
+                lineno=lineno,
+                path=running["path"] if running else None,
+                test=running["path"] + running["test"] if running and running["test"] else None,
+            ),
+        )

@@ -23,6 +23,8 @@ _FAILED = re.compile(
     r"|Errors while running CTest"
     r"|Command exited with code (?P<h>\d+)"
     r"|exited with code (?P<i>\d+)"
+    r"|Exited with code (?:exit status )?(?P<j>\d+)"  # CircleCI
+    r"|The command \"(?P<travis>.+)\" exited with (?P<k>\d+)\."  # Travis
     r")"
 )
 #: Lines that say which command ran: a shell's trace, GitLab's echo, tox, npm, docker.
@@ -53,6 +55,7 @@ class StepRecogniser(Recogniser):
         b"invocationerror",
         b"errors while running ctest",
         b"exited with code",
+        b'" exited with ',
         b"] run ",
         b"commands[",
         b"##[group]run ",
@@ -94,7 +97,9 @@ class StepRecogniser(Recogniser):
             return NONE
         self._reported = True
         docker = _DOCKER_PROCESS.search(stripped)
-        ran = docker["command"] if docker else self._command or self.state.command
+        ran = (
+            docker["command"] if docker else failed["travis"] or self._command or self.state.command
+        )
         if not docker and not any(marker in stripped for marker in _RUNNER_LINES):
             self._last.append(stripped[:200])
         what = f"`{ran}` failed" if ran else "A step failed"
