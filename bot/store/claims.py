@@ -2,7 +2,9 @@
 
 A delivery is claimable while its ``due_at`` has passed; the partial index on ``due_at``
 orders the claim, so it costs the same at any depth, and payloads are read only for the
-rows taken. Outcomes are fenced by the claim's attempt number.
+rows taken. A claim is a lease: its ``due_at`` is when it lapses, and a live worker renews
+it (``renew``) until it records the outcome, so only a dead worker's claims lapse. Outcomes
+and renewals are fenced by the claim's attempt number.
 """
 
 from __future__ import annotations
@@ -61,6 +63,10 @@ COLUMNS = (
 # Fenced by the attempt: a worker whose claim lapsed and was taken again changes nothing.
 _FINISH = (
     "UPDATE deliveries SET status = ?, note = ?, finished_at = ?, due_at = NULL "
+    "WHERE delivery_id = ? AND attempts = ? AND status = 'processing'"
+)
+_RENEW = (
+    "UPDATE deliveries SET due_at = ? "
     "WHERE delivery_id = ? AND attempts = ? AND status = 'processing'"
 )
 _RETRY = (
@@ -145,3 +151,31 @@ def record(db: Database, outcomes: Sequence[Outcome], now: float) -> list[bool]:
             for o, ok in zip(retried, db.changed_each(_RETRY, rows2), strict=True):
                 applied[o.delivery_id] = ok
     return [applied[o.delivery_id] for o in outcomes]
+
+
+def renew(db: Database, held: Sequence[tuple[str, int]], until: float) -> list[bool]:
+    """Extend claims (delivery id, attempt) to ``until``; ``False`` where one was lost."""
+    with db.transaction():
+        _relax(db)
+        return db.changed_each(
+            _RENEW, [(until, delivery_id, attempt) for delivery_id, attempt in held]
+        )
+
+
+def lapsed(db: Database, now: float, queued_for: float, limit: int) -> list[str]:
+    """Ids nobody is working on: claims whose lease lapsed (their worker died), then
+    deliveries due for ``queued_for`` seconds that no job took (a lost enqueue).
+
+    Both read an index: the in-flight claims have a partial index of their own, so the
+    sweep costs the same however deep the queue of fresh deliveries is.
+    """
+    claims = db.fetchall(
+        "SELECT delivery_id FROM deliveries WHERE status = 'processing' AND due_at <= ? "
+        "ORDER BY due_at LIMIT ?",
+        (now, limit),
+    )
+    queued = db.fetchall(
+        "SELECT delivery_id FROM deliveries WHERE due_at <= ? ORDER BY due_at LIMIT ?",
+        (now - queued_for, limit),
+    )
+    return list(dict.fromkeys(str(r["delivery_id"]) for r in [*claims, *queued]))[:limit]
