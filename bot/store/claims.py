@@ -5,6 +5,10 @@ orders the claim, so it costs the same at any depth, and payloads are read only 
 rows taken. A claim is a lease: its ``due_at`` is when it lapses, and a live worker renews
 it (``renew``) until it records the outcome, so only a dead worker's claims lapse. Outcomes
 and renewals are fenced by the claim's attempt number.
+
+Claims, renewals and outcomes commit without waiting for the disk (``relaxed``, PostgreSQL):
+its log is ordered, so a crash can lose only the newest commits, and a lost claim or outcome
+only means the delivery runs again (handlers are idempotent). Acknowledged rows stay durable.
 """
 
 from __future__ import annotations
@@ -86,8 +90,8 @@ def claim(
     else:
         marks = ", ".join("?" * len(ids))
         where, params = f"delivery_id IN ({marks}) AND due_at <= ?", [*ids, now]
-    with db.transaction():  # BEGIN IMMEDIATE on SQLite: one short claim at a time
-        _relax(db)
+    # BEGIN IMMEDIATE on SQLite: one short claim at a time.
+    with db.transaction(relaxed=True):
         rows = db.fetchall(
             f"SELECT delivery_id, installation_id FROM deliveries WHERE {where}{lock}", params
         )
@@ -104,25 +108,13 @@ def claim(
         if not take:
             return []
         marks = ", ".join("?" * len(take))
-        db.execute(
-            "UPDATE deliveries SET status = 'processing', attempts = attempts + 1, "
-            f"due_at = ? WHERE delivery_id IN ({marks})",
-            (now + visibility_timeout, *take),
-        )
         claimed = db.fetchall(
-            f"SELECT {COLUMNS} FROM deliveries WHERE delivery_id IN ({marks})", take
+            "UPDATE deliveries SET status = 'processing', attempts = attempts + 1, "
+            f"due_at = ? WHERE delivery_id IN ({marks}) RETURNING {COLUMNS}",
+            (now + visibility_timeout, *take),
         )
     claimed.sort(key=lambda row: float(row["received_at"]))
     return [Delivery.from_row(row) for row in claimed]
-
-
-def _relax(db: Database) -> None:
-    """Claims and outcomes need not wait for the disk (PostgreSQL): its log is ordered, so
-    a crash can lose only the newest commits, and a lost claim or outcome only means
-    the delivery runs again (handlers are idempotent). Acknowledged rows stay synchronous.
-    """
-    if db.dialect == "postgresql":
-        db.execute("SET LOCAL synchronous_commit TO off")
 
 
 def _holds(db: Database, now: float) -> dict[int, float]:
@@ -134,8 +126,7 @@ def _holds(db: Database, now: float) -> dict[int, float]:
 
 def record(db: Database, outcomes: Sequence[Outcome], now: float) -> list[bool]:
     """Write outcomes in one transaction; ``False`` where the claim had lapsed."""
-    with db.transaction():
-        _relax(db)
+    with db.transaction(relaxed=True):
         done = [o for o in outcomes if o.retry_at is None]
         retried = [o for o in outcomes if o.retry_at is not None]
         applied: dict[str, bool] = {}
@@ -155,8 +146,7 @@ def record(db: Database, outcomes: Sequence[Outcome], now: float) -> list[bool]:
 
 def renew(db: Database, held: Sequence[tuple[str, int]], until: float) -> list[bool]:
     """Extend claims (delivery id, attempt) to ``until``; ``False`` where one was lost."""
-    with db.transaction():
-        _relax(db)
+    with db.transaction(relaxed=True):
         return db.changed_each(
             _RENEW, [(until, delivery_id, attempt) for delivery_id, attempt in held]
         )
