@@ -86,6 +86,21 @@ class Target:
         )
         return {str(r["delivery_id"]) for r in rows}
 
+    def in_flight(self) -> set[str]:
+        """Ids claimed and not finished."""
+        assert self.db is not None
+        rows = self.db.fetchall("SELECT delivery_id FROM deliveries WHERE status = 'processing'")
+        return {str(r["delivery_id"]) for r in rows}
+
+    def redone(self, ids: set[str]) -> list[float]:
+        """When those of ``ids`` that were claimed again finished (epoch seconds)."""
+        assert self.db is not None
+        rows = self.db.fetchall(
+            "SELECT delivery_id, finished_at FROM deliveries WHERE attempts > 1 "
+            "AND finished_at IS NOT NULL"
+        )
+        return [float(r["finished_at"]) for r in rows if r["delivery_id"] in ids]
+
     def sample_backlog(self) -> Sampler:
         return Sampler(self)
 
@@ -280,7 +295,6 @@ def app_target(backend: str, *, api_url: str = "http://127.0.0.1:9") -> Iterator
         "AUTOPILOT_STORE": store,
         "AUTOPILOT_QUEUE": queue,
         "GITHUB_API_URL": api_url,
-        "AUTOPILOT_VISIBILITY_TIMEOUT": "10",
     }
     autopilot = str(ROOT / ".venv" / "bin" / "autopilot")
     log = (CACHE / f"app-{backend}.log").open("wb")

@@ -36,9 +36,12 @@ SWEEP_EVERY = 1.0
 #: The Redis key whose holder sweeps this interval.
 SWEEP_LOCK = "autopilot:sweep"
 #: Ids per job: the worker claims them in one transaction.
-JOB_IDS = 64
+JOB_IDS = 128
 #: Seconds the first id of a job waits for others (the acknowledgement never waits on it).
-ENQUEUE_LINGER = 0.02
+#: A job costs its worker about 4 ms of CPU whatever its size (arq's Redis round trips,
+#: the claim and the outcomes), a delivery about 0.1 ms: 50 ms makes 50 ids a job at
+#: 1,000/s.
+ENQUEUE_LINGER = 0.05
 
 
 async def enqueue_ids(redis: ArqRedis, ids: Sequence[str], *, at: float | None = None) -> None:
