@@ -32,6 +32,8 @@ SECRET = "bench-webhook-secret"
 SERVER_CORE, WORKER_CORE, LOAD_CORE = "1", "0", "0"
 POSTGRES = os.environ.get("AUTOPILOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("AUTOPILOT_BENCH_REDIS", "redis://127.0.0.1:6379/3")
+#: Server settings for the App's PostgreSQL sessions, e.g. ``-c commit_delay=200``.
+PG_OPTIONS = os.environ.get("AUTOPILOT_BENCH_PG_OPTIONS", "")
 NULL_SERVER = """require('http').createServer((q, s) => {
   q.resume(); q.on('end', () => { s.writeHead(202, {'content-length': 0}); s.end(); });
 }).listen(+process.env.PORT, '127.0.0.1');"""
@@ -191,6 +193,16 @@ def _wait_listening(port: int, proc: subprocess.Popen[bytes], *, health: str | N
     raise RuntimeError("server did not start within 60 s")
 
 
+def _wait_started(log: Path, workers: list[subprocess.Popen[bytes]]) -> None:
+    """Until every worker process has started (a loaded machine takes seconds to import)."""
+    deadline = time.monotonic() + 60
+    while log.read_text(errors="replace").count("Starting worker for") < len(workers):
+        if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
+            raise RuntimeError("the worker processes did not start")
+        time.sleep(0.1)
+    time.sleep(1.0)  # each opens its store and sweeps once
+
+
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
     for proc in procs:
         if proc.poll() is None:
@@ -284,7 +296,7 @@ def app_target(backend: str, *, api_url: str = "http://127.0.0.1:9") -> Iterator
 
         with psycopg.connect(POSTGRES, autocommit=True) as conn:
             conn.execute(f'CREATE SCHEMA "{schema}"')
-        store = f"{POSTGRES}?options={quote(f'-csearch_path={schema}')}"
+        store = f"{POSTGRES}?options={quote(f'-csearch_path={schema} {PG_OPTIONS}'.strip())}"
         queue = REDIS
         redis.Redis.from_url(REDIS).flushdb()
     env = {
@@ -309,7 +321,7 @@ def app_target(backend: str, *, api_url: str = "http://127.0.0.1:9") -> Iterator
                 command = _pinned(WORKER_CORE, autopilot, "worker")
                 workers.append(subprocess.Popen(command, env=env, stdout=log, stderr=log))
             procs += workers
-            time.sleep(2.0)  # the workers connect to Redis and the store
+            _wait_started(CACHE / f"app-{backend}.log", workers)
         db = Database(store)
         yield Target(
             f"app-{backend}",

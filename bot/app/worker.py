@@ -66,6 +66,9 @@ class Processor:
         self._holder = f"processor-{uuid.uuid4()}"
         # Claims are short leases, renewed while this process holds them.
         self.heartbeat = Heartbeat(self.store.renew, settings.visibility_timeout)
+        #: Installations GitHub asked this process to wait for, and until when: the rest of
+        #: a batch skips their deliveries as a claim would (no GitHub call, no failure row).
+        self._holds: dict[int, float] = {}
 
     async def process_batch(self, ids: Sequence[str] | None = None) -> BatchReport:
         """Claim up to ``claim_batch`` due deliveries (or ``ids``), run them, record outcomes."""
@@ -163,6 +166,10 @@ class Processor:
                 counts_attempt=counts_attempt,
             )
 
+        until = self._holds.get(delivery.installation_id or 0, 0.0)
+        if until > self.clock():  # its installation met a rate limit earlier in this batch
+            note = "installation held back by a rate limit"
+            return outcome(Status.QUEUED, note, retry_at=until, counts_attempt=False)
         if delivery.attempts > self.settings.max_attempts:
             # A delivery whose worker keeps dying must not take every worker down with it.
             return outcome(Status.FAILED, f"gave up after {delivery.attempts - 1} attempts")
@@ -193,6 +200,7 @@ class Processor:
         trouble = ports.gh.transient
         if isinstance(trouble, RetryLater):
             if trouble.installation_id is not None:
+                self._holds[trouble.installation_id] = trouble.at
                 await self.store.hold_installation(trouble.installation_id, trouble.at)
             return outcome(
                 Status.QUEUED, f"{note}; {trouble}", retry_at=trouble.at, counts_attempt=False

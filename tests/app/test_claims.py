@@ -302,3 +302,26 @@ async def test_a_slow_live_handler_keeps_its_claim(store_url: str) -> None:
             rival.close()
             await other.close()
             await store.close()
+
+
+async def test_a_rate_limit_skips_its_installation_for_the_rest_of_the_batch(
+    bench: Bench,
+) -> None:
+    bench.fake.inject_fault(
+        403, path="/installation/repositories", headers={"retry-after": "60"}, times=1
+    )
+    await _issue(bench.store, "limited", HELD)
+    await _issue(bench.store, "same-batch", HELD)
+    await _issue(bench.store, "other", OTHER)
+    report = await bench.processor.process_batch()
+    assert report.claimed == 3 and bench.ran == ["other"]
+    until = bench.clock.now + 60
+    assert sorted(report.due_again) == [("limited", until), ("same-batch", until)]
+    asked = [call for call in bench.fake.calls if call.path == "/installation/repositories"]
+    assert len(asked) == 2  # the limited one and the other installation's: none for the 2nd
+    skipped = await bench.store.delivery("same-batch")
+    assert skipped is not None and (skipped.status, skipped.attempts) == (Status.QUEUED, 0)
+    assert await bench.store.failures("same-batch") == []  # skipped, not failed
+    bench.clock.now += 61
+    assert await bench.processor.drain() == 2
+    assert sorted(bench.ran) == ["limited", "other", "same-batch"]
