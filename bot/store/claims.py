@@ -152,9 +152,11 @@ def renew(db: Database, held: Sequence[tuple[str, int]], until: float) -> list[b
         )
 
 
-def lapsed(db: Database, now: float, queued_for: float, limit: int) -> list[str]:
-    """Ids nobody is working on: claims whose lease lapsed (their worker died), then
-    deliveries due for ``queued_for`` seconds that no job took (a lost enqueue).
+def lapsed(db: Database, now: float, queued_for: float, limit: int, queued_limit: int) -> list[str]:
+    """Ids nobody is working on: claims whose lease lapsed (their worker died), then up to
+    ``queued_limit`` deliveries due for ``queued_for`` seconds that no job took (a lost
+    enqueue, a job whose worker died before its claim committed). The cap keeps a sweep
+    from enqueueing a whole backlog again when the workers are merely behind.
 
     Both read an index: the in-flight claims have a partial index of their own, so the
     sweep costs the same however deep the queue of fresh deliveries is.
@@ -166,6 +168,6 @@ def lapsed(db: Database, now: float, queued_for: float, limit: int) -> list[str]
     )
     queued = db.fetchall(
         "SELECT delivery_id FROM deliveries WHERE due_at <= ? ORDER BY due_at LIMIT ?",
-        (now - queued_for, limit),
+        (now - queued_for, min(limit, queued_limit)),
     )
     return list(dict.fromkeys(str(r["delivery_id"]) for r in [*claims, *queued]))[:limit]

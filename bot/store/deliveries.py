@@ -245,9 +245,14 @@ class Store(InstallationRecords):
         )
         return [Delivery.from_row(row) for row in rows]
 
-    async def lapsed(self, *, queued_for: float, limit: int = 10_000) -> list[str]:
-        """Ids nobody works on: lapsed claims, and deliveries due ``queued_for`` seconds."""
-        return list(await self._run(claims.lapsed, self.db, self.clock(), queued_for, limit))
+    async def lapsed(
+        self, *, queued_for: float, limit: int = 10_000, queued_limit: int = 128
+    ) -> list[str]:
+        """Ids nobody works on: lapsed claims, and (at most ``queued_limit``) deliveries
+        due ``queued_for`` seconds."""
+        return list(
+            await self._run(claims.lapsed, self.db, self.clock(), queued_for, limit, queued_limit)
+        )
 
     def renew(self, held: Sequence[tuple[str, int]], lease: float) -> list[bool]:
         """Extend claims (delivery id, attempt) by ``lease`` seconds from now; which held.

@@ -28,9 +28,9 @@ from bot.taskqueue import BatchReport, Processor
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "autopilot:queue"
-#: Queued deliveries due this long and still not taken are enqueued again (lapsed claims
-#: at once); the store's claim makes a second job for one delivery harmless.
-SWEEP_AFTER = 30.0
+#: Queued deliveries due this long and still not taken are enqueued again, a job's worth
+#: per sweep (lapsed claims all at once); the store's claim makes a second job harmless.
+SWEEP_AFTER = 10.0
 #: Seconds between sweeps of the fleet.
 SWEEP_EVERY = 1.0
 #: The Redis key whose holder sweeps this interval.

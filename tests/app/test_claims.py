@@ -240,6 +240,12 @@ async def test_a_renewed_claim_holds_and_a_lapsed_one_is_swept(store_url: str) -
         ]
         clock.now += 30  # a delivery nobody enqueued is swept once it has waited long enough
         assert "fresh" in await store.lapsed(queued_for=30)
+        # A job's worth of queued deliveries per sweep, however deep the backlog.
+        await store.add_delivery("later", "ping", "{}")
+        clock.now += 31
+        capped = await store.lapsed(queued_for=30, queued_limit=1)
+        assert capped == ["kept", "dropped", "fresh"]  # the lapsed claims all, one queued
+        assert await store.lapsed(queued_for=30) == [*capped, "later"]
         await store.finish(kept.delivery_id, Status.DONE, attempt=kept.attempts)
         assert store.renew([(kept.delivery_id, kept.attempts)], 5) == [False]  # recorded
         if store.db.dialect == "sqlite":  # the sweep reads the in-flight claims' own index
