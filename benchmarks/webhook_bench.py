@@ -181,19 +181,26 @@ def kill_run(seconds: float) -> dict[str, Any]:
         time.sleep(seconds / 3)
         victim = target.workers[0]
         victim.send_signal(signal.SIGKILL)
+        killed_at = time.time()
         victim.wait()
+        held = target.in_flight()  # the dead worker's claims and the survivor's
         stdout, _ = load.communicate(timeout=seconds + 60)
         result = json.loads(stdout)
         started = time.monotonic()
         while target.counts()["backlog"] and time.monotonic() - started < 120:
-            time.sleep(0.5)
+            time.sleep(0.25)
         counts = target.counts()
         acked = set(result.pop("acked_ids"))
+        redone = target.redone(held)
         result.update(
             lost=len(acked - target.stored_ids(prefix)),
             backlog_left=counts["backlog"],
             reclaimed=counts["reclaimed"],
-            recovered_after_s=round(time.monotonic() - started, 1),
+            held_at_kill=len(held),
+            # From the kill to the last of the dead worker's deliveries finished by another.
+            redone=len(redone),
+            recovered_after_kill_s=(round(max(redone) - killed_at, 2) if redone else None),
+            drained_after_load_s=round(time.monotonic() - started, 1),
         )
         return result
 

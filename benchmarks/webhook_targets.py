@@ -32,6 +32,8 @@ SECRET = "bench-webhook-secret"
 SERVER_CORE, WORKER_CORE, LOAD_CORE = "1", "0", "0"
 POSTGRES = os.environ.get("AUTOPILOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("AUTOPILOT_BENCH_REDIS", "redis://127.0.0.1:6379/3")
+#: Server settings for the App's PostgreSQL sessions, e.g. ``-c commit_delay=200``.
+PG_OPTIONS = os.environ.get("AUTOPILOT_BENCH_PG_OPTIONS", "")
 NULL_SERVER = """require('http').createServer((q, s) => {
   q.resume(); q.on('end', () => { s.writeHead(202, {'content-length': 0}); s.end(); });
 }).listen(+process.env.PORT, '127.0.0.1');"""
@@ -85,6 +87,21 @@ class Target:
             "SELECT delivery_id FROM deliveries WHERE delivery_id LIKE ?", (f"{prefix}-%",)
         )
         return {str(r["delivery_id"]) for r in rows}
+
+    def in_flight(self) -> set[str]:
+        """Ids claimed and not finished."""
+        assert self.db is not None
+        rows = self.db.fetchall("SELECT delivery_id FROM deliveries WHERE status = 'processing'")
+        return {str(r["delivery_id"]) for r in rows}
+
+    def redone(self, ids: set[str]) -> list[float]:
+        """When those of ``ids`` that were claimed again finished (epoch seconds)."""
+        assert self.db is not None
+        rows = self.db.fetchall(
+            "SELECT delivery_id, finished_at FROM deliveries WHERE attempts > 1 "
+            "AND finished_at IS NOT NULL"
+        )
+        return [float(r["finished_at"]) for r in rows if r["delivery_id"] in ids]
 
     def sample_backlog(self) -> Sampler:
         return Sampler(self)
@@ -174,6 +191,16 @@ def _wait_listening(port: int, proc: subprocess.Popen[bytes], *, health: str | N
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("server did not start within 60 s")
+
+
+def _wait_started(log: Path, workers: list[subprocess.Popen[bytes]]) -> None:
+    """Until every worker process has started (a loaded machine takes seconds to import)."""
+    deadline = time.monotonic() + 60
+    while log.read_text(errors="replace").count("Starting worker for") < len(workers):
+        if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
+            raise RuntimeError("the worker processes did not start")
+        time.sleep(0.1)
+    time.sleep(1.0)  # each opens its store and sweeps once
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -291,7 +318,7 @@ def app_target(
 
         with psycopg.connect(POSTGRES, autocommit=True) as conn:
             conn.execute(f'CREATE SCHEMA "{schema}"')
-        store = f"{POSTGRES}?options={quote(f'-csearch_path={schema}')}"
+        store = f"{POSTGRES}?options={quote(f'-csearch_path={schema} {PG_OPTIONS}'.strip())}"
         queue = REDIS
         redis.Redis.from_url(REDIS).flushdb()
     env = {
@@ -302,7 +329,6 @@ def app_target(
         "AUTOPILOT_STORE": store,
         "AUTOPILOT_QUEUE": queue,
         "GITHUB_API_URL": api_url,
-        "AUTOPILOT_VISIBILITY_TIMEOUT": "10",
     }
     autopilot = str(ROOT / ".venv" / "bin" / "autopilot")
     log = (CACHE / f"app-{backend}.log").open("wb")
@@ -319,7 +345,7 @@ def app_target(
                 command = _pinned(WORKER_CORE, autopilot, "worker")
                 workers.append(subprocess.Popen(command, env=env, stdout=log, stderr=log))
             procs += workers
-            time.sleep(2.0)  # the workers connect to Redis and the store
+            _wait_started(CACHE / f"app-{backend}.log", workers)
         db = Database(store)
         yield Target(
             f"app-{backend}{'-split' if split else ''}",

@@ -68,7 +68,10 @@ async def open_runtime(
                 metrics=metrics,
                 alerter=Alerter(settings.alerts, stores.alerts, clock=store.clock, session=session),
             )
-            yield Runtime(settings, store, stores, gh, processor, metrics)
+            try:
+                yield Runtime(settings, store, stores, gh, processor, metrics)
+            finally:
+                await asyncio.to_thread(processor.close)
     finally:
         await store.close()
 

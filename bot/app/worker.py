@@ -21,6 +21,7 @@ from gidgethub.routing import Router
 
 from bot.alerts import Alerter
 from bot.app.dispatch import dispatch
+from bot.app.heartbeat import Heartbeat
 from bot.app.metrics import Metrics
 from bot.concerns.ports import HandlerSettings, Ports
 from bot.config.settings import Settings
@@ -63,6 +64,11 @@ class Processor:
         self.jitter = jitter
         self.alerter = alerter
         self._holder = f"processor-{uuid.uuid4()}"
+        # Claims are short leases, renewed while this process holds them.
+        self.heartbeat = Heartbeat(self.store.renew, settings.visibility_timeout)
+        #: Installations GitHub asked this process to wait for, and until when: the rest of
+        #: a batch skips their deliveries as a claim would (no GitHub call, no failure row).
+        self._holds: dict[int, float] = {}
 
     async def process_batch(self, ids: Sequence[str] | None = None) -> BatchReport:
         """Claim up to ``claim_batch`` due deliveries (or ``ids``), run them, record outcomes."""
@@ -71,15 +77,19 @@ class Processor:
             limit=self.settings.claim_batch,
             visibility_timeout=self.settings.visibility_timeout,
         )
-        outcomes = []
-        loop = asyncio.get_running_loop()
-        since = loop.time()
-        for delivery in claimed:
-            outcomes.append(await self._run(delivery))
-            if loop.time() - since >= SLICE:  # handlers that do not await: let others in
-                await asyncio.sleep(0)
-                since = loop.time()
-        applied = await self.store.record(outcomes)
+        self.heartbeat.hold((d.delivery_id, d.attempts) for d in claimed)
+        try:
+            outcomes = []
+            loop = asyncio.get_running_loop()
+            since = loop.time()
+            for delivery in claimed:
+                outcomes.append(await self._run(delivery))
+                if loop.time() - since >= SLICE:  # handlers that do not await: let others in
+                    await asyncio.sleep(0)
+                    since = loop.time()
+            applied = await self.store.record(outcomes)
+        finally:  # recorded, or failed: either way no longer ours to keep alive
+            self.heartbeat.release(d.delivery_id for d in claimed)
         for delivery, outcome, ok in zip(claimed, outcomes, applied, strict=True):
             self._report(delivery, outcome, ok)
         due = tuple((o.delivery_id, o.retry_at) for o in outcomes if o.retry_at is not None)
@@ -111,7 +121,11 @@ class Processor:
         return count
 
     async def overdue(self, older_than: float) -> list[str]:
-        return await self.store.pending(older_than=older_than)
+        return await self.store.lapsed(queued_for=older_than)
+
+    def close(self) -> None:
+        """Stop renewing claims (call once no batch runs)."""
+        self.heartbeat.close()
 
     def _report(self, delivery: Delivery, outcome: Outcome, applied: bool) -> None:
         status = "retry" if outcome.retry_at is not None else outcome.status.value
@@ -152,6 +166,10 @@ class Processor:
                 counts_attempt=counts_attempt,
             )
 
+        until = self._holds.get(delivery.installation_id or 0, 0.0)
+        if until > self.clock():  # its installation met a rate limit earlier in this batch
+            note = "installation held back by a rate limit"
+            return outcome(Status.QUEUED, note, retry_at=until, counts_attempt=False)
         if delivery.attempts > self.settings.max_attempts:
             # A delivery whose worker keeps dying must not take every worker down with it.
             return outcome(Status.FAILED, f"gave up after {delivery.attempts - 1} attempts")
@@ -182,6 +200,7 @@ class Processor:
         trouble = ports.gh.transient
         if isinstance(trouble, RetryLater):
             if trouble.installation_id is not None:
+                self._holds[trouble.installation_id] = trouble.at
                 await self.store.hold_installation(trouble.installation_id, trouble.at)
             return outcome(
                 Status.QUEUED, f"{note}; {trouble}", retry_at=trouble.at, counts_attempt=False

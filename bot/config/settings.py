@@ -28,8 +28,9 @@ class Settings:
     queue_url: str = "local"
     api_url: str = DEFAULT_API_URL
     max_body_bytes: int = MAX_BODY_BYTES
-    #: Seconds a claimed delivery stays invisible before another worker may take it.
-    visibility_timeout: float = 300.0
+    #: Seconds a claim (a lease) lasts unless renewed: a live worker renews its claims every
+    #: fifth of it (``bot/app/heartbeat.py``), so only a dead worker's claims lapse.
+    visibility_timeout: float = 5.0
     #: Attempts before a delivery is given up on and marked ``failed``.
     max_attempts: int = 5
     #: A failed delivery is retried after ``retry_base_delay * 2**(attempt-1)`` seconds
@@ -118,7 +119,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         store_url=environ.get("AUTOPILOT_STORE") or DEFAULT_STORE_URL,
         queue_url=queue_url,
         api_url=api_url,
-        visibility_timeout=_number(environ, "AUTOPILOT_VISIBILITY_TIMEOUT", 300.0),
+        visibility_timeout=_number(environ, "AUTOPILOT_VISIBILITY_TIMEOUT", 5.0),
         max_attempts=int(_number(environ, "AUTOPILOT_MAX_ATTEMPTS", 5)),
         retry_base_delay=_number(environ, "AUTOPILOT_RETRY_BASE_DELAY", 5.0),
         retry_max_delay=_number(environ, "AUTOPILOT_RETRY_MAX_DELAY", 600.0),

@@ -2,7 +2,13 @@
 
 A delivery is claimable while its ``due_at`` has passed; the partial index on ``due_at``
 orders the claim, so it costs the same at any depth, and payloads are read only for the
-rows taken. Outcomes are fenced by the claim's attempt number.
+rows taken. A claim is a lease: its ``due_at`` is when it lapses, and a live worker renews
+it (``renew``) until it records the outcome, so only a dead worker's claims lapse. Outcomes
+and renewals are fenced by the claim's attempt number.
+
+Claims, renewals and outcomes commit without waiting for the disk (``relaxed``, PostgreSQL):
+its log is ordered, so a crash can lose only the newest commits, and a lost claim or outcome
+only means the delivery runs again (handlers are idempotent). Acknowledged rows stay durable.
 """
 
 from __future__ import annotations
@@ -63,6 +69,10 @@ _FINISH = (
     "UPDATE deliveries SET status = ?, note = ?, finished_at = ?, due_at = NULL "
     "WHERE delivery_id = ? AND attempts = ? AND status = 'processing'"
 )
+_RENEW = (
+    "UPDATE deliveries SET due_at = ? "
+    "WHERE delivery_id = ? AND attempts = ? AND status = 'processing'"
+)
 _RETRY = (
     "UPDATE deliveries SET status = 'queued', note = ?, due_at = ?, attempts = attempts - ? "
     "WHERE delivery_id = ? AND attempts = ? AND status = 'processing'"
@@ -80,8 +90,8 @@ def claim(
     else:
         marks = ", ".join("?" * len(ids))
         where, params = f"delivery_id IN ({marks}) AND due_at <= ?", [*ids, now]
-    with db.transaction():  # BEGIN IMMEDIATE on SQLite: one short claim at a time
-        _relax(db)
+    # BEGIN IMMEDIATE on SQLite: one short claim at a time.
+    with db.transaction(relaxed=True):
         rows = db.fetchall(
             f"SELECT delivery_id, installation_id FROM deliveries WHERE {where}{lock}", params
         )
@@ -98,25 +108,13 @@ def claim(
         if not take:
             return []
         marks = ", ".join("?" * len(take))
-        db.execute(
-            "UPDATE deliveries SET status = 'processing', attempts = attempts + 1, "
-            f"due_at = ? WHERE delivery_id IN ({marks})",
-            (now + visibility_timeout, *take),
-        )
         claimed = db.fetchall(
-            f"SELECT {COLUMNS} FROM deliveries WHERE delivery_id IN ({marks})", take
+            "UPDATE deliveries SET status = 'processing', attempts = attempts + 1, "
+            f"due_at = ? WHERE delivery_id IN ({marks}) RETURNING {COLUMNS}",
+            (now + visibility_timeout, *take),
         )
     claimed.sort(key=lambda row: float(row["received_at"]))
     return [Delivery.from_row(row) for row in claimed]
-
-
-def _relax(db: Database) -> None:
-    """Claims and outcomes need not wait for the disk (PostgreSQL): its log is ordered, so
-    a crash can lose only the newest commits, and a lost claim or outcome only means
-    the delivery runs again (handlers are idempotent). Acknowledged rows stay synchronous.
-    """
-    if db.dialect == "postgresql":
-        db.execute("SET LOCAL synchronous_commit TO off")
 
 
 def _holds(db: Database, now: float) -> dict[int, float]:
@@ -128,8 +126,7 @@ def _holds(db: Database, now: float) -> dict[int, float]:
 
 def record(db: Database, outcomes: Sequence[Outcome], now: float) -> list[bool]:
     """Write outcomes in one transaction; ``False`` where the claim had lapsed."""
-    with db.transaction():
-        _relax(db)
+    with db.transaction(relaxed=True):
         done = [o for o in outcomes if o.retry_at is None]
         retried = [o for o in outcomes if o.retry_at is not None]
         applied: dict[str, bool] = {}
@@ -145,3 +142,32 @@ def record(db: Database, outcomes: Sequence[Outcome], now: float) -> list[bool]:
             for o, ok in zip(retried, db.changed_each(_RETRY, rows2), strict=True):
                 applied[o.delivery_id] = ok
     return [applied[o.delivery_id] for o in outcomes]
+
+
+def renew(db: Database, held: Sequence[tuple[str, int]], until: float) -> list[bool]:
+    """Extend claims (delivery id, attempt) to ``until``; ``False`` where one was lost."""
+    with db.transaction(relaxed=True):
+        return db.changed_each(
+            _RENEW, [(until, delivery_id, attempt) for delivery_id, attempt in held]
+        )
+
+
+def lapsed(db: Database, now: float, queued_for: float, limit: int, queued_limit: int) -> list[str]:
+    """Ids nobody is working on: claims whose lease lapsed (their worker died), then up to
+    ``queued_limit`` deliveries due for ``queued_for`` seconds that no job took (a lost
+    enqueue, a job whose worker died before its claim committed). The cap keeps a sweep
+    from enqueueing a whole backlog again when the workers are merely behind.
+
+    Both read an index: the in-flight claims have a partial index of their own, so the
+    sweep costs the same however deep the queue of fresh deliveries is.
+    """
+    claims = db.fetchall(
+        "SELECT delivery_id FROM deliveries WHERE status = 'processing' AND due_at <= ? "
+        "ORDER BY due_at LIMIT ?",
+        (now, limit),
+    )
+    queued = db.fetchall(
+        "SELECT delivery_id FROM deliveries WHERE due_at <= ? ORDER BY due_at LIMIT ?",
+        (now - queued_for, min(limit, queued_limit)),
+    )
+    return list(dict.fromkeys(str(r["delivery_id"]) for r in [*claims, *queued]))[:limit]

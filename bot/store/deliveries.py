@@ -42,6 +42,9 @@ SCHEMA = (
 INDEXES = (
     "DROP INDEX IF EXISTS deliveries_pending",
     "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (due_at) WHERE due_at IS NOT NULL",
+    # The claims in flight, by when their lease lapses: what the sweep reads.
+    "CREATE INDEX IF NOT EXISTS deliveries_claimed ON deliveries (due_at) "
+    "WHERE status = 'processing'",
     "CREATE INDEX IF NOT EXISTS deliveries_received ON deliveries (received_at)",
 )
 
@@ -232,14 +235,21 @@ class Store(InstallationRecords):
         )
         return [Delivery.from_row(row) for row in rows]
 
-    async def pending(self, *, older_than: float = 0.0, limit: int = 10_000) -> list[str]:
-        """Ids of deliveries that have been due for at least ``older_than`` seconds."""
-        rows = await self._run(
-            self.db.fetchall,
-            "SELECT delivery_id FROM deliveries WHERE due_at <= ? ORDER BY due_at LIMIT ?",
-            (self.clock() - older_than, limit),
+    async def lapsed(
+        self, *, queued_for: float, limit: int = 10_000, queued_limit: int = 128
+    ) -> list[str]:
+        """Ids nobody works on: lapsed claims, and (at most ``queued_limit``) deliveries
+        due ``queued_for`` seconds."""
+        return list(
+            await self._run(claims.lapsed, self.db, self.clock(), queued_for, limit, queued_limit)
         )
-        return [str(row["delivery_id"]) for row in rows]
+
+    def renew(self, held: Sequence[tuple[str, int]], lease: float) -> list[bool]:
+        """Extend claims (delivery id, attempt) by ``lease`` seconds from now; which held.
+
+        Synchronous: the claim heartbeat calls it from its own thread.
+        """
+        return claims.renew(self.db, held, self.clock() + lease) if held else []
 
     async def next_due(self) -> float | None:
         """When the next delivery falls due (``None``: nothing waits)."""

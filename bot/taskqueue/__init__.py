@@ -33,7 +33,8 @@ class Processor(Protocol):
         ...
 
     async def overdue(self, older_than: float) -> list[str]:
-        """Ids that have been due for ``older_than`` seconds and nobody took."""
+        """Ids nobody works on: claims whose lease lapsed (their worker died), and
+        deliveries due for ``older_than`` seconds that no job took (a lost enqueue)."""
         ...
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -215,3 +216,118 @@ async def test_a_rate_limit_holds_back_only_its_installation(bench: Bench) -> No
     bench.clock.now += 61
     assert await bench.processor.drain() == 2
     assert sorted(bench.ran) == ["limited", "other-installation", "same-installation"]
+
+
+async def test_a_renewed_claim_holds_and_a_lapsed_one_is_swept(store_url: str) -> None:
+    clock = Clock()
+    store = await Store.open(store_url, clock=clock)
+    try:
+        for delivery_id in ("kept", "dropped", "fresh"):
+            await store.add_delivery(delivery_id, "ping", "{}")
+        kept, dropped = await store.claim_batch(limit=2, visibility_timeout=5)
+        assert {kept.delivery_id, dropped.delivery_id} == {"kept", "dropped"}
+        assert await store.lapsed(queued_for=30) == []  # both leases alive, "fresh" is new
+        clock.now += 4
+        assert store.renew([(kept.delivery_id, kept.attempts)], 5) == [True]
+        clock.now += 2  # past the first lease: only the renewed claim still holds
+        assert await store.lapsed(queued_for=30) == [dropped.delivery_id]
+        [again] = await store.claim_batch([kept.delivery_id, dropped.delivery_id])
+        assert (again.delivery_id, again.attempts) == (dropped.delivery_id, 2)
+        # The dead worker's renewal is fenced out; the new holder's goes through.
+        assert store.renew([(dropped.delivery_id, 1), (again.delivery_id, 2)], 5) == [
+            False,
+            True,
+        ]
+        clock.now += 30  # a delivery nobody enqueued is swept once it has waited long enough
+        assert "fresh" in await store.lapsed(queued_for=30)
+        # A job's worth of queued deliveries per sweep, however deep the backlog.
+        await store.add_delivery("later", "ping", "{}")
+        clock.now += 31
+        capped = await store.lapsed(queued_for=30, queued_limit=1)
+        assert capped == ["kept", "dropped", "fresh"]  # the lapsed claims all, one queued
+        assert await store.lapsed(queued_for=30) == [*capped, "later"]
+        await store.finish(kept.delivery_id, Status.DONE, attempt=kept.attempts)
+        assert store.renew([(kept.delivery_id, kept.attempts)], 5) == [False]  # recorded
+        if store.db.dialect == "sqlite":  # the sweep reads the in-flight claims' own index
+            plan = store.db.fetchall(
+                "EXPLAIN QUERY PLAN SELECT delivery_id FROM deliveries WHERE status = "
+                "'processing' AND due_at <= ? ORDER BY due_at LIMIT ?",
+                (clock.now, 100),
+            )
+            details = " ".join(str(row["detail"]) for row in plan)
+            assert "deliveries_claimed" in details and "TEMP B-TREE" not in details
+    finally:
+        await store.close()
+
+
+async def test_a_slow_live_handler_keeps_its_claim(store_url: str) -> None:
+    """Handlers that outlast the lease, awaiting or holding the event loop, are never doubled:
+    the heartbeat renews the claim while another worker keeps trying to take it."""
+    lease = 0.5
+    settings = Settings(visibility_timeout=lease)
+    runs: list[str] = []
+    router = Router()
+
+    @router.register("ping")
+    async def slow(event: Event, ports: Ports) -> None:
+        runs.append(event.delivery_id)
+        await asyncio.sleep(3 * lease)
+        time.sleep(2 * lease)  # a handler that computes without awaiting
+
+    store = await Store.open(store_url)
+    other = await Store.open(store_url)
+    async with aiohttp.ClientSession() as session:
+        gh = GitHubClient(session, base_url="http://127.0.0.1:9", token="unused")
+        live, rival = [
+            Processor(
+                stores=await open_stores(s),
+                router=router,
+                gh=gh,
+                settings=settings,
+                metrics=Metrics(),
+            )
+            for s in (store, other)
+        ]
+        try:
+            await store.add_delivery("slow", "ping", '{"zen": "z"}')
+            running = asyncio.create_task(live.process_batch())
+            while not runs:  # the live worker holds the claim
+                await asyncio.sleep(0.01)
+            taken = 0
+            while not running.done():
+                taken += (await rival.process_batch()).claimed
+                assert await other.lapsed(queued_for=60) == []
+                await asyncio.sleep(lease / 5)
+            assert (await running).claimed == 1 and taken == 0 and runs == ["slow"]
+            delivery = await store.delivery("slow")
+            assert delivery is not None
+            assert (delivery.status, delivery.attempts) == (Status.DONE, 1)
+            assert live.heartbeat.held() == []
+        finally:
+            live.close()
+            rival.close()
+            await other.close()
+            await store.close()
+
+
+async def test_a_rate_limit_skips_its_installation_for_the_rest_of_the_batch(
+    bench: Bench,
+) -> None:
+    bench.fake.inject_fault(
+        403, path="/installation/repositories", headers={"retry-after": "60"}, times=1
+    )
+    await _issue(bench.store, "limited", HELD)
+    await _issue(bench.store, "same-batch", HELD)
+    await _issue(bench.store, "other", OTHER)
+    report = await bench.processor.process_batch()
+    assert report.claimed == 3 and bench.ran == ["other"]
+    until = bench.clock.now + 60
+    assert sorted(report.due_again) == [("limited", until), ("same-batch", until)]
+    asked = [call for call in bench.fake.calls if call.path == "/installation/repositories"]
+    assert len(asked) == 2  # the limited one and the other installation's: none for the 2nd
+    skipped = await bench.store.delivery("same-batch")
+    assert skipped is not None and (skipped.status, skipped.attempts) == (Status.QUEUED, 0)
+    assert await bench.store.failures("same-batch") == []  # skipped, not failed
+    bench.clock.now += 61
+    assert await bench.processor.drain() == 2
+    assert sorted(bench.ran) == ["limited", "other", "same-batch"]
