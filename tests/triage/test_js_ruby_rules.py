@@ -20,3 +20,14 @@ def test_a_tab_after_the_timestamp_is_taken_off() -> None:
     assert _places("dependency_npm10_etarget_cloudflare_timestamps") == [
         ("dependency", None, None)
     ]
+
+
+def test_npm_code_after_a_markdown_quote_is_read() -> None:
+    # Only the paste's first line carries the ``> `` of a Markdown quote.
+    assert _places("dependency_npm_ci_etarget_quoted") == [("dependency", None, None)]
+    found = triage_text("@scope/web: npm ERR! code E404\n@scope/web: npm ERR! 404 Not Found\n")
+    assert [str(f.category) for f in found] == ["dependency"]
+
+
+def test_yarn_socket_timeout_is_the_network() -> None:
+    assert _places("infrastructure_yarn_esockettimedout_macos") == [("infrastructure", None, None)]

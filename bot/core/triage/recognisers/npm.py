@@ -9,8 +9,9 @@ from typing import ClassVar
 from bot.core.triage.model import Category, Finding
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 
-#: ``npm ERR! code ERESOLVE`` (npm 6 to 9) and ``npm error code ERESOLVE`` (npm 10).
-_NPM_CODE = re.compile(r"^npm (?:ERR!|error) code (?P<code>[\w-]+)$")
+#: ``npm ERR! code ERESOLVE`` (npm 6 to 9) and ``npm error code ERESOLVE`` (npm 10), also
+#: after a Markdown quote's ``> `` or a workspace tool's ``@scope/pkg: ``.
+_NPM_CODE = re.compile(r"(?:^|[\s>:|])npm (?:ERR!|error) code (?P<code>[\w-]+)$")
 _NPM_LINE = re.compile(r"^npm (?:ERR!|error) ?")
 #: pnpm: `` ERR_PNPM_PEER_DEP_ISSUES  Unmet peer dependencies``.
 _PNPM = re.compile(r"(?:^|\s)ERR_PNPM_(?P<code>\w+)\s*(?P<msg>.*)$")
@@ -51,7 +52,11 @@ _NETWORK_CODES = frozenset(
 )
 _NETWORK_WORDS = (
     "ETIMEDOUT",
+    "ESOCKETTIMEDOUT",
     "ECONNRESET",
+    "ECONNREFUSED",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
     "ENOTFOUND",
     "EAI_AGAIN",
     "socket hang up",
@@ -105,9 +110,9 @@ class NpmRecogniser(Recogniser):
             start, code = self._held
             self._held = None
             return (self._finding(start, code, detail),)
-        if line.startswith("npm "):
-            match = _NPM_CODE.match(line)
-            if match and match["code"] not in self._codes:
+        match = _NPM_CODE.search(line) if "npm " in line else None
+        if match is not None:
+            if match["code"] not in self._codes:
                 self._codes.add(match["code"])
                 self._held = (lineno, match["code"])
             return NONE
