@@ -17,9 +17,7 @@ def test_a_tab_after_the_timestamp_is_taken_off() -> None:
     assert clean_line("2026-07-01T02:01:28.119836Z\tnpm error code ETARGET") == (
         "npm error code ETARGET"
     )
-    assert _places("dependency_npm10_etarget_cloudflare_timestamps") == [
-        ("dependency", None, None)
-    ]
+    assert _places("dependency_npm10_etarget_cloudflare_timestamps") == [("dependency", None, None)]
 
 
 def test_npm_code_after_a_markdown_quote_is_read() -> None:
@@ -31,3 +29,40 @@ def test_npm_code_after_a_markdown_quote_is_read() -> None:
 
 def test_yarn_socket_timeout_is_the_network() -> None:
     assert _places("infrastructure_yarn_esockettimedout_macos") == [("infrastructure", None, None)]
+
+
+def test_an_unhandled_rejection_is_a_runtime_error_with_or_without_a_stack() -> None:
+    # node 15+ dies of a rejection whose reason is no Error: no stack, no file.
+    assert _places("runtime_node_unhandled_rejection_after_pass") == [("runtime_error", None, None)]
+    # node 6 to 9: ``Unhandled promise rejection (rejection id: 2): ReferenceError: …``.
+    assert _places("runtime_node_unhandled_rejection_referenceerror_travis") == [
+        ("runtime_error", None, None)
+    ]
+    # node 10 to 14: the warning, a two-line message, frames in node_modules, ``at async``.
+    assert _places("runtime_node_unhandled_rejection_execa_travis") == [
+        ("runtime_error", "scripts/test.ts", 47)
+    ]
+
+
+def test_the_warnings_own_explanation_is_not_a_second_failure() -> None:
+    log = (
+        "(node:7) UnhandledPromiseRejectionWarning: Unhandled promise rejection. This error "
+        "originated either by throwing inside of an async function without a catch block.\n"
+    )
+    assert triage_text(log) == []
+
+
+def test_a_syntax_error_is_placed_where_node_points_with_its_caret() -> None:
+    # The stack is node's loader only; the place is the ``path.js:136`` line above the caret.
+    assert _places("syntax_node_optional_chaining_gha") == [
+        ("syntax_error", "frontend/src/clutch.config.js", 136)
+    ]
+    # The same in a dependency: no project file.
+    assert _places("syntax_node_modules_dependency_gha") == [("syntax_error", None, None)]
+
+
+def test_a_mocha_timeout_is_placed_at_the_test_file_it_names() -> None:
+    # mocha's frames are its own; the message ends with the test file (a Windows path here).
+    assert _places("timeout_mocha_appveyor_windows_paths") == [
+        ("timeout", "test/reporters/base.spec.js", None)
+    ]
