@@ -66,3 +66,10 @@ def test_a_mocha_timeout_is_placed_at_the_test_file_it_names() -> None:
     assert _places("timeout_mocha_appveyor_windows_paths") == [
         ("timeout", "test/reporters/base.spec.js", None)
     ]
+
+
+def test_a_jest_section_without_a_frame_is_placed_at_its_test_file() -> None:
+    # A fragment cut after the message: the ``FAIL path`` line above names the file.
+    assert _places("timeout_jest_hook_exceeded_fragment") == [
+        ("timeout", "src/test/e2e-emulated/contract-with-init-init-parameter.spec.ts", None)
+    ]
