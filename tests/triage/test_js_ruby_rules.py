@@ -73,3 +73,49 @@ def test_a_jest_section_without_a_frame_is_placed_at_its_test_file() -> None:
     assert _places("timeout_jest_hook_exceeded_fragment") == [
         ("timeout", "src/test/e2e-emulated/contract-with-init-init-parameter.spec.ts", None)
     ]
+
+
+def test_an_rspec_section_is_placed_at_the_first_project_backtrace_line() -> None:
+    # An expectation (a mock received 0 times) is an assertion in the spec.
+    assert _places("assertion_rspec_mock_received_0_times") == [
+        ("assertion", "spec/requests/distributions_requests_spec.rb", 351)
+    ]
+    # An exception's class on its own line: a runtime error where it was raised.
+    assert _places("runtime_rspec_nomethoderror_nil") == [
+        ("runtime_error", "app/controllers/reading_list_items_controller.rb", 20)
+    ]
+    # ``not_to raise_error`` met a NoMethodError: the backtrace it prints places it.
+    found = triage_text((WILD / "runtime_rspec_raise_error_nomethoderror.log").read_text())
+    assert [(str(f.category), f.file, f.line, f.test) for f in found] == [
+        (
+            "runtime_error",
+            "app/models/budget/ballot/line.rb",
+            31,
+            "rake db:dev_seed seeds the database without errors",
+        )
+    ]
+
+
+def test_an_rspec_expectation_section_and_its_list_line_are_one_failure() -> None:
+    # The section's message spans lines (``Compared using equal?``) before the backtrace.
+    assert _places("assertion_rspec_failure") == [("assertion", "test.rb", 5)]
+
+
+def test_rspec_retry_is_flaky_unless_the_example_failed_after_all() -> None:
+    assert _places("flaky_rspec_retry_second_try_green") == [
+        ("flaky", "spec/system/topics_spec.rb", 94),
+        ("flaky", "spec/requests/teams_controller_spec.rb", 26),
+    ]
+    log = (
+        (WILD / "flaky_rspec_retry_second_try_green.log")
+        .read_text()
+        .replace(
+            "277 examples, 0 failures",
+            "277 examples, 1 failure\n\nFailed examples:\n\n"
+            "rspec ./spec/system/topics_spec.rb:94 # Topics shows a topic",
+        )
+    )
+    assert [(str(f.category), f.file, f.line) for f in triage_text(log)] == [
+        ("assertion", "spec/system/topics_spec.rb", 94),
+        ("flaky", "spec/requests/teams_controller_spec.rb", 26),
+    ]
