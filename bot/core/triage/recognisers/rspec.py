@@ -170,9 +170,9 @@ class RspecRecogniser(Recogniser):
                 return done
         if "Failure/Error:" in line and _FAILURE.match(line):
             done = self._section()
-            header = self._header
+            seen = self._header
             self._open, self._start, self._lines = True, lineno, 0
-            self._test = header[1] if header and lineno - header[0] <= _HEADER_GAP else None
+            self._test = seen[1] if seen and lineno - seen[0] <= _HEADER_GAP else None
             self._code = line.split("Failure/Error:", 1)[1].strip()
             self._message, self._exception = "", None
             return done
