@@ -119,3 +119,13 @@ def test_rspec_retry_is_flaky_unless_the_example_failed_after_all() -> None:
         ("assertion", "spec/system/topics_spec.rb", 94),
         ("flaky", "spec/requests/teams_controller_spec.rb", 26),
     ]
+
+
+def test_minitest_failures_and_errors_are_placed_and_told_apart() -> None:
+    found = triage_text((WILD / "multi_minitest_failure_and_error_rake.log").read_text())
+    assert [(str(f.category), f.file, f.line, f.test) for f in found] == [
+        ("runtime_error", "test/test_minitest-rg.rb", 18, "minitest-rg#test_0003_error"),
+        ("assertion", "test/test_minitest-rg.rb", 13, "minitest-rg#test_0002_fails"),
+    ]
+    # The failure's message is the line after its test; the skip (``S``) is not reported.
+    assert found[1].message == "Failure should be RED."

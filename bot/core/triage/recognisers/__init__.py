@@ -21,6 +21,7 @@ from bot.core.triage.recognisers.jest import JestRecogniser
 from bot.core.triage.recognisers.jvm import JvmRecogniser
 from bot.core.triage.recognisers.lint import LintRecogniser
 from bot.core.triage.recognisers.make import MakeRecogniser
+from bot.core.triage.recognisers.minitest import MinitestRecogniser
 from bot.core.triage.recognisers.mypy import TypeCheckRecogniser
 from bot.core.triage.recognisers.network import NetworkRecogniser
 from bot.core.triage.recognisers.node import NodeRecogniser
@@ -65,6 +66,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     ResolverRecogniser,
     NodeRecogniser,
     RspecRecogniser,
+    MinitestRecogniser,
     FlakyPluginRecogniser,
     PreCommitRecogniser,
     CoverageRecogniser,

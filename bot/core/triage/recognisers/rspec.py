@@ -30,15 +30,16 @@ _FRAME = re.compile(r"^\s*# (?P<path>[^\s:]+\.(?:rb|rake|erb|haml|slim)):(?P<lin
 #: rspec-retry: ``RSpec::Retry: 2nd try ./spec/system/topics_spec.rb:94``.
 _RETRY = re.compile(r"^RSpec::Retry: \d+(?:st|nd|rd|th) try (?P<path>\S+?\.rb):(?P<line>\d+)\b")
 #: Where a Ruby frame is not the project's: installed gems, Ruby itself.
-_OUTSIDE = ("/gems/", "vendor/bundle/", "/lib/ruby/", "/rubygems/", "/ruby/")
+_OUTSIDE = ("/gems/", "vendor/bundle/", "/lib/ruby/", "/rubygems/")
 #: Lines read after ``Failure/Error:`` before giving up on a place.
 _MAX_LINES = 40
 #: Lines between an example's header and its ``Failure/Error:``.
 _HEADER_GAP = 3
 
 
-def _category(name: str | None, message: str) -> Category:
-    if name is None or name.startswith("RSpec::"):
+def ruby_category(name: str | None, message: str) -> Category:
+    """A Ruby test's failure by the class of what it raised (``None``: an expectation)."""
+    if name is None or name.startswith(("RSpec::", "Minitest::", "Test::Unit::")):
         return Category.ASSERTION
     if name in ("SyntaxError", "Racc::ParseError"):
         return Category.SYNTAX_ERROR
@@ -51,7 +52,8 @@ def _category(name: str | None, message: str) -> Category:
     return Category.RUNTIME_ERROR
 
 
-def _in_project(path: str) -> bool:
+def in_project(path: str) -> bool:
+    """A Ruby frame of the project, not of a gem or Ruby itself."""
     return not any(marker in path for marker in _OUTSIDE)
 
 
@@ -99,7 +101,7 @@ class RspecRecogniser(Recogniser):
             message = f"{self._code}: {self._message}"
         return (
             Finding(
-                category=_category(self._exception, message),
+                category=ruby_category(self._exception, message),
                 message=message[:300],
                 tool="rspec",
                 lineno=self._start,
@@ -120,7 +122,7 @@ class RspecRecogniser(Recogniser):
         self._lines += 1
         frame = _FRAME.match(line) if "#" in line else None
         if frame is not None:
-            if _in_project(frame["path"]):
+            if in_project(frame["path"]):
                 return self._section(frame["path"], int(frame["line"]))
             return NONE
         stripped = line.strip()
