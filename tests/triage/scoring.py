@@ -87,3 +87,37 @@ def labels(case: str, corpus: Path = CORPUS) -> list[dict[str, object]]:
     data = json.loads((corpus / f"{case}.expected.json").read_text())
     failures: list[dict[str, object]] = data["failures"]
     return failures
+
+
+def report(corpus: Path) -> tuple[Score, list[str]]:
+    """The engine's score on one corpus folder, and a line for each log it did not get right."""
+    from bot.core.triage import triage_text
+
+    total = Score()
+    misses: list[str] = []
+    for case in cases(corpus):
+        found = [f.to_dict() for f in triage_text((corpus / f"{case}.log").read_text())]
+        result = score(labels(case, corpus), found)
+        total.add(result)
+        if (result.category_hits, result.location_hits, result.matched_reported) != (
+            result.expected,
+            result.located,
+            result.reported,
+        ):
+            places = [(f["category"], f["file"], f["line"]) for f in found]
+            misses.append(f"{case}: {result} reported {places}")
+    return total, misses
+
+
+if __name__ == "__main__":  # python -m tests.triage.scoring FOLDER [FOLDER ...]
+    import sys
+
+    for folder in sys.argv[1:] or [str(WILD)]:
+        total, misses = report(Path(folder))
+        if misses:
+            print(*misses, sep="\n")
+        print(
+            f"{folder}: {len(cases(Path(folder)))} logs, {total.expected} labels: recall "
+            f"{total.category_recall:.2f}, file:line {total.location_recall:.2f}, "
+            f"precision {total.precision:.2f}"
+        )

@@ -17,9 +17,9 @@ from tests.triage.scoring import (
     TOOLS,
     VERSIONS,
     WILD,
-    Score,
     cases,
     labels,
+    report,
     score,
 )
 
@@ -83,20 +83,7 @@ def test_corpus_covers_every_category_several_times(name: str) -> None:
 
 @pytest.mark.parametrize("name", CORPORA)
 def test_corpus_scores_meet_the_bar(name: str) -> None:
-    corpus = CORPORA[name]
-    total = Score()
-    misses: list[str] = []
-    for case in cases(corpus):
-        found = _report(corpus, case)
-        result = score(labels(case, corpus), found)
-        total.add(result)
-        if (result.category_hits, result.location_hits, result.matched_reported) != (
-            result.expected,
-            result.located,
-            result.reported,
-        ):
-            places = [(f["category"], f["file"], f["line"]) for f in found]
-            misses.append(f"{case}: {result} reported {places}")
+    total, misses = report(CORPORA[name])
     detail = "\n".join(misses)
     assert total.expected >= MINIMUMS[name][1], detail
     assert total.category_recall >= 0.95, detail
@@ -109,7 +96,20 @@ def test_green_logs_have_no_findings(name: str, case: str) -> None:
     assert _report(CORPORA[name], case) == []
 
 
-@pytest.mark.parametrize(("name", "case"), ALL)
+#: Logs of the wild corpus the engine still gets wrong, each with why; the corpus bar above
+#: still counts them. Their per-log test is expected to fail, and says so when it passes.
+KNOWN_MISSES: dict[str, str] = {}
+
+
+def _per_case(name: str, case: str) -> object:
+    if name == "wild" and case in KNOWN_MISSES:
+        return pytest.param(
+            name, case, marks=pytest.mark.xfail(reason=KNOWN_MISSES[case], strict=True)
+        )
+    return (name, case)
+
+
+@pytest.mark.parametrize(("name", "case"), [_per_case(*c) for c in ALL])
 def test_each_labelled_failure_is_found_with_its_category(name: str, case: str) -> None:
     corpus = CORPORA[name]
     result = score(labels(case, corpus), _report(corpus, case))
