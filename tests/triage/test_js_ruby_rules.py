@@ -129,3 +129,15 @@ def test_minitest_failures_and_errors_are_placed_and_told_apart() -> None:
     ]
     # The failure's message is the line after its test; the skip (``S``) is not reported.
     assert found[1].message == "Failure should be RED."
+
+
+def test_jest_on_jasmine_1_prints_its_section_at_the_margin() -> None:
+    assert _places("assertion_jest_jasmine1_toBe_old_format") == [
+        ("assertion", "__tests__/object-test.js", 3)
+    ]
+
+
+def test_yarns_own_crash_stack_is_not_a_second_failure() -> None:
+    # ``error Couldn't find any versions`` is the failure; the MessageError stack in yarn's
+    # cli.js that follows repeats it.
+    assert _places("dependency_yarn1_no_versions_stack") == [("dependency", None, None)]

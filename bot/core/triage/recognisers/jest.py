@@ -15,7 +15,9 @@ from typing import ClassVar
 from bot.core.triage.model import Category, Finding
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 
-_HEADER = re.compile(r"^  \u25cf (?P<test>.+)$")
+#: ``  ● suite \u203a test``; jest 0.x (on jasmine 1) printed it at the margin, where the
+#: suite's separator (U+203A) tells it from other bullets (``systemctl status``'s units).
+_HEADER = re.compile(r"^(?:  \u25cf (?P<test>.+)|\u25cf (?P<nested>.+ \u203a .+))$")
 _FRAME = re.compile(r"^\s+at (?:.+? \()?(?P<path>[^\s()]+?):(?P<line>\d+):\d+\)?$")
 #: vitest's frames (U+276F): ``test/a.test.ts:7:22`` or ``method src/a.ts:3:9`` after it.
 _VITEST_FRAME = re.compile(r"^\s*\u276f (?:\S+ )?(?P<path>[^\s:()]+):(?P<line>\d+):\d+$")
@@ -47,7 +49,8 @@ _MAX_VITEST_LINES = 40
 
 
 def _category(message: str) -> Category:
-    if message.startswith(("expect(", "expect.")):
+    # jasmine 1 (jest 0.x): ``- Expected: 1 toBe: 2``.
+    if message.startswith(("expect(", "expect.", "- Expected")):
         return Category.ASSERTION
     # jest: ``thrown: "Exceeded timeout of 5000 ms for a test.``; vitest: ``Test timed out in``.
     if "Exceeded timeout of" in message or message.startswith("Error: Test timed out in "):
@@ -153,7 +156,7 @@ class JestRecogniser(Recogniser):
         header = _HEADER.match(line)
         if header:
             done = self._finding()
-            test = header["test"]
+            test = header["test"] or header["nested"]
             if test.startswith(_SUITE) or not test.startswith(_NOT_A_TEST):
                 self._test, self._message, self._start = test, "", lineno
                 self._vitest = False

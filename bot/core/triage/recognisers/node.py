@@ -62,6 +62,10 @@ def _category(name: str, code: str | None, message: str) -> Category:
     return _BY_NAME.get(name, Category.RUNTIME_ERROR)
 
 
+#: A package manager's own code: its crash stack repeats the error it printed itself.
+_PACKAGE_MANAGER = ("node_modules/yarn/", "node_modules/npm/", "node_modules/pnpm/")
+
+
 def _outside(path: str) -> bool:
     """A frame of node itself or of a dependency, not of the project."""
     path = path.replace("\\", "/")
@@ -190,8 +194,11 @@ class NodeRecogniser(Recogniser):
                 if error.framed or error.lines > _MAX_LINES or line.startswith("(node:"):
                     return (*self.gap(), *self._start(lineno, line))
                 return NONE
-            error.framed = True
             path = frame["path"]
+            if not error.framed and any(t in path.replace("\\", "/") for t in _PACKAGE_MANAGER):
+                self._error = None  # npm.py reads what yarn or npm said
+                return NONE
+            error.framed = True
             if _outside(path):
                 return NONE
             return self._done(path, int(frame["line"]))
