@@ -141,3 +141,11 @@ def test_yarns_own_crash_stack_is_not_a_second_failure() -> None:
     # ``error Couldn't find any versions`` is the failure; the MessageError stack in yarn's
     # cli.js that follows repeats it.
     assert _places("dependency_yarn1_no_versions_stack") == [("dependency", None, None)]
+
+
+def test_a_cypress_test_that_failed_every_attempt_is_an_assertion() -> None:
+    # Attempts 1 and 2 of 3, then ``1) title``: the log is cut before the failure's message.
+    found = triage_text((WILD / "assertion_cypress_all_attempts_failed_compose.log").read_text())
+    assert [(str(f.category), f.file, f.test) for f in found] == [
+        ("assertion", None, "Test Dataset is present")
+    ]

@@ -10,6 +10,7 @@ from bot.core.triage.recognisers.cargo import CargoRecogniser
 from bot.core.triage.recognisers.coverage import CoverageRecogniser
 from bot.core.triage.recognisers.ctest import CtestRecogniser
 from bot.core.triage.recognisers.cxxtest import CxxTestRecogniser
+from bot.core.triage.recognisers.cypress import CypressRecogniser
 from bot.core.triage.recognisers.distro import DistroRecogniser
 from bot.core.triage.recognisers.docs import DocsRecogniser
 from bot.core.triage.recognisers.dotnet import DotnetTestRecogniser
@@ -67,6 +68,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     NodeRecogniser,
     RspecRecogniser,
     MinitestRecogniser,
+    CypressRecogniser,
     FlakyPluginRecogniser,
     PreCommitRecogniser,
     CoverageRecogniser,
