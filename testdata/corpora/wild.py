@@ -433,6 +433,69 @@ def type_node_script_typeerror(tree: Path) -> str:
     return "> node scripts/build.js\n" + _run([node, "scripts/build.js"], tree)
 
 
+def _node(tree: Path, script: str, source: str) -> str:
+    node = shutil.which("node")
+    assert node, "node"
+    _write(tree, {script: source})
+    return _run([node, script], tree)
+
+
+def syntax_node_esm_caret_gha(tree: Path) -> str:
+    # An ES module that does not parse: node prints ``file:///…:3``, the line and a caret.
+    out = _node(tree, "scripts/release.mjs", "const tag = 'v1';\n\nconsole.log(tag;\n")
+    return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
+def runtime_node_rejection_error_stack(tree: Path) -> str:
+    # An async main rejects with an Error: node 15+ dies with its stack.
+    source = (
+        "async function publish(tag) {\n"
+        "  throw new Error(`no release notes for ${tag}`);\n"
+        "}\n\n"
+        "publish('v1').then(() => console.log('done'));\n"
+    )
+    return "$ node scripts/publish.js\n" + _node(tree, "scripts/publish.js", source)
+
+
+def runtime_node_rejection_not_an_error(tree: Path) -> str:
+    # A promise rejected with a string: no stack, ``ERR_UNHANDLED_REJECTION``.
+    source = "Promise.reject('registry said no').then(() => console.log('done'));\n"
+    return "$ node scripts/upload.js\n" + _node(tree, "scripts/upload.js", source)
+
+
+def assertion_vitest_three_kinds(tree: Path) -> str:
+    # vitest 1.6 (``WILD_NODE_MODULES``: a node_modules with vitest installed): a failed
+    # expectation, a TypeError in the source, a test timeout and a missing import.
+    modules = os.environ.get("WILD_NODE_MODULES")
+    assert modules and Path(modules, ".bin", "vitest").exists(), "vitest"
+    shutil.copytree(modules, tree / "node_modules", symlinks=True)
+    _write(
+        tree,
+        {
+            "package.json": '{"name": "calc", "private": true, "type": "module"}\n',
+            "src/prices.js": (
+                "export function total(items) {\n  return items.reduce((a, b) => a + b, 0);\n}\n"
+                "\nexport function unitOf(item) {\n  return item.unit.name;\n}\n"
+            ),
+            "test/prices.test.js": (
+                'import { describe, expect, test } from "vitest";\n'
+                'import { total, unitOf } from "../src/prices.js";\n\n'
+                'describe("total", () => {\n  test("adds prices", () => {\n'
+                "    expect(total([2, 2])).toBe(5);\n  });\n});\n\n"
+                'test("reads a unit", () => {\n  expect(unitOf({})).toBe("kg");\n});\n\n'
+                'test("waits", async () => {\n'
+                "  await new Promise((resolve) => setTimeout(resolve, 500));\n}, 50);\n"
+            ),
+            "test/missing.test.js": (
+                'import { test } from "vitest";\nimport { nothing } from "../src/nothing.js";\n\n'
+                'test("uses nothing", () => {\n  nothing();\n});\n'
+            ),
+        },
+    )
+    out = _run([str(tree / "node_modules" / ".bin" / "vitest"), "run"], tree, {"CI": "true"})
+    return "$ npx vitest run\n" + out
+
+
 CASES: dict[str, Callable[[Path], str]] = {
     name: value
     for name, value in globals().items()

@@ -149,3 +149,26 @@ def test_a_cypress_test_that_failed_every_attempt_is_an_assertion() -> None:
     assert [(str(f.category), f.file, f.test) for f in found] == [
         ("assertion", None, "Test Dataset is present")
     ]
+
+
+def test_node_20_shapes_of_uncaught_errors() -> None:
+    # An ES module's parse error: ``file:///…/release.mjs:3`` above the caret places it.
+    assert _places("syntax_node_esm_caret_gha") == [("syntax_error", "scripts/release.mjs", 3)]
+    # A rejection with an Error: its stack; with a string: node's own frames only.
+    assert _places("runtime_node_rejection_error_stack") == [
+        ("runtime_error", "scripts/publish.js", 2)
+    ]
+    found = triage_text((WILD / "runtime_node_rejection_not_an_error.log").read_text())
+    assert [(str(f.category), f.file, f.message) for f in found] == [
+        ("runtime_error", None, "Unhandled promise rejection: registry said no")
+    ]
+
+
+def test_vitest_failures_are_told_apart_and_placed() -> None:
+    found = triage_text((WILD / "assertion_vitest_three_kinds.log").read_text())
+    assert [(str(f.category), f.file, f.line, f.test) for f in found] == [
+        ("import_error", "test/missing.test.js", None, None),
+        ("timeout", "test/prices.test.js", None, "waits"),
+        ("type_error", "src/prices.js", 6, "reads a unit"),
+        ("assertion", "test/prices.test.js", 6, "total > adds prices"),
+    ]

@@ -32,10 +32,11 @@ _REJECTION_WARNING = re.compile(
     r"^\(node:\d+\) UnhandledPromiseRejectionWarning: "
     r"(?:Unhandled promise rejection \(rejection id: \d+\): )?"
 )
-#: node 15+: the process dies of a rejection whose reason is not an Error.
+#: node 15+: the process dies of a rejection whose reason is not an Error (node 15 to 18 print
+#: it in brackets, node 20 with node's own stack).
 _REJECTION = re.compile(
-    r'^\[UnhandledPromiseRejection: .*?(?:The promise rejected with the reason "(?P<reason>.*)"\.)?'
-    r"\]"
+    r"^\[?UnhandledPromiseRejection: .*?"
+    r'(?:The promise rejected with the reason "(?P<reason>.*)"\.)?(?:\]|$)'
 )
 #: mocha names the test file of a timeout: ``Timeout of 2000ms exceeded. … (/app/test/a.js)``.
 _MOCHA_FILE = re.compile(r"\((?P<path>[^()]+\.[cm]?[jt]sx?)\)$")
@@ -152,7 +153,7 @@ class NodeRecogniser(Recogniser):
             text, certain = text[warning.end() :], True
             if text.startswith("Unhandled promise rejection"):
                 return NONE  # the warning's explanation of the one before
-        elif text.startswith("[UnhandledPromiseRejection: "):
+        elif text.startswith(("[UnhandledPromiseRejection: ", "UnhandledPromiseRejection: ")):
             rejection = _REJECTION.match(text)
             reason = rejection["reason"] if rejection else None
             named = _ERROR.match(reason) if reason else None
@@ -161,7 +162,7 @@ class NodeRecogniser(Recogniser):
                 if named
                 else Category.RUNTIME_ERROR
             )
-            message = f"Unhandled promise rejection: {reason or text[28:200]}"
+            message = f"Unhandled promise rejection: {reason or text[:200]}"
             self._error = _Error(lineno, message, category)
             self._error.certain = True
             return self._done(None, None)
