@@ -496,6 +496,89 @@ def assertion_vitest_three_kinds(tree: Path) -> str:
     return "$ npx vitest run\n" + out
 
 
+CART = {
+    "lib/cart.rb": (
+        "class Cart\n  def initialize(items)\n    @items = items\n  end\n\n"
+        "  def total\n    @items.sum { |item| item[:price] }\n  end\n\n"
+        "  def owner_name\n    @owner.name\n  end\nend\n"
+    ),
+}
+
+
+def _ruby(tree: Path, *argv: str) -> str:
+    ruby = shutil.which("ruby")
+    assert ruby, "ruby"
+    return _run([ruby, *argv], tree)
+
+
+def runtime_ruby_uncaught_nomethoderror_jenkins(tree: Path) -> str:
+    # A rake-less script dies of a NoMethodError: ``path:line:in `m': … (NoMethodError)``.
+    _write(
+        tree,
+        {
+            **CART,
+            "bin/report": (
+                'require_relative "../lib/cart"\n\ncart = Cart.new([{ price: 3 }])\n'
+                'puts "total #{cart.total}"\nputs "owner #{cart.owner_name}"\n'
+            ),
+        },
+    )
+    out = "+ ruby bin/report\n" + _ruby(tree, "bin/report")
+    return _prefix(out, lambda n: f"[2025-03-04T10:00:{n:02d}.000Z] ") + "Finished: FAILURE\n"
+
+
+def multi_minitest_verbose_skip(tree: Path) -> str:
+    # minitest 5 with --verbose: a failure, an error in the library and a skip (not a failure).
+    _write(
+        tree,
+        {
+            **CART,
+            "test/test_cart.rb": (
+                'require "minitest/autorun"\nrequire_relative "../lib/cart"\n\n'
+                "class TestCart < Minitest::Test\n"
+                "  def test_total\n    assert_equal 5, Cart.new([{ price: 3 }]).total\n  end\n\n"
+                '  def test_owner\n    assert_equal "ann", Cart.new([]).owner_name\n  end\n\n'
+                '  def test_later\n    skip "not yet"\n  end\nend\n'
+            ),
+        },
+    )
+    return "$ ruby -Ilib test/test_cart.rb --verbose\n" + _ruby(
+        tree, "-Ilib", "test/test_cart.rb", "--verbose", "--seed", "1"
+    )
+
+
+CART_SPEC = (
+    'require_relative "../lib/cart"\n\nRSpec.describe Cart do\n'
+    '  it "adds prices" do\n    expect(Cart.new([{ price: 3 }]).total).to eq(5)\n'
+    '  end\n\n  it "names its owner" do\n'
+    '    expect(Cart.new([]).owner_name).to eq("ann")\n  end\nend\n'
+)
+
+
+def _rspec(tree: Path) -> str:
+    rspec = shutil.which("rspec")
+    assert rspec, "rspec"
+    return "$ bundle exec rspec\n" + _run([rspec, "--no-color", "--seed", "1"], tree)
+
+
+def multi_rspec_expectation_and_nomethoderror(tree: Path) -> str:
+    # rspec 3: a failed expectation, and a NoMethodError raised in the library.
+    _write(tree, {**CART, "spec/cart_spec.rb": CART_SPEC})
+    return _rspec(tree)
+
+
+def import_rspec_load_error_outside_examples(tree: Path) -> str:
+    # rspec 3: a spec file requires a file that does not exist; no example runs.
+    _write(
+        tree,
+        {
+            **CART,
+            "spec/tax_spec.rb": 'require_relative "../lib/tax"\n\nRSpec.describe "tax" do\nend\n',
+        },
+    )
+    return _rspec(tree)
+
+
 CASES: dict[str, Callable[[Path], str]] = {
     name: value
     for name, value in globals().items()

@@ -172,3 +172,33 @@ def test_vitest_failures_are_told_apart_and_placed() -> None:
         ("type_error", "src/prices.js", 6, "reads a unit"),
         ("assertion", "test/prices.test.js", 6, "total > adds prices"),
     ]
+
+
+def test_ruby_uncaught_exception_rspec_and_minitest_from_ruby_3() -> None:
+    assert _places("runtime_ruby_uncaught_nomethoderror_jenkins") == [
+        ("runtime_error", "lib/cart.rb", 11)
+    ]
+    # The ``Skipped:`` entry of ``--verbose`` is not a failure.
+    assert _places("multi_minitest_verbose_skip") == [
+        ("runtime_error", "lib/cart.rb", 11),
+        ("assertion", "test/test_cart.rb", 6),
+    ]
+    assert _places("multi_rspec_expectation_and_nomethoderror") == [
+        ("runtime_error", "lib/cart.rb", 11),
+        ("assertion", "spec/cart_spec.rb", 5),
+    ]
+    assert _places("import_rspec_load_error_outside_examples") == [
+        ("import_error", "spec/tax_spec.rb", 1)
+    ]
+
+
+def test_a_cucumber_step_failure_gets_its_scenario_from_the_closing_list() -> None:
+    found = triage_text((WILD / "assertion_cucumber_rspec_expectation.log").read_text())
+    assert [(str(f.category), f.file, f.line, f.test) for f in found] == [
+        (
+            "assertion",
+            "features/configuration/output_stream.feature",
+            24,
+            "Scenario: redirecting output",
+        )
+    ]

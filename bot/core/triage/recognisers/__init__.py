@@ -9,6 +9,7 @@ from bot.core.triage.recognisers.bazel import BazelRecogniser
 from bot.core.triage.recognisers.cargo import CargoRecogniser
 from bot.core.triage.recognisers.coverage import CoverageRecogniser
 from bot.core.triage.recognisers.ctest import CtestRecogniser
+from bot.core.triage.recognisers.cucumber import CucumberRecogniser
 from bot.core.triage.recognisers.cxxtest import CxxTestRecogniser
 from bot.core.triage.recognisers.cypress import CypressRecogniser
 from bot.core.triage.recognisers.distro import DistroRecogniser
@@ -33,6 +34,7 @@ from bot.core.triage.recognisers.precommit import PreCommitRecogniser
 from bot.core.triage.recognisers.pytest import PytestRecogniser
 from bot.core.triage.recognisers.resolvers import ResolverRecogniser
 from bot.core.triage.recognisers.rspec import RspecRecogniser
+from bot.core.triage.recognisers.ruby import RubyErrorRecogniser
 from bot.core.triage.recognisers.runner import RunnerRecogniser
 from bot.core.triage.recognisers.step import StepRecogniser
 from bot.core.triage.recognisers.textlint import TextLintRecogniser
@@ -69,6 +71,8 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     RspecRecogniser,
     MinitestRecogniser,
     CypressRecogniser,
+    CucumberRecogniser,
+    RubyErrorRecogniser,
     FlakyPluginRecogniser,
     PreCommitRecogniser,
     CoverageRecogniser,
