@@ -463,12 +463,42 @@ def runtime_node_rejection_not_an_error(tree: Path) -> str:
     return "$ node scripts/upload.js\n" + _node(tree, "scripts/upload.js", source)
 
 
-def assertion_vitest_three_kinds(tree: Path) -> str:
-    # vitest 1.6 (``WILD_NODE_MODULES``: a node_modules with vitest installed): a failed
-    # expectation, a TypeError in the source, a test timeout and a missing import.
+def _node_modules(tree: Path, tool: str) -> None:
+    """``WILD_NODE_MODULES``: a node_modules with vitest 1.6.1, webpack 5.94.0 and
+    webpack-cli 5.1.4 installed, copied into the checkout."""
     modules = os.environ.get("WILD_NODE_MODULES")
-    assert modules and Path(modules, ".bin", "vitest").exists(), "vitest"
+    assert modules and Path(modules, ".bin", tool).exists(), tool
     shutil.copytree(modules, tree / "node_modules", symlinks=True)
+
+
+def import_webpack5_cannot_resolve_gha(tree: Path) -> str:
+    # webpack 5: ``ERROR in ./src/index.js 1:0-35`` and ``Module not found: … in '/…/src'``.
+    _node_modules(tree, "webpack")
+    _write(
+        tree,
+        {
+            "src/index.js": 'import { total } from "./prices.js";\n\nconsole.log(total([1]));\n',
+            "src/app/main.js": 'import { format } from "../format";\n\nformat(1);\n',
+        },
+    )
+    webpack = str(tree / "node_modules" / ".bin" / "webpack")
+    argv = [
+        webpack,
+        "--mode",
+        "production",
+        "--entry",
+        "./src/index.js",
+        "--entry",
+        "./src/app/main.js",
+    ]
+    out = "$ npx webpack --mode production\n" + _run(argv, tree)
+    return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
+def assertion_vitest_three_kinds(tree: Path) -> str:
+    # vitest 1.6: a failed expectation, a TypeError in the source, a test timeout and a
+    # missing import.
+    _node_modules(tree, "vitest")
     _write(
         tree,
         {

@@ -202,3 +202,15 @@ def test_a_cucumber_step_failure_gets_its_scenario_from_the_closing_list() -> No
             "Scenario: redirecting output",
         )
     ]
+
+
+def test_an_unresolvable_import_is_placed_at_the_importing_file() -> None:
+    # webpack 5 names the file and line, and the importing file's folder.
+    assert _places("import_webpack5_cannot_resolve_gha") == [
+        ("import_error", "src/app/main.js", 1),
+        ("import_error", "src/index.js", 1),
+    ]
+    # create-react-app (TypeScript): the file on its own line, then ``Cannot find module:``.
+    assert _places("import_cra_cannot_find_module_buildkite") == [
+        ("import_error", "src/client/components/withSession/pages/AccessDenied.tsx", None)
+    ]

@@ -41,6 +41,7 @@ from bot.core.triage.recognisers.textlint import TextLintRecogniser
 from bot.core.triage.recognisers.timeout import TimeoutRecogniser
 from bot.core.triage.recognisers.traceback import TracebackRecogniser
 from bot.core.triage.recognisers.unittest import UnittestRecogniser
+from bot.core.triage.recognisers.webpack import WebpackRecogniser
 
 #: Every recogniser, in the order each line is offered to them.
 RECOGNISERS: tuple[type[Recogniser], ...] = (
@@ -73,6 +74,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     CypressRecogniser,
     CucumberRecogniser,
     RubyErrorRecogniser,
+    WebpackRecogniser,
     FlakyPluginRecogniser,
     PreCommitRecogniser,
     CoverageRecogniser,
