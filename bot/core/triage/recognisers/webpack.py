@@ -48,8 +48,8 @@ class WebpackRecogniser(Recogniser):
         if "/" in line[:12]:
             found = _FILE.match(line)
             if found is not None:
-                at = int(found["line"]) if found["line"] else None
-                self._file = (lineno, found["path"], at)
+                number = int(found["line"]) if found["line"] else None
+                self._file = (lineno, found["path"], number)
                 return NONE
         if not line.startswith(("Module not found: ", "Cannot find module: ")):
             return NONE
