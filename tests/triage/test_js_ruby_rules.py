@@ -214,3 +214,10 @@ def test_an_unresolvable_import_is_placed_at_the_importing_file() -> None:
     assert _places("import_cra_cannot_find_module_buildkite") == [
         ("import_error", "src/client/components/withSession/pages/AccessDenied.tsx", None)
     ]
+
+
+def test_a_nested_markdown_quote_is_taken_off() -> None:
+    # grunt's ``>>`` pasted as a nested quote: ``> > src/a.d.ts(1629,14): error TS1005``.
+    assert clean_line("> > src/a.d.ts(3,1): error TS1005: ';' expected.") == (
+        "src/a.d.ts(3,1): error TS1005: ';' expected."
+    )

@@ -39,6 +39,7 @@ _PREFIX = re.compile(
     r"|\[Pipeline\] "  # Jenkins pipeline steps
     r"|[A-Za-z][\w.-]*\[\d+\]: "  # syslog: ``cloud-init[805]: ``
     r"|[A-Za-z][\w.-]* +\| "  # docker compose: ``web-1  | ``
+    r"|> > "  # a nested Markdown quote (grunt's ``>>`` pasted in one): ``> > ``
     r")"
 )
 #: A log copied from GitHub's web page: ``[35](https://github.com/.../runs/1#step:6:36)``.
