@@ -221,3 +221,16 @@ def test_a_nested_markdown_quote_is_taken_off() -> None:
     assert clean_line("> > src/a.d.ts(3,1): error TS1005: ';' expected.") == (
         "src/a.d.ts(3,1): error TS1005: ';' expected."
     )
+
+
+def test_each_tsc_parse_error_is_reported() -> None:
+    # Unlike a recovering parser's cascade after a conflict marker, tsc reports each parse
+    # error once, by its own place and message (two on line 1633 here).
+    assert _places("syntax_tsc_grunt_typescript_quoted") == [
+        ("syntax_error", "src/assets/lib/RongIMlib.d.ts", line)
+        for line in (1629, 1633, 1633, 1635, 1637)
+    ]
+    assert _places("syntax_tsc_ts1005_two_lines") == [
+        ("syntax_error", "src/app/header/HeaderComponent.ts", 53),
+        ("syntax_error", "src/app/header/HeaderComponent.ts", 56),
+    ]
