@@ -464,8 +464,8 @@ def runtime_node_rejection_not_an_error(tree: Path) -> str:
 
 
 def _node_modules(tree: Path, tool: str) -> None:
-    """``WILD_NODE_MODULES``: a node_modules with vitest 1.6.1, webpack 5.94.0 and
-    webpack-cli 5.1.4 installed, copied into the checkout."""
+    """``WILD_NODE_MODULES``: a node_modules with vitest 1.6.1, webpack 5.94.0, webpack-cli
+    5.1.4 and mocha 10.7.3 installed, copied into the checkout."""
     modules = os.environ.get("WILD_NODE_MODULES")
     assert modules and Path(modules, ".bin", tool).exists(), tool
     shutil.copytree(modules, tree / "node_modules", symlinks=True)
@@ -493,6 +493,36 @@ def import_webpack5_cannot_resolve_gha(tree: Path) -> str:
     ]
     out = "$ npx webpack --mode production\n" + _run(argv, tree)
     return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
+def import_node_esm_package_not_found_gitlab(tree: Path) -> str:
+    # An ES module imports a package that is not installed: node's loader frames only.
+    source = 'import { marked } from "marked";\n\nconsole.log(marked("# hi"));\n'
+    out = "$ node scripts/docs.mjs\n" + _node(tree, "scripts/docs.mjs", source)
+    return out.replace("/home/runner/work/calc/calc", "/builds/tools/calc").replace(
+        str(tree), "/builds/tools/calc"
+    )
+
+
+def multi_mocha_spec_timeout_and_assert(tree: Path) -> str:
+    # mocha 10 (spec reporter): a strict-equal assertion and a test that exceeds its timeout.
+    _node_modules(tree, "mocha")
+    _write(
+        tree,
+        {
+            "lib/cart.js": "exports.total = (items) => items.reduce((a, b) => a + b, 0);\n",
+            "test/cart.test.js": (
+                'const assert = require("node:assert");\n'
+                'const { total } = require("../lib/cart");\n\n'
+                'describe("cart", function () {\n  it("adds prices", function () {\n'
+                "    assert.strictEqual(total([2, 2]), 5);\n  });\n\n"
+                '  it("loads the catalogue", function (done) {\n    this.timeout(50);\n'
+                "    setTimeout(done, 500);\n  });\n});\n"
+            ),
+        },
+    )
+    mocha = str(tree / "node_modules" / ".bin" / "mocha")
+    return "$ npm test\n\n> calc@1.0.0 test\n> mocha\n\n" + _run([mocha, "--no-colors"], tree)
 
 
 def assertion_vitest_three_kinds(tree: Path) -> str:

@@ -234,3 +234,16 @@ def test_each_tsc_parse_error_is_reported() -> None:
         ("syntax_error", "src/app/header/HeaderComponent.ts", 53),
         ("syntax_error", "src/app/header/HeaderComponent.ts", 56),
     ]
+
+
+def test_an_es_module_import_is_placed_at_the_importing_file() -> None:
+    assert _places("import_node_esm_package_not_found_gitlab") == [
+        ("import_error", "scripts/docs.mjs", None)
+    ]
+
+
+def test_mocha_assertion_and_timeout() -> None:
+    assert _places("multi_mocha_spec_timeout_and_assert") == [
+        ("timeout", "test/cart.test.js", None),
+        ("assertion", "test/cart.test.js", 6),
+    ]

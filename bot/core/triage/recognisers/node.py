@@ -20,7 +20,11 @@ _ERROR = re.compile(
     r"^(?:Uncaught )?(?P<name>[A-Z]\w*(?:Error|Exception)|Error)(?: \[(?P<code>[A-Z_]+)\])?"
     r": (?P<msg>.+)$"
 )
-_FRAME = re.compile(r"^\s+at (?:.+? \()?(?:file://)?(?P<path>[^\s()]+?):(?P<line>\d+):\d+\)?$")
+_FRAME = re.compile(
+    r"^\s+at (?:.+? \()?(?:file://|webpack://[^/\s]*/)?(?P<path>[^\s()]+?):(?P<line>\d+):\d+\)?$"
+)
+#: ``Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'x' imported from /app/src/a.js``.
+_IMPORTED_FROM = re.compile(r" imported from (?:file://)?(?P<path>\S+?\.[cm]?[jt]sx?)$")
 #: A frame without a place: ``at async Promise.all (index 1)``, ``at new Promise (<anonymous>)``.
 _BARE_FRAME = re.compile(r"^\s+at \S")
 #: Where an uncaught error was thrown, before its source line and caret: ``/app/src/a.js:136``.
@@ -58,8 +62,8 @@ def _category(name: str, code: str | None, message: str) -> Category:
         return Category.IMPORT_ERROR
     if message.startswith(("expect(", "expect.")) or code == "ERR_ASSERTION":
         return Category.ASSERTION
-    if name == "Error" and message.startswith("Timeout of ") and "exceeded" in message:
-        return Category.TIMEOUT  # mocha
+    if name == "Error" and message[:11].lower() == "timeout of " and "exceeded" in message:
+        return Category.TIMEOUT  # mocha (``timeout of 2000ms exceeded`` before mocha 4)
     return _BY_NAME.get(name, Category.RUNTIME_ERROR)
 
 
@@ -131,6 +135,11 @@ class NodeRecogniser(Recogniser):
         if mocha is not None:
             # mocha's own frames; the test file is named in the message.
             path, line = mocha["path"], None
+        elif path is None and error.category is Category.IMPORT_ERROR:
+            # An ES module's import: node's loader frames only; the message names the file.
+            imported = _IMPORTED_FROM.search(error.message)
+            if imported is not None and not _outside(imported["path"]):
+                path, line = imported["path"], None
         return (
             Finding(
                 category=error.category,
