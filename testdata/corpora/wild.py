@@ -615,6 +615,27 @@ CART_SPEC = (
 )
 
 
+def lint_rubocop_offenses_and_syntax_gha(tree: Path) -> str:
+    # rubocop 1.39: two layout offenses, a style offense and a file that does not parse.
+    rubocop = shutil.which("rubocop")
+    assert rubocop, "rubocop"
+    _write(
+        tree,
+        {
+            "app/models/cart.rb": (
+                "# frozen_string_literal: true\n\n# A cart.\nclass Cart\n"
+                "  def total(items )\n    items.sum\n  end\nend\n"
+            ),
+            "app/models/user.rb": (
+                "# frozen_string_literal: true\n\n# A user.\nclass User\n"
+                "  def broken(a\n    a\n  end\nend\n"
+            ),
+        },
+    )
+    out = "$ bundle exec rubocop\n" + _run([rubocop, "--no-color"], tree)
+    return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
 def _rspec(tree: Path) -> str:
     rspec = shutil.which("rspec")
     assert rspec, "rspec"

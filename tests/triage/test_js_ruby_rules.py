@@ -247,3 +247,11 @@ def test_mocha_assertion_and_timeout() -> None:
         ("timeout", "test/cart.test.js", None),
         ("assertion", "test/cart.test.js", 6),
     ]
+
+
+def test_rubocop_offenses_are_lint_and_its_parse_errors_syntax() -> None:
+    found = triage_text((WILD / "lint_rubocop_offenses_and_syntax_gha.log").read_text())
+    assert [(str(f.category), f.file, f.line, f.rule) for f in found] == [
+        ("syntax_error", "app/models/user.rb", 4, None),
+        ("lint", "app/models/cart.rb", 5, "Layout/SpaceInsideParens"),
+    ]

@@ -34,6 +34,7 @@ from bot.core.triage.recognisers.precommit import PreCommitRecogniser
 from bot.core.triage.recognisers.pytest import PytestRecogniser
 from bot.core.triage.recognisers.resolvers import ResolverRecogniser
 from bot.core.triage.recognisers.rspec import RspecRecogniser
+from bot.core.triage.recognisers.rubocop import RubocopRecogniser
 from bot.core.triage.recognisers.ruby import RubyErrorRecogniser
 from bot.core.triage.recognisers.runner import RunnerRecogniser
 from bot.core.triage.recognisers.step import StepRecogniser
@@ -75,6 +76,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     CucumberRecogniser,
     RubyErrorRecogniser,
     WebpackRecogniser,
+    RubocopRecogniser,
     FlakyPluginRecogniser,
     PreCommitRecogniser,
     CoverageRecogniser,
