@@ -465,7 +465,7 @@ def runtime_node_rejection_not_an_error(tree: Path) -> str:
 
 def _node_modules(tree: Path, tool: str) -> None:
     """``WILD_NODE_MODULES``: a node_modules with vitest 1.6.1, webpack 5.94.0, webpack-cli
-    5.1.4 and mocha 10.7.3 installed, copied into the checkout."""
+    5.1.4, mocha 10.7.3 and @playwright/test 1.47.2 installed, copied into the checkout."""
     modules = os.environ.get("WILD_NODE_MODULES")
     assert modules and Path(modules, ".bin", tool).exists(), tool
     shutil.copytree(modules, tree / "node_modules", symlinks=True)
@@ -523,6 +523,40 @@ def multi_mocha_spec_timeout_and_assert(tree: Path) -> str:
     )
     mocha = str(tree / "node_modules" / ".bin" / "mocha")
     return "$ npm test\n\n> calc@1.0.0 test\n> mocha\n\n" + _run([mocha, "--no-colors"], tree)
+
+
+def multi_playwright_assert_timeout_flaky_gha(tree: Path) -> str:
+    # Playwright Test 1.47 (no browser needed): a failed expect, a test over its timeout on
+    # both attempts, and a test that fails once and passes on its retry (flaky).
+    _node_modules(tree, "playwright")
+    _write(
+        tree,
+        {
+            "package.json": '{"name": "calc", "private": true}\n',
+            "playwright.config.ts": (
+                'import { defineConfig } from "@playwright/test";\n\n'
+                'export default defineConfig({ testDir: "./tests", retries: 1 });\n'
+            ),
+            "tests/cart.spec.ts": (
+                'import { test, expect } from "@playwright/test";\n\n'
+                "function total(items: number[]): number {\n"
+                "  return items.reduce((a, b) => a + b, 0);\n}\n\n"
+                'test.describe("cart", () => {\n  test("adds prices", async () => {\n'
+                "    expect(total([2, 2])).toBe(5);\n  });\n\n"
+                '  test("loads the catalogue", async () => {\n    test.setTimeout(100);\n'
+                "    await new Promise((resolve) => setTimeout(resolve, 1000));\n  });\n});\n"
+            ),
+            "tests/feed.spec.ts": (
+                'import { test, expect } from "@playwright/test";\n\n'
+                'test("reads the feed", async ({}, testInfo) => {\n'
+                "  expect(testInfo.retry).toBe(1);\n});\n"
+            ),
+        },
+    )
+    playwright = str(tree / "node_modules" / ".bin" / "playwright")
+    argv = [playwright, "test", "--reporter=list", "--workers=1"]
+    out = "$ npx playwright test\n" + _run(argv, tree, {"CI": "1", "FORCE_COLOR": "0"})
+    return _prefix(out, lambda n: f"2025-03-04T10:{n // 60:02d}:{n % 60:02d}.0000000Z ")
 
 
 def assertion_vitest_three_kinds(tree: Path) -> str:

@@ -255,3 +255,13 @@ def test_rubocop_offenses_are_lint_and_its_parse_errors_syntax() -> None:
         ("syntax_error", "app/models/user.rb", 4, None),
         ("lint", "app/models/cart.rb", 5, "Layout/SpaceInsideParens"),
     ]
+
+
+def test_playwright_sections_and_its_flaky_summary() -> None:
+    # The flaky test's failed first attempt has a section too: the summary's ``1 flaky``
+    # makes it flaky, and node's generic reader stays quiet inside the sections.
+    assert _places("multi_playwright_assert_timeout_flaky_gha") == [
+        ("timeout", "tests/cart.spec.ts", 12),
+        ("assertion", "tests/cart.spec.ts", 9),
+        ("flaky", "tests/feed.spec.ts", 3),
+    ]

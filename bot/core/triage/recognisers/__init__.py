@@ -30,6 +30,7 @@ from bot.core.triage.recognisers.node import NodeRecogniser
 from bot.core.triage.recognisers.npm import NpmRecogniser
 from bot.core.triage.recognisers.phpunit import PhpunitRecogniser
 from bot.core.triage.recognisers.pip import InstallRecogniser
+from bot.core.triage.recognisers.playwright import PlaywrightRecogniser
 from bot.core.triage.recognisers.precommit import PreCommitRecogniser
 from bot.core.triage.recognisers.pytest import PytestRecogniser
 from bot.core.triage.recognisers.resolvers import ResolverRecogniser
@@ -57,6 +58,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     RunnerRecogniser,
     AnnotationRecogniser,
     JestRecogniser,
+    PlaywrightRecogniser,
     CargoRecogniser,
     GoRecogniser,
     JvmRecogniser,

@@ -177,7 +177,7 @@ class NodeRecogniser(Recogniser):
             return self._done(None, None)
         if text[:1].isupper() and ": " in text:
             error = _ERROR.match(text)
-            if error and not self.state.in_pytest:
+            if error and not (self.state.in_pytest or self.state.in_js_report):
                 category = _category(error["name"], error["code"], error["msg"])
                 self._error = _Error(lineno, text.strip()[:300], category)
                 self._error.certain = certain
