@@ -465,7 +465,8 @@ def runtime_node_rejection_not_an_error(tree: Path) -> str:
 
 def _node_modules(tree: Path, tool: str) -> None:
     """``WILD_NODE_MODULES``: a node_modules with vitest 1.6.1, webpack 5.94.0, webpack-cli
-    5.1.4, mocha 10.7.3 and @playwright/test 1.47.2 installed, copied into the checkout."""
+    5.1.4, mocha 10.7.3, @playwright/test 1.47.2, ts-node 10.9.2, typescript 5.4.5 and
+    @types/node 20.14.10 installed, copied into the checkout."""
     modules = os.environ.get("WILD_NODE_MODULES")
     assert modules and Path(modules, ".bin", tool).exists(), tool
     shutil.copytree(modules, tree / "node_modules", symlinks=True)
@@ -557,6 +558,23 @@ def multi_playwright_assert_timeout_flaky_gha(tree: Path) -> str:
     argv = [playwright, "test", "--reporter=list", "--workers=1"]
     out = "$ npx playwright test\n" + _run(argv, tree, {"CI": "1", "FORCE_COLOR": "0"})
     return _prefix(out, lambda n: f"2025-03-04T10:{n // 60:02d}:{n % 60:02d}.0000000Z ")
+
+
+def type_ts_node_script_tserror(tree: Path) -> str:
+    # ts-node 10.9: a script that does not type-check; TSError, then tsc's diagnostic.
+    _node_modules(tree, "ts-node")
+    _write(
+        tree,
+        {
+            "tsconfig.json": '{"compilerOptions": {"strict": true, "types": ["node"]}}\n',
+            "scripts/release.ts": (
+                "function tag(version: number): string {\n  return `v${version}`;\n}\n\n"
+                'console.log(tag("1.2.0"));\n'
+            ),
+        },
+    )
+    ts_node = str(tree / "node_modules" / ".bin" / "ts-node")
+    return "$ npx ts-node scripts/release.ts\n" + _run([ts_node, "scripts/release.ts"], tree)
 
 
 def assertion_vitest_three_kinds(tree: Path) -> str:

@@ -265,3 +265,7 @@ def test_playwright_sections_and_its_flaky_summary() -> None:
         ("assertion", "tests/cart.spec.ts", 9),
         ("flaky", "tests/feed.spec.ts", 3),
     ]
+
+
+def test_ts_nodes_tserror_is_left_to_tscs_own_line() -> None:
+    assert _places("type_ts_node_script_tserror") == [("type_error", "scripts/release.ts", 5)]

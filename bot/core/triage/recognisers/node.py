@@ -62,6 +62,8 @@ def _category(name: str, code: str | None, message: str) -> Category:
         return Category.IMPORT_ERROR
     if message.startswith(("expect(", "expect.")) or code == "ERR_ASSERTION":
         return Category.ASSERTION
+    if name == "Error" and message.startswith("Expected ") and " to " in message:
+        return Category.ASSERTION  # jasmine and karma: ``Error: Expected 4 to be 5.``
     if name == "Error" and message[:11].lower() == "timeout of " and "exceeded" in message:
         return Category.TIMEOUT  # mocha (``timeout of 2000ms exceeded`` before mocha 4)
     return _BY_NAME.get(name, Category.RUNTIME_ERROR)
@@ -177,6 +179,10 @@ class NodeRecogniser(Recogniser):
             return self._done(None, None)
         if text[:1].isupper() and ": " in text:
             error = _ERROR.match(text)
+            # ts-node's ``TSError: … Unable to compile TypeScript`` is followed by tsc's own
+            # ``path(line,col): error TS…`` lines, which place it.
+            if error and error["name"] == "TSError":
+                error = None
             if error and not (self.state.in_pytest or self.state.in_js_report):
                 category = _category(error["name"], error["code"], error["msg"])
                 self._error = _Error(lineno, text.strip()[:300], category)
