@@ -700,6 +700,13 @@ def multi_rspec_expectation_and_nomethoderror(tree: Path) -> str:
     return _rspec(tree)
 
 
+def syntax_rspec_load_error_in_library(tree: Path) -> str:
+    # rspec 3: the library a spec requires does not parse (a missing ``end``).
+    broken = CART["lib/cart.rb"].replace("  def owner_name\n", "  def owner_name\n    if @owner\n")
+    _write(tree, {"lib/cart.rb": broken, "spec/cart_spec.rb": CART_SPEC})
+    return _rspec(tree)
+
+
 def import_rspec_load_error_outside_examples(tree: Path) -> str:
     # rspec 3: a spec file requires a file that does not exist; no example runs.
     _write(

@@ -269,3 +269,7 @@ def test_playwright_sections_and_its_flaky_summary() -> None:
 
 def test_ts_nodes_tserror_is_left_to_tscs_own_line() -> None:
     assert _places("type_ts_node_script_tserror") == [("type_error", "scripts/release.ts", 5)]
+
+
+def test_an_rspec_load_error_for_a_file_that_does_not_parse_is_placed_in_that_file() -> None:
+    assert _places("syntax_rspec_load_error_in_library") == [("syntax_error", "lib/cart.rb", 14)]

@@ -27,6 +27,8 @@ _EXCEPTION = re.compile(r"^\s*(?P<name>[A-Z]\w*(?:::[A-Z]\w*)*):$")
 _UNEXPECTED = re.compile(r"expected no \w+, got #<(?P<name>[A-Z]\w*(?:::[A-Z]\w*)*)[:>]")
 #: A backtrace line: ``# ./app/models/a.rb:31:in `check'`` (``# /abs/path.rb:3`` too).
 _FRAME = re.compile(r"^\s*# (?P<path>[^\s:]+\.(?:rb|rake|erb|haml|slim)):(?P<line>\d+)(?::in |$)")
+#: A ``SyntaxError``'s message: ``/app/lib/cart.rb:14: syntax error, unexpected …``.
+_PARSE_ERROR = re.compile(r"^(?P<path>[^\s:]+\.rb):(?P<line>\d+): ")
 #: rspec-retry: ``RSpec::Retry: 2nd try ./spec/system/topics_spec.rb:94``.
 _RETRY = re.compile(r"^RSpec::Retry: \d+(?:st|nd|rd|th) try (?P<path>\S+?\.rb):(?P<line>\d+)\b")
 #: Where a Ruby frame is not the project's: installed gems, Ruby itself.
@@ -141,6 +143,10 @@ class RspecRecogniser(Recogniser):
             return NONE
         if not self._message:
             self._message = stripped
+            parsed = _PARSE_ERROR.match(stripped) if self._exception == "SyntaxError" else None
+            if parsed is not None:
+                # Ruby names the file that does not parse; the backtrace is the require.
+                return self._section(parsed["path"], int(parsed["line"]))
         if self._lines > _MAX_LINES or stripped.startswith(("Finished in ", "Failed examples:")):
             return self._section()
         return NONE
