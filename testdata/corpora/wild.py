@@ -465,8 +465,8 @@ def runtime_node_rejection_not_an_error(tree: Path) -> str:
 
 def _node_modules(tree: Path, tool: str) -> None:
     """``WILD_NODE_MODULES``: a node_modules with vitest 1.6.1, webpack 5.94.0, webpack-cli
-    5.1.4, mocha 10.7.3, @playwright/test 1.47.2, ts-node 10.9.2, typescript 5.4.5 and
-    @types/node 20.14.10 installed, copied into the checkout."""
+    5.1.4, mocha 10.7.3, @playwright/test 1.47.2, ts-node 10.9.2, typescript 5.4.5,
+    @types/node 20.14.10 and @yarnpkg/cli-dist 4.5.0 installed, copied into the checkout."""
     modules = os.environ.get("WILD_NODE_MODULES")
     assert modules and Path(modules, ".bin", tool).exists(), tool
     shutil.copytree(modules, tree / "node_modules", symlinks=True)
@@ -575,6 +575,38 @@ def type_ts_node_script_tserror(tree: Path) -> str:
     )
     ts_node = str(tree / "node_modules" / ".bin" / "ts-node")
     return "$ npx ts-node scripts/release.ts\n" + _run([ts_node, "scripts/release.ts"], tree)
+
+
+def _yarn4(tree: Path, dependencies: str, *args: str) -> str:
+    """yarn 4 installing against the npm registry (the one network use of this file)."""
+    _node_modules(tree, "yarn")
+    yarn = str(tree / "node_modules" / "@yarnpkg" / "cli-dist" / "bin" / "yarn.js")
+    _write(
+        tree,
+        {
+            "package.json": (
+                f'{{"name": "calc", "private": true, "dependencies": {dependencies}}}\n'
+            ),
+            ".yarnrc.yml": (
+                'npmRegistryServer: "https://registry.npmjs.org"\nenableTelemetry: false\n'
+            ),
+            "yarn.lock": "",
+        },
+    )
+    node = shutil.which("node")
+    assert node, "node"
+    return _run([node, yarn, "install", *args], tree, {"CI": "true"})
+
+
+def dependency_yarn4_no_candidates(tree: Path) -> str:
+    # yarn 4: no version of left-pad matches ^99 (YN0082).
+    return "$ yarn install\n" + _yarn4(tree, '{"left-pad": "^99.0.0"}')
+
+
+def dependency_yarn4_immutable_lockfile_gha(tree: Path) -> str:
+    # yarn 4 --immutable: the lockfile would change (YN0028, after the lockfile's diff).
+    out = "$ yarn install --immutable\n" + _yarn4(tree, '{"left-pad": "^1.3.0"}', "--immutable")
+    return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
 
 
 def assertion_vitest_three_kinds(tree: Path) -> str:

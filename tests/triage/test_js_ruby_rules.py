@@ -273,3 +273,16 @@ def test_ts_nodes_tserror_is_left_to_tscs_own_line() -> None:
 
 def test_an_rspec_load_error_for_a_file_that_does_not_parse_is_placed_in_that_file() -> None:
     assert _places("syntax_rspec_load_error_in_library") == [("syntax_error", "lib/cart.rb", 14)]
+
+
+def test_yarn_berry_install_failures_are_dependency_once() -> None:
+    found = triage_text((WILD / "dependency_yarn4_immutable_lockfile_gha.log").read_text())
+    # The lockfile's diff lines carry YN0028 too; the verdict is the one failure.
+    assert [(str(f.category), f.message) for f in found] == [
+        (
+            "dependency",
+            "YN0028: The lockfile would have been modified by this install, which is "
+            "explicitly forbidden.",
+        )
+    ]
+    assert _places("dependency_yarn4_no_candidates") == [("dependency", None, None)]
