@@ -671,6 +671,22 @@ def runtime_ruby_uncaught_nomethoderror_jenkins(tree: Path) -> str:
     return _prefix(out, lambda n: f"[2025-03-04T10:00:{n:02d}.000Z] ") + "Finished: FAILURE\n"
 
 
+def runtime_rake_aborted_nameerror(tree: Path) -> str:
+    # rake 13: a task calls a constant that does not exist; ``rake aborted!`` and its report.
+    rake = shutil.which("rake")
+    assert rake, "rake"
+    _write(
+        tree,
+        {
+            "Rakefile": 'Dir.glob("lib/tasks/*.rake").each { |f| load f }\n',
+            "lib/tasks/db.rake": (
+                'namespace :db do\n  desc "seed"\n  task :seed do\n    Seeder.run\n  end\nend\n'
+            ),
+        },
+    )
+    return "$ bundle exec rake db:seed\n" + _run([rake, "db:seed"], tree)
+
+
 def multi_minitest_verbose_skip(tree: Path) -> str:
     # minitest 5 with --verbose: a failure, an error in the library and a skip (not a failure).
     _write(

@@ -286,3 +286,9 @@ def test_yarn_berry_install_failures_are_dependency_once() -> None:
         )
     ]
     assert _places("dependency_yarn4_no_candidates") == [("dependency", None, None)]
+
+
+def test_rake_aborted_is_placed_at_the_tasks_frame() -> None:
+    assert _places("runtime_rake_aborted_nameerror") == [("runtime_error", "lib/tasks/db.rake", 4)]
+    # ``Command failed with status (1)`` after a test run adds nothing to the tests' failures.
+    assert len(_places("multi_minitest_failure_and_error_rake")) == 2

@@ -1,4 +1,4 @@
-"""Ruby: an uncaught exception, as the interpreter prints it.
+"""Ruby: an uncaught exception, as the interpreter or rake prints it.
 
 ``lib/a.rb:12:in `m': undefined method `x' for nil:NilClass (NoMethodError)`` (Ruby 3.4:
 ``in 'A#m'``), then ``from lib/b.rb:5:in `n'`` lines; ``a.rb:3: syntax error, … (SyntaxError)``
@@ -21,6 +21,10 @@ _RAISED = re.compile(
     r"(?P<msg>.*) \((?P<name>[A-Z]\w*(?:::[A-Z]\w*)*)\)$"
 )
 _FROM = re.compile(r"^\s+from (?P<path>[^\s:]+\.(?:rb|rake)):(?P<line>\d+)(?::in |$)")
+#: rake's report: ``rake aborted!``, ``NameError: uninitialized constant Seeder``, the code
+#: and caret, then the backtrace without ``from``: ``lib/tasks/db.rake:4:in `block …'``.
+_RAKE_ERROR = re.compile(r"^(?P<name>[A-Z]\w*(?:::[A-Z]\w*)*): (?P<msg>.+)$")
+_RAKE_FRAME = re.compile(r"^(?P<path>[^\s:]+\.(?:rb|rake)|Rakefile):(?P<line>\d+)(?::in |$)")
 _MAX_FRAMES = 40
 
 
@@ -28,17 +32,19 @@ class RubyErrorRecogniser(Recogniser):
     """One uncaught Ruby exception, at its first frame in the project."""
 
     name: ClassVar[str] = "ruby"
-    triggers: ClassVar[tuple[bytes, ...]] = (b"error)", b"exception)")
+    triggers: ClassVar[tuple[bytes, ...]] = (b"error)", b"exception)", b"rake aborted!")
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
         #: The exception whose ``from`` lines are being read: start, class, message.
         self._raised: tuple[int, str, str] | None = None
         self._frames = 0
+        #: Reading rake's report of the exception that aborted it.
+        self._rake_open = False
 
     @property
     def wants_more(self) -> bool:
-        return self._raised is not None
+        return self._raised is not None or self._rake_open
 
     def _finding(self, path: str | None = None, line: int | None = None) -> Sequence[Finding]:
         raised, self._raised = self._raised, None
@@ -57,9 +63,35 @@ class RubyErrorRecogniser(Recogniser):
         )
 
     def gap(self) -> Sequence[Finding]:
+        self._rake_open = False
         return self._finding()
 
+    def _rake(self, lineno: int, line: str) -> Sequence[Finding]:
+        """After ``rake aborted!``: the exception line, then its first project frame."""
+        self._frames += 1
+        if self._raised is None:
+            error = _RAKE_ERROR.match(line)
+            if error is None or self._frames > 2:
+                self._rake_open = False
+                return NONE
+            self._raised = (lineno, error["name"], error["msg"])
+            return NONE
+        frame = _RAKE_FRAME.match(line)
+        if frame is not None and in_project(frame["path"]):
+            self._rake_open = False
+            return self._finding(frame["path"], int(frame["line"]))
+        if line.startswith("Tasks: ") or self._frames > _MAX_FRAMES:
+            self._rake_open = False
+            return self._finding()
+        return NONE
+
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if line == "rake aborted!":
+            done = self._finding()
+            self._rake_open, self._frames = True, 0
+            return done
+        if self._rake_open:
+            return self._rake(lineno, line)
         if self._raised is not None:
             frame = _FROM.match(line)
             self._frames += 1
