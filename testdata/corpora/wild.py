@@ -466,7 +466,8 @@ def runtime_node_rejection_not_an_error(tree: Path) -> str:
 def _node_modules(tree: Path, tool: str) -> None:
     """``WILD_NODE_MODULES``: a node_modules with vitest 1.6.1, webpack 5.94.0, webpack-cli
     5.1.4, mocha 10.7.3, @playwright/test 1.47.2, ts-node 10.9.2, typescript 5.4.5,
-    @types/node 20.14.10 and @yarnpkg/cli-dist 4.5.0 installed, copied into the checkout."""
+    @types/node 20.14.10, @yarnpkg/cli-dist 4.5.0 and jest 29.7.0 installed, copied into the
+    checkout."""
     modules = os.environ.get("WILD_NODE_MODULES")
     assert modules and Path(modules, ".bin", tool).exists(), tool
     shutil.copytree(modules, tree / "node_modules", symlinks=True)
@@ -607,6 +608,30 @@ def dependency_yarn4_immutable_lockfile_gha(tree: Path) -> str:
     # yarn 4 --immutable: the lockfile would change (YN0028, after the lockfile's diff).
     out = "$ yarn install --immutable\n" + _yarn4(tree, '{"left-pad": "^1.3.0"}', "--immutable")
     return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
+def multi_jest_suite_failed_to_run_and_timeout(tree: Path) -> str:
+    # jest 29.7: a test file requires a module that does not exist (``Test suite failed to
+    # run``), another has a test over its timeout.
+    _node_modules(tree, "jest")
+    _write(
+        tree,
+        {
+            "package.json": '{"name": "calc", "private": true}\n',
+            "src/cart.js": "exports.total = (items) => items.reduce((a, b) => a + b, 0);\n",
+            "tests/cart.test.js": (
+                'const { total } = require("../src/cart");\n'
+                'const { fmt } = require("../src/format");\n\n'
+                'test("formats a total", () => {\n  expect(fmt(total([1]))).toBe("1.00");\n});\n'
+            ),
+            "tests/feed.test.js": (
+                'test("loads the feed", async () => {\n'
+                "  await new Promise((resolve) => setTimeout(resolve, 1000));\n}, 50);\n"
+            ),
+        },
+    )
+    jest = str(tree / "node_modules" / ".bin" / "jest")
+    return "$ npx jest --ci\n" + _run([jest, "--ci"], tree, {"CI": "true"})
 
 
 def assertion_vitest_three_kinds(tree: Path) -> str:

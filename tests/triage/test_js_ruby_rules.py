@@ -292,3 +292,11 @@ def test_rake_aborted_is_placed_at_the_tasks_frame() -> None:
     assert _places("runtime_rake_aborted_nameerror") == [("runtime_error", "lib/tasks/db.rake", 4)]
     # ``Command failed with status (1)`` after a test run adds nothing to the tests' failures.
     assert len(_places("multi_minitest_failure_and_error_rake")) == 2
+
+
+def test_a_jest_suite_that_failed_to_run_is_a_failure_of_its_file() -> None:
+    found = triage_text((WILD / "multi_jest_suite_failed_to_run_and_timeout.log").read_text())
+    assert [(str(f.category), f.file, f.line, f.test) for f in found] == [
+        ("import_error", "tests/cart.test.js", 2, None),
+        ("timeout", "tests/feed.test.js", 1, "loads the feed"),
+    ]
