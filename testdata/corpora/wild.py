@@ -634,6 +634,36 @@ def multi_jest_suite_failed_to_run_and_timeout(tree: Path) -> str:
     return "$ npx jest --ci\n" + _run([jest, "--ci"], tree, {"CI": "true"})
 
 
+def _vite_build(tree: Path, main: str) -> str:
+    _node_modules(tree, "vite")
+    _write(
+        tree,
+        {
+            "package.json": '{"name": "calc", "private": true, "type": "module"}\n',
+            "index.html": '<script type="module" src="/src/main.js"></script>\n',
+            "src/main.js": main,
+        },
+    )
+    vite = str(tree / "node_modules" / "vite" / "bin" / "vite.js")
+    node = shutil.which("node")
+    assert node, "node"
+    return "$ npm run build\n\n> calc@1.0.0 build\n> vite build\n\n" + _run(
+        [node, vite, "build"], tree
+    )
+
+
+def import_vite_build_could_not_resolve(tree: Path) -> str:
+    # vite 5 (rollup): a relative import of a file that does not exist.
+    main = 'import { fmt } from "./format.js";\n\nconsole.log(fmt(1));\n'
+    return _vite_build(tree, main)
+
+
+def syntax_vite_build_parse_error_gha(tree: Path) -> str:
+    # vite 5: the entry does not parse (import analysis fails), in a job log.
+    out = _vite_build(tree, "const prices = [1, 2];\nconst cart = {;\nconsole.log(prices, cart);\n")
+    return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
 def assertion_vitest_three_kinds(tree: Path) -> str:
     # vitest 1.6: a failed expectation, a TypeError in the source, a test timeout and a
     # missing import.

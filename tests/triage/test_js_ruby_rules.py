@@ -300,3 +300,8 @@ def test_a_jest_suite_that_failed_to_run_is_a_failure_of_its_file() -> None:
         ("import_error", "tests/cart.test.js", 2, None),
         ("timeout", "tests/feed.test.js", 1, "loads the feed"),
     ]
+
+
+def test_vite_builds_unresolvable_import_and_parse_error() -> None:
+    assert _places("import_vite_build_could_not_resolve") == [("import_error", "src/main.js", None)]
+    assert _places("syntax_vite_build_parse_error_gha") == [("syntax_error", "src/main.js", 1)]
