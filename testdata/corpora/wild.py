@@ -464,10 +464,10 @@ def runtime_node_rejection_not_an_error(tree: Path) -> str:
 
 
 def _node_modules(tree: Path, tool: str) -> None:
-    """``WILD_NODE_MODULES``: a node_modules with vitest 1.6.1, webpack 5.94.0, webpack-cli
-    5.1.4, mocha 10.7.3, @playwright/test 1.47.2, ts-node 10.9.2, typescript 5.4.5,
-    @types/node 20.14.10, @yarnpkg/cli-dist 4.5.0 and jest 29.7.0 installed, copied into the
-    checkout."""
+    """``WILD_NODE_MODULES``: a node_modules with vitest 1.6.1 (and its vite), webpack 5.94.0,
+    webpack-cli 5.1.4, mocha 10.7.3, @playwright/test 1.47.2, ts-node 10.9.2, typescript
+    5.4.5, @types/node 20.14.10, @yarnpkg/cli-dist 4.5.0 and jest 29.7.0 installed, copied
+    into the checkout."""
     modules = os.environ.get("WILD_NODE_MODULES")
     assert modules and Path(modules, ".bin", tool).exists(), tool
     shutil.copytree(modules, tree / "node_modules", symlinks=True)
