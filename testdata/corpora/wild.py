@@ -466,8 +466,8 @@ def runtime_node_rejection_not_an_error(tree: Path) -> str:
 def _node_modules(tree: Path, tool: str) -> None:
     """``WILD_NODE_MODULES``: a node_modules with vitest 1.6.1 (and its vite), webpack 5.94.0,
     webpack-cli 5.1.4, mocha 10.7.3, @playwright/test 1.47.2, ts-node 10.9.2, typescript
-    5.4.5, @types/node 20.14.10, @yarnpkg/cli-dist 4.5.0 and jest 29.7.0 installed, copied
-    into the checkout."""
+    5.4.5, @types/node 20.14.10, @yarnpkg/cli-dist 4.5.0, jest 29.7.0, ts-jest 29.2.5 and
+    @types/jest 29.5.12 installed, copied into the checkout."""
     modules = os.environ.get("WILD_NODE_MODULES")
     assert modules and Path(modules, ".bin", tool).exists(), tool
     shutil.copytree(modules, tree / "node_modules", symlinks=True)
@@ -661,6 +661,32 @@ def import_vite_build_could_not_resolve(tree: Path) -> str:
 def syntax_vite_build_parse_error_gha(tree: Path) -> str:
     # vite 5: the entry does not parse (import analysis fails), in a job log.
     out = _vite_build(tree, "const prices = [1, 2];\nconst cart = {;\nconsole.log(prices, cart);\n")
+    return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
+def type_ts_jest_suite_failed_to_run(tree: Path) -> str:
+    # jest 29.7 with ts-jest: a test file does not type-check, so its suite fails to run.
+    _node_modules(tree, "jest")
+    _write(
+        tree,
+        {
+            "package.json": (
+                '{"name": "calc", "private": true,'
+                ' "jest": {"preset": "ts-jest", "testEnvironment": "node"}}\n'
+            ),
+            "tsconfig.json": '{"compilerOptions": {"strict": true, "types": ["jest"]}}\n',
+            "src/cart.ts": (
+                "export function total(items: number[]): number {\n"
+                "  return items.reduce((a, b) => a + b, 0);\n}\n"
+            ),
+            "src/cart.test.ts": (
+                'import { total } from "./cart";\n\ntest("adds", () => {\n'
+                '  const sum: string = total([1, 2]);\n  expect(sum).toBe("3");\n});\n'
+            ),
+        },
+    )
+    jest = str(tree / "node_modules" / ".bin" / "jest")
+    out = "$ npx jest --ci\n" + _run([jest, "--ci"], tree, {"CI": "true"})
     return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
 
 

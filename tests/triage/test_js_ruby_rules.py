@@ -305,3 +305,7 @@ def test_a_jest_suite_that_failed_to_run_is_a_failure_of_its_file() -> None:
 def test_vite_builds_unresolvable_import_and_parse_error() -> None:
     assert _places("import_vite_build_could_not_resolve") == [("import_error", "src/main.js", None)]
     assert _places("syntax_vite_build_parse_error_gha") == [("syntax_error", "src/main.js", 1)]
+
+
+def test_a_ts_jest_diagnostic_is_why_the_suite_failed_to_run() -> None:
+    assert _places("type_ts_jest_suite_failed_to_run") == [("type_error", "src/cart.test.ts", 4)]

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from bot.core.triage.model import Category, Finding
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
+from bot.core.triage.recognisers.generic import tsc_category
 
 #: ``  ● suite \u203a test``; jest 0.x (on jasmine 1) printed it at the margin, where the
 #: suite's separator (U+203A) tells it from other bullets (``systemctl status``'s units).
@@ -34,8 +35,11 @@ _ERROR_NAME = re.compile(r"^(?P<name>[A-Z]\w*Error)\b")
 #: jest's own section headers that are not a failed test.
 _NOT_A_TEST = ("Console", "Test suite failed to run")
 _SUITE = "Test suite failed to run"
-#: A TypeScript diagnostic inside a suite that failed to run: tsc's own report places it.
-_TS_DIAGNOSTIC = re.compile(r"^\S+:\d+:\d+ - error TS\d+")
+#: ts-jest's TypeScript diagnostic, the reason a suite failed to run:
+#: ``src/a.test.ts:4:9 - error TS2322: Type 'number' is not assignable to type 'string'.``
+_TS_DIAGNOSTIC = re.compile(
+    r"^(?P<path>[^\s:]+):(?P<line>\d+):\d+ - error (?P<rule>TS\d+): (?P<msg>.+)$"
+)
 #: JavaScript errors by name; a thrown value of any other kind is ``runtime_error``.
 _BY_NAME = {
     "TypeError": Category.TYPE_ERROR,
@@ -102,8 +106,10 @@ class JestRecogniser(Recogniser):
         if path is None:
             path = self._file
         suite = test == _SUITE
-        if suite and _TS_DIAGNOSTIC.match(message):
-            return NONE
+        diagnostic = _TS_DIAGNOSTIC.match(message) if suite else None
+        if diagnostic is not None:
+            category, message = tsc_category(diagnostic["rule"]), diagnostic["msg"]
+            path, line = diagnostic["path"], int(diagnostic["line"])
         return (
             Finding(
                 category=category,
