@@ -1,11 +1,13 @@
 """The event path under load: the App (SQLite; PostgreSQL + Redis) side by side with Probot.
 
 ``python benchmarks/webhook_bench.py [--runs 3] [--seconds 8] [--kill]`` starts, in turn,
-a null server, a Probot app with empty handlers (npm ``probot`` pinned in
-``benchmarks/probot/``, installed into ``.cache/bench-probot``), ``autopilot serve`` on
-SQLite with its in-process workers, and ``autopilot serve`` on PostgreSQL + Redis with two
-``autopilot worker`` processes. Each server is pinned to the same core (``SERVER_CORE``);
-the load generators run on the other. Loads, on 127.0.0.1 only and bounded in time:
+a null server (Node), bare aiohttp answering 202 (the floor of the App's stack), a Probot
+app with empty handlers (npm ``probot`` pinned in ``benchmarks/probot/``, installed into
+``.cache/bench-probot``), ``autopilot serve`` on SQLite with its in-process workers, the
+same with ``serve --no-workers`` and one ``autopilot worker`` process, and ``autopilot
+serve`` on PostgreSQL + Redis with two ``autopilot worker`` processes. Each server is
+pinned to the same core (``SERVER_CORE``); worker processes and the load generators run
+on the other. Loads, on 127.0.0.1 only and bounded in time:
 
 - open loop (``benchmarks/webhook_load.py``) at 300/s and 1,000/s: p50/p99 acknowledgement
   latency from the scheduled send time, timeouts, every acknowledged id checked in the store;
@@ -38,6 +40,7 @@ from benchmarks.webhook_targets import (
     LOAD_CORE,
     ROOT,
     Target,
+    aiohttp_target,
     app_target,
     deliveries_file,
     null_target,
@@ -160,7 +163,7 @@ def _warm_up(target: Target, run: str) -> None:
 def measure(target: Target, seconds: float, run: str) -> list[dict[str, Any]]:
     _warm_up(target, f"{run}-{target.name}")
     phases = [("open", rate) for rate in RATES] + [("closed", 0)]
-    if target.name == "null":
+    if target.name in ("null", "aiohttp"):
         phases = [("open", 1000), ("closed", 0)]
     return [_phase(target, kind, rate, seconds, f"{run}-{target.name}") for kind, rate in phases]
 
@@ -216,7 +219,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each load phase")
-    parser.add_argument("--targets", default="null,probot,sqlite,postgresql")
+    parser.add_argument("--targets", default="null,aiohttp,probot,sqlite,sqlite-split,postgresql")
     parser.add_argument("--kill", action="store_true", help="add the killed-worker run")
     parser.add_argument("--storm", action="store_true", help="add the rate-limit storm runs")
     args = parser.parse_args()
@@ -229,7 +232,9 @@ def main() -> int:
     factories = {
         "null": null_target,
         "probot": probot_target,
+        "aiohttp": aiohttp_target,
         "sqlite": lambda: app_target("sqlite"),
+        "sqlite-split": lambda: app_target("sqlite", split=True),
         "postgresql": lambda: app_target("postgresql"),
     }
     names = args.targets.split(",")

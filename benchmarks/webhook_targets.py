@@ -1,4 +1,4 @@
-"""The servers ``webhook_bench.py`` loads: a null server, Probot, and the App on each store.
+"""The servers ``webhook_bench.py`` loads: null servers, Probot, and the App on each store.
 
 Each target starts pinned to ``SERVER_CORE``, answers on 127.0.0.1, and stops when its
 ``with`` block ends. The App's targets also read their store (counts, backlog samples).
@@ -205,6 +205,22 @@ def null_target() -> Iterator[Target]:
         _stop([proc])
 
 
+@contextmanager
+def aiohttp_target() -> Iterator[Target]:
+    """Bare aiohttp answering 202 (``benchmarks/aiohttp_floor.py``): the App's stack, alone."""
+    port = _free_port()
+    script = str(ROOT / "benchmarks" / "aiohttp_floor.py")
+    proc = subprocess.Popen(
+        _pinned(SERVER_CORE, str(ROOT / ".venv" / "bin" / "python"), script),
+        env={**os.environ, "PORT": str(port)},
+    )
+    try:
+        _wait_listening(port, proc)
+        yield Target("aiohttp", f"http://127.0.0.1:{port}/webhook", "/webhook", proc)
+    finally:
+        _stop([proc])
+
+
 def _install_probot() -> None:
     if (PROBOT_DIR / "node_modules" / "probot").exists():
         return
@@ -256,8 +272,14 @@ def probot_target() -> Iterator[Target]:
 
 
 @contextmanager
-def app_target(backend: str, *, api_url: str = "http://127.0.0.1:9") -> Iterator[Target]:
-    """``autopilot serve`` on SQLite (local workers) or PostgreSQL + Redis (2 workers)."""
+def app_target(
+    backend: str, *, api_url: str = "http://127.0.0.1:9", split: bool = False
+) -> Iterator[Target]:
+    """``autopilot serve`` on SQLite (local workers) or PostgreSQL + Redis (2 workers).
+
+    ``split`` (SQLite): ``serve --no-workers`` only acknowledges, and one ``autopilot
+    worker`` process (its two local workers) processes, pinned beside the load generators.
+    """
     port = _free_port()
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     if backend == "sqlite":
@@ -285,20 +307,22 @@ def app_target(backend: str, *, api_url: str = "http://127.0.0.1:9") -> Iterator
     autopilot = str(ROOT / ".venv" / "bin" / "autopilot")
     log = (CACHE / f"app-{backend}.log").open("wb")
     command = _pinned(SERVER_CORE, autopilot, "serve", "--port", str(port))
+    if split:
+        command.append("--no-workers")
     procs = [subprocess.Popen(command, env=env, stdout=log, stderr=log)]
     db: Database | None = None
     try:
         _wait_listening(port, procs[0], health=f"http://127.0.0.1:{port}/healthz")
         workers = []
-        if backend != "sqlite":
-            for _ in range(2):
+        if backend != "sqlite" or split:
+            for _ in range(1 if split else 2):
                 command = _pinned(WORKER_CORE, autopilot, "worker")
                 workers.append(subprocess.Popen(command, env=env, stdout=log, stderr=log))
             procs += workers
             time.sleep(2.0)  # the workers connect to Redis and the store
         db = Database(store)
         yield Target(
-            f"app-{backend}",
+            f"app-{backend}{'-split' if split else ''}",
             f"http://127.0.0.1:{port}/webhook",
             "/webhook",
             procs[0],

@@ -41,6 +41,15 @@ class Metrics:
         self.queue_depth = Gauge(
             "autopilot_queue_depth", "Deliveries stored but not yet processed", registry=r
         )
+        self._received: dict[str, Counter] = {}
+
+    def received_event(self, event: str) -> Counter:
+        """The ``received`` counter of ``event``, bound once (``labels()`` costs a lock and a
+        tuple per call; this is the acknowledgement's hot path)."""
+        child = self._received.get(event)
+        if child is None:
+            child = self._received[event] = self.received.labels(event)
+        return child
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -120,7 +120,12 @@ async def _store(settings: Settings) -> Check:
 
 async def _queue(settings: Settings) -> Check:
     if not settings.uses_redis:
-        return Check("queue", True, "local (workers run inside `autopilot serve`)")
+        return Check(
+            "queue",
+            True,
+            "local (workers inside `autopilot serve`, or `autopilot worker` beside "
+            "`autopilot serve --no-workers`)",
+        )
     from redis.asyncio import Redis
 
     where = redact(settings.queue_url)

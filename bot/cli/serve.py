@@ -45,10 +45,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--once", action="store_true", help="sandbox: play the demo, print a summary, exit"
     )
-    parser.add_argument(
+    workers = parser.add_mutually_exclusive_group()
+    workers.add_argument(
         "--worker",
         action="store_true",
         help="with AUTOPILOT_QUEUE=redis://…, also run an arq worker in this process",
+    )
+    workers.add_argument(
+        "--no-workers",
+        action="store_true",
+        help="with the local queue, only acknowledge: `autopilot worker` processes",
     )
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING (default INFO)")
     parser.set_defaults(func=run)
@@ -78,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     configure_logging(args.log_level, secrets=settings.secrets())
     if settings.webhook_secret is None:
         log.warning("--insecure-dev: accepting unsigned webhooks")
-    run_workers = not settings.uses_redis or args.worker
+    run_workers = args.worker or not (settings.uses_redis or args.no_workers)
     asyncio.run(serve_forever(settings, host=args.host, port=args.port, run_workers=run_workers))
     return 0
 

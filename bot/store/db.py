@@ -39,11 +39,14 @@ class Database:
         parsed = urlparse(url)
         self._lock = threading.RLock()
         self._depth = 0
+        #: An in-memory SQLite database: this connection is all of it.
+        self.in_memory = False
         if parsed.scheme == "sqlite":
             self.dialect = "sqlite"
             path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else parsed.path
             if path in ("", ":memory:"):
                 path = ":memory:"
+                self.in_memory = True
             else:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)

@@ -20,6 +20,7 @@ from bot.store.batch import Batcher
 from bot.store.claims import COLUMNS, Delivery, Outcome, Status
 from bot.store.db import Database
 from bot.store.installations import Installation, InstallationRecords
+from bot.store.intake import Intake
 
 __all__ = ["Delivery", "HandlerFailure", "Installation", "NewDelivery", "Outcome", "Status"]
 
@@ -42,14 +43,6 @@ INDEXES = (
     "DROP INDEX IF EXISTS deliveries_pending",
     "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (due_at) WHERE due_at IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS deliveries_received ON deliveries (received_at)",
-)
-
-#: PostgreSQL connections for acknowledgements (group commits in flight at once).
-INTAKE_CONNECTIONS = 2
-_INSERT = (
-    "INSERT INTO deliveries (delivery_id, event, action, installation_id, repository, sender, "
-    "payload, status, attempts, received_at, due_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?) ON CONFLICT (delivery_id) DO NOTHING"
 )
 
 
@@ -82,35 +75,26 @@ class Store(InstallationRecords):
         db: Database,
         *,
         clock: Callable[[], float] = time.time,
-        intake: Sequence[Database] = (),
+        intake: Intake | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
-        # PostgreSQL: acknowledgements write on their own connections, never behind a claim,
-        # and two group commits may wait for the disk at once. SQLite has one writer anyway.
-        self._intake = list(intake) or [db]
-        self._free: asyncio.Queue[Database] = asyncio.Queue()
-        for conn in self._intake:
-            self._free.put_nowait(conn)
+        # Acknowledgements write on connections of their own (``bot.store.intake``), never
+        # behind a claim; without one (a store built by hand), on ``db`` in a thread.
+        self.intake = intake or Intake([db], owned=False)
         self._batcher: Batcher[NewDelivery, bool] = Batcher(
-            self._insert_batch, concurrency=len(self._intake)
+            self._insert_batch, concurrency=self.intake.concurrency
         )
 
     @classmethod
     async def open(cls, url: str, *, clock: Callable[[], float] = time.time) -> Store:
         db = await asyncio.to_thread(Database, url)
         await asyncio.to_thread(_migrate, db)
-        intake: list[Database] = []
-        if db.dialect == "postgresql":
-            for _ in range(INTAKE_CONNECTIONS):
-                intake.append(await asyncio.to_thread(Database, url))
-        return cls(db, clock=clock, intake=intake)
+        return cls(db, clock=clock, intake=await Intake.open(db))
 
     async def close(self) -> None:
         await self._batcher.close()
-        for conn in self._intake:
-            if conn is not self.db:
-                await asyncio.to_thread(conn.close)
+        await self.intake.close()
         await asyncio.to_thread(self.db.close)
 
     async def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -147,14 +131,20 @@ class Store(InstallationRecords):
     async def _insert_batch(self, batch: list[NewDelivery]) -> list[bool]:
         now = self.clock()
         rows = [
-            (d.delivery_id, d.event, d.action, d.installation_id, d.repository, d.sender, d.payload)
+            (
+                d.delivery_id,
+                d.event,
+                d.action,
+                d.installation_id,
+                d.repository,
+                d.sender,
+                d.payload,
+                now,
+                now,
+            )
             for d in batch
         ]
-        conn = await self._free.get()
-        try:
-            return await asyncio.to_thread(_insert_rows, conn, [(*r, now, now) for r in rows])
-        finally:
-            self._free.put_nowait(conn)
+        return await self.intake.insert(rows)
 
     # -- claims ------------------------------------------------------------------------
     async def claim_batch(
@@ -286,11 +276,6 @@ class Store(InstallationRecords):
             (delivery_id,),
         )
         return [HandlerFailure(**row) for row in rows]
-
-
-def _insert_rows(db: Database, rows: list[tuple[Any, ...]]) -> list[bool]:
-    with db.transaction():
-        return db.changed_each(_INSERT, rows)
 
 
 def _migrate(db: Database) -> None:

@@ -262,6 +262,140 @@ def flaky_pytest_rerun_fragment(tree: Path) -> str:
     return "\n".join(line for line in out.splitlines() if "::" in line or " passed" in line) + "\n"
 
 
+def runtime_pytest_internalerror_conftest_hook(tree: Path) -> str:
+    hook = "def pytest_collection_modifyitems(items):\n    raise KeyError('slow')\n"
+    _write(tree, {"conftest.py": hook})
+    return _pytest(tree, "tests")
+
+
+def runtime_pytest_fixture_not_found(tree: Path) -> str:
+    _write(tree, {"tests/test_mock.py": "def test_patch(mocker):\n    assert mocker\n"})
+    return _pytest(tree, "tests/test_mock.py")
+
+
+def runtime_pytest_segfault_faulthandler(tree: Path) -> str:
+    crash = "import ctypes\n\n\ndef test_read_null():\n    assert ctypes.string_at(0)\n"
+    _write(tree, {"tests/test_native.py": crash})
+    return _pytest(tree, "tests/test_native.py")
+
+
+def runtime_pytest_xdist_worker_crashed(tree: Path) -> str:
+    crash = "import ctypes\n\n\ndef test_read_null():\n    assert ctypes.string_at(0)\n"
+    _write(tree, {"tests/test_native.py": crash})
+    return _pytest(tree, "-p", "xdist", "-n", "2", "tests/test_native.py")
+
+
+def assertion_pytest_doctest_summary_only(tree: Path) -> str:
+    units = 'def double(x):\n    """\n    >>> double(2)\n    5\n    """\n    return x * 2\n'
+    _write(tree, {"src/units.py": units})
+    out = _pytest(tree, "--doctest-modules", "src")
+    # An issue quoting the short summary only; doctest failures give no reason there.
+    return out[out.rfind("\n", 0, out.find("short test summary")) + 1 :]
+
+
+def assertion_pytest_last_line_only(tree: Path) -> str:
+    # An issue quoting only the session's last line.
+    return _pytest(tree, "tests").strip().splitlines()[-1] + "\n"
+
+
+def assertion_unittest_counts_only(tree: Path) -> str:
+    case = (
+        "import unittest\n\n\nclass Units(unittest.TestCase):\n"
+        "    def test_upper(self):\n        self.assertEqual('a'.upper(), 'B')\n"
+    )
+    _write(tree, {"legacy/__init__.py": "", "legacy/test_units.py": case})
+    out = _run([sys.executable, "-m", "unittest", "legacy.test_units"], tree)
+    # An issue quoting the run's tail, after its failure blocks.
+    return "\n".join(out.splitlines()[-3:]) + "\n"
+
+
+def multi_doctest_module_cli(tree: Path) -> str:
+    units = (
+        'def double(x):\n    """\n    >>> double(2)\n    5\n    """\n    return x * 2\n\n\n'
+        'def inverse(x):\n    """\n    >>> inverse(0)\n    0\n    """\n    return 1 / x\n'
+    )
+    _write(tree, {"src/units.py": units})
+    return "$ python -m doctest src/units.py\n" + _run(
+        [sys.executable, "-m", "doctest", "src/units.py"], tree
+    )
+
+
+def green_pip_resolver_note_conflicts(tree: Path) -> str:
+    """pip's resolver note after a successful install lists conflicts that did not fail it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from testdata.corpora.project import _wheel
+
+    wheels = tree / "wheels"
+    _wheel(wheels, "calc-base", "1.0")
+    _wheel(wheels, "calc-base", "2.0")
+    _wheel(wheels, "calc-extra", "1.0")
+    _wheel(wheels, "calc-plugin", "1.0", ("calc-base==1.0", "calc-extra"))
+    _run([sys.executable, "-m", "venv", "venv"], tree)
+    pip = [str(tree / "venv" / "bin" / "pip"), "--disable-pip-version-check"]
+    _run([*pip, "install", "-q", "--no-index", "--find-links", "wheels", "calc-plugin"], tree)
+    _run([*pip, "uninstall", "-y", "-q", "calc-extra"], tree)
+    command = [*pip[:1], "install", "--no-index", "--find-links", "wheels", "calc-base==2.0"]
+    return "$ pip install calc-base==2.0\n" + _run(command, tree)
+
+
+LOGGED = (
+    "import logging\nimport traceback\nimport unittest\n\n\nclass Lookup(unittest.TestCase):\n"
+    "    def test_falls_back(self):\n        try:\n            {}['missing']\n"
+    "        except KeyError:\n            logging.exception('lookup failed, using default')\n"
+    "            traceback.print_exc()\n        self.assertTrue(True)\n"
+)
+
+
+def green_unittest_logged_exception(tree: Path) -> str:
+    _write(tree, {"legacy/__init__.py": "", "legacy/test_lookup.py": LOGGED})
+    return _run([sys.executable, "-m", "unittest", "-v", "legacy.test_lookup"], tree)
+
+
+def green_pytest_quiet_printed_traceback(tree: Path) -> str:
+    _write(tree, {"tests/test_lookup.py": LOGGED})
+    return _pytest(tree, "-q", "-s", "tests/test_lookup.py")
+
+
+def infrastructure_python39_socket_timeout(tree: Path) -> str:
+    python = _python("3.9")
+    assert python, "python 3.9"
+    fetch = (
+        "import socket\n\nserver = socket.create_server(('127.0.0.1', 0))\n"
+        "client = socket.create_connection(server.getsockname(), timeout=0.5)\n"
+        "print(client.recv(1024))\n"
+    )
+    _write(tree, {"scripts/fetch_index.py": fetch})
+    return "+ python3.9 scripts/fetch_index.py\n" + _run([python, "scripts/fetch_index.py"], tree)
+
+
+SETUP_NEEDS_NUMPY = (
+    'from setuptools import setup\nimport numpy\nsetup(name="calc-ext", version="1.0")\n'
+)
+
+
+def _old_pip(tree: Path, python: str, pip: str | None = None) -> str:
+    """``pip install ./calc_ext`` whose ``setup.py`` imports what is not installed."""
+    _write(tree, {"calc_ext/setup.py": SETUP_NEEDS_NUMPY})
+    _run([python, "-m", "venv", "venv"], tree)
+    venv_pip = str(tree / "venv" / "bin" / "pip")
+    if pip:  # an older pip than the interpreter bundles, pinned
+        _run([venv_pip, "install", "-q", f"pip=={pip}"], tree)
+    out = _run([venv_pip, "install", "--no-index", "./calc_ext"], tree)
+    return "$ pip install ./calc_ext\n" + out
+
+
+def dependency_pip18_setup_py_egg_info(tree: Path) -> str:
+    python = _python("3.6")
+    assert python, "python 3.6"
+    return _old_pip(tree, python)
+
+
+def dependency_pip21_command_errored_out(tree: Path) -> str:
+    python = _python("3.8")
+    assert python, "python 3.8"
+    return _old_pip(tree, python, "21.1.3")
+
+
 def _gcc(tree: Path, source: str, *flags: str) -> str:
     _write(tree, {"src/calc.c": source})
     return "+ gcc -c src/calc.c\n" + _run(["gcc", *flags, "-c", "src/calc.c", "-o", "calc.o"], tree)
@@ -867,6 +1001,7 @@ CASES: dict[str, Callable[[Path], str]] = {
         "format",
         "unknown",
         "dependency",
+        "infrastructure",
     }
 }
 

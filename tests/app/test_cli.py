@@ -92,9 +92,41 @@ def test_bad_configuration_is_exit_2(
     assert message in capsys.readouterr().err
 
 
-def test_worker_needs_redis(capsys: pytest.CaptureFixture[str]) -> None:
+def test_worker_needs_app_credentials(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["worker"]) == 2
-    assert "AUTOPILOT_QUEUE=redis://" in capsys.readouterr().err
+    assert "needs AUTOPILOT_APP_ID" in capsys.readouterr().err
+
+
+def test_serve_no_workers_only_acknowledges_and_worker_runs_the_local_queue(
+    monkeypatch: pytest.MonkeyPatch, key_file: Path, tmp_path: Path
+) -> None:
+    import bot.app.local_worker as local_worker
+
+    monkeypatch.setenv("AUTOPILOT_APP_ID", "4242")
+    monkeypatch.setenv("AUTOPILOT_PRIVATE_KEY_PATH", str(key_file))
+    monkeypatch.setenv("AUTOPILOT_WEBHOOK_SECRET", "s3cret")
+    monkeypatch.setenv("AUTOPILOT_STORE", f"sqlite:///{tmp_path / 'a.db'}")
+    served: list[dict[str, Any]] = []
+
+    async def fake_serve_forever(settings: Settings, **kwargs: Any) -> None:
+        served.append(kwargs)
+
+    monkeypatch.setattr(serve, "serve_forever", fake_serve_forever)
+    assert cli.main(["serve", "--no-workers"]) == 0
+    assert cli.main(["serve"]) == 0
+    assert [kwargs["run_workers"] for kwargs in served] == [False, True]
+    assert cli.main(["serve", "--no-workers", "--worker"]) == 2
+
+    worked: list[tuple[Settings, bool]] = []
+
+    async def fake_run(settings: Settings, *, stop: Any, burst: bool = False) -> int:
+        worked.append((settings, burst))
+        return 0
+
+    monkeypatch.setattr(local_worker, "run_local_workers", fake_run)
+    assert cli.main(["worker", "--burst"]) == 0
+    [(settings, burst)] = worked
+    assert not settings.uses_redis and burst
 
 
 def test_sandbox_once_plays_the_demo_and_shows_the_calls(

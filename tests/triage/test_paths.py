@@ -24,6 +24,13 @@ from bot.core.triage.paths import PathResolver, in_repository
         ("/home/runner/work/app/app/.nox/tests/lib/python3.11/site-packages/app/m.py", None),
         (".venv/lib/python3.11/site-packages/app/m.py", None),
         ("<frozen runpy>", None),
+        ("/home/ncopa/aports/testing/py3-foo/src/foo-0.5/foo.py", "foo.py"),
+        ("/root/project/src/app/x.py", "src/app/x.py"),
+        ("/root/go/pkg/mod/example.com/m@v1.0.0/x.go", None),
+        ("/root/.cache/pre-commit/repo/x.py", None),
+        ("/app/mypkg/views.py", "mypkg/views.py"),
+        ("/usr/src/app/lib/a.py", "lib/a.py"),
+        ("/app/.venv/lib/python3.12/site-packages/django/x.py", None),
         (None, None),
     ],
 )
@@ -65,6 +72,12 @@ def test_an_absolute_path_ending_with_a_relative_one_names_the_subfolder() -> No
     resolver.learn(f"{MONO}/services/api/src/foo/mod.py")
     assert resolver.resolve("src/foo/mod.py") == "services/api/src/foo/mod.py"
     assert resolver.resolve("tests/test_a.py") == "services/api/tests/test_a.py"
+
+
+def test_a_subfolder_of_a_checkout_in_roots_home() -> None:
+    # ``cd python && tox`` inside a container that cloned the project into /root/ngraph.
+    resolver = PathResolver(None, ["/root/ngraph/python"])
+    assert resolver.resolve("test/test_ops.py") == "python/test/test_ops.py"
 
 
 def test_the_subfolder_is_relative_to_an_explicit_root() -> None:

@@ -126,3 +126,27 @@ def test_a_line_the_set_cannot_name_goes_to_every_owner() -> None:
     scanner._set_match = lambda text: []
     routed = [(n, mask) for n, _, mask in scanner.scan_routed(b"quiet\nan error\n", bool)]
     assert routed == [(2, 0b11)]
+
+
+def test_where_the_chunks_end_changes_no_handed_line() -> None:
+    """Lines, numbers and owners are those of the input read in one piece, for any chunking
+    and with followed runs (here: while the last handed line holds ``fail``)."""
+    rng = random.Random(5)
+    quiet = b"quiet\n"  # trigger lines apart, so that the lines before them are not handed
+    data = b"".join(rng.choice(PIECES) if rng.random() < 0.3 else quiet for _ in range(6000))
+    data += b"\n"
+    owners = [(kind.triggers, kind.patterns) for kind in RECOGNISERS]
+    reads_before = sum(1 << i for i, kind in enumerate(RECOGNISERS) if kind.reads_before)
+
+    def routed(chunks: list[bytes]) -> list[tuple[int, str, int]]:
+        scanner = Scanner((), owners=owners, context_owners=reads_before)
+        handed: list[tuple[int, str, int]] = []
+        follow = lambda: bool(handed) and "fail" in handed[-1][1].lower()  # noqa: E731
+        for item in scanner.scan_input(chunks, follow):
+            handed.append(item)
+        return handed
+
+    whole = routed([data])
+    assert len(whole) > 100
+    for size in (1, 7, 64, 1000):
+        assert routed([data[i : i + size] for i in range(0, len(data), size)]) == whole, size

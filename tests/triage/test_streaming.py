@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,9 @@ from bot.core.triage import triage_chunks, triage_text
 from bot.core.triage.logs import clean_line
 from bot.core.triage.scan import Scanner, blocks
 from tests.triage.scoring import CORPUS
+
+#: Every log of every corpus (all nine), green ones included.
+EVERY_LOG = sorted(CORPUS.rglob("*.log"))
 
 NOISE = "2025-01-01T00:00:00.0000000Z tests/test_x.py::test_{} PASSED [ 1%]\n"
 
@@ -26,6 +30,31 @@ def test_chunk_size_does_not_change_the_result(case: str, size: int) -> None:
     whole = [f.to_dict() for f in triage_text(data.decode())]
     assert whole
     assert [f.to_dict() for f in triage_chunks([_pieces(data, size)])] == whole
+
+
+def _dicts(chunks: list[bytes] | Iterator[bytes]) -> list[dict[str, object]]:
+    return [f.to_dict() for f in triage_chunks([chunks])]
+
+
+@pytest.mark.parametrize("path", EVERY_LOG, ids=lambda p: str(p.relative_to(CORPUS)))
+def test_every_corpus_log_streamed_in_pieces_equals_it_whole(path: Path) -> None:
+    """Where the chunks and blocks end (mid-line, mid-character, at a trigger line's context)
+    never changes a finding, its place or its order."""
+    data = path.read_bytes()
+    whole = _dicts([data])
+    for size in (61, 1021):
+        assert _dicts(_pieces(data, size)) == whole, size
+
+
+def test_failure_dense_log_streamed_equals_it_whole() -> None:
+    """Failing logs one after the other (the benchmark's failure-dense shape): the findings
+    of each are the same read in one piece or streamed in blocks of odd sizes."""
+    logs = [p for p in EVERY_LOG if not p.name.startswith("green_")]
+    data = b"".join(p.read_bytes().rstrip(b"\n") + b"\n" for p in logs)
+    whole = _dicts([data])
+    assert len(whole) > len(logs) // 2
+    assert _dicts(_pieces(data, 4093)) == whole
+    assert _dicts(_pieces(data, 1 << 16)) == whole
 
 
 def test_failures_buried_in_noise_across_blocks_are_found() -> None:

@@ -78,6 +78,8 @@ def test_buildkit_names_the_failed_command_itself() -> None:
         ("[Pipeline] sh", "sh"),
         ("web-1  | KeyError: 'x'", "KeyError: 'x'"),
         ("[2023-02-08T07:29:15.204Z] #10 3.1 ERROR: Exception:", "ERROR: Exception:"),
+        ("build\t16-Oct-2018 22:00:37\tE   SyntaxError: x", "E   SyntaxError: x"),
+        ("16-Oct-2018 22:00:37 | E   SyntaxError: x", "E   SyntaxError: x"),
     ],
 )
 def test_one_normaliser_strips_other_ci_systems_prefixes(raw: str, text: str) -> None:

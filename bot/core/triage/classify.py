@@ -6,9 +6,10 @@ import re
 
 from bot.core.triage.model import Category
 
-#: A Python exception line: ``KeyError: 3``, ``pkg.errors.Boom: no``, ``Failed: Timeout``.
+#: A Python exception line: ``KeyError: 3``, ``pkg.errors.Boom: no``, ``Failed: Timeout``, and
+#: the socket module's lowercase classes before 3.10 (``socket.timeout: timed out``).
 EXCEPTION_LINE = re.compile(
-    r"^(?P<name>(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure|Warning|Group)"
+    r"^(?P<name>socket\.(?:timeout|gaierror|herror|error)|(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failure|Warning|Group)"
     r"|Exception|BaseException|Failed|StopIteration|StopAsyncIteration|GeneratorExit|KeyboardInterrupt|SystemExit"
     r"|TimeoutExpired|Timeout|DidNotRaise|CalledProcessError))(?::\s*(?P<message>.*))?$"
 )
@@ -32,7 +33,15 @@ _BY_NAME: dict[str, Category] = {
 _DISK_FULL = ("No space left on device", "[Errno 28]", "Disk quota exceeded")
 #: urllib3's and requests' network failures: an unreachable or slow server, not the code.
 _NETWORK_NAMES = frozenset(
-    {"ReadTimeoutError", "ConnectTimeoutError", "NewConnectionError", "MaxRetryError", "ProxyError"}
+    {
+        "ReadTimeoutError",
+        "ConnectTimeoutError",
+        "NewConnectionError",
+        "MaxRetryError",
+        "ProxyError",
+        "timeout",  # socket.timeout
+        "gaierror",  # socket.gaierror: the host name did not resolve
+    }
 )
 _NETWORK = (
     "HTTPSConnectionPool(",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -12,7 +12,7 @@ from bot.core.triage.logs import LineNormaliser
 from bot.core.triage.model import Category, Failure, Finding
 from bot.core.triage.paths import PathResolver, is_absolute, normalise
 from bot.core.triage.recognisers import RECOGNISERS, LogState, Recogniser
-from bot.core.triage.scan import Scanner, blocks
+from bot.core.triage.scan import Scanner
 
 #: Findings kept per triage; a log with more is pathological and the rest adds nothing.
 MAX_FINDINGS = 20_000
@@ -28,6 +28,10 @@ def _scanner(kinds: Iterable[type[Recogniser]]) -> Scanner:
     return Scanner(
         (), owners=[(kind.triggers, kind.patterns) for kind in kinds], context_owners=context
     )
+
+
+#: How a line reaches one recogniser: its ``feed``, itself when it can follow, its bit.
+_Dispatch = tuple[Callable[[int, str], Sequence[Finding]], Recogniser | None, int]
 
 
 @dataclass
@@ -50,7 +54,7 @@ class TriageEngine:
         self._roots: list[str] = []
         self._inputs = 0
         #: Cleaned lines by their untimed text, shared by the logs of one triage.
-        self._lines: dict[str, str] = {}
+        self._lines: dict[str, tuple[str, int]] = {}
 
     def _keep(self, findings: Iterable[Finding]) -> None:
         for finding in findings:
@@ -67,59 +71,66 @@ class TriageEngine:
         """
         state = LogState()
         active = [kind(state) for kind in self._kinds]
-        self._scanner.reset()
         previous = -1
         normaliser = LineNormaliser(self._lines)
+        clean = normaliser.clean
+        keep = self._keep
         steps = 0
-        feeds = [r.feed for r in active]
         gaps = [r.gap for r in active if type(r).gap is not Recogniser.gap]
-        follows = [type(r).wants_more is not Recogniser.wants_more for r in active]
-        orders: dict[int, tuple[int, ...]] = {}
+        #: Those that can be in the middle of something, with their bit.
+        followers = [
+            (r, 1 << index)
+            for index, r in enumerate(active)
+            if type(r).wants_more is not Recogniser.wants_more
+        ]
+        entries: list[_Dispatch] = [
+            (r.feed, r if type(r).wants_more is not Recogniser.wants_more else None, 1 << index)
+            for index, r in enumerate(active)
+        ]
+        orders: dict[int, tuple[_Dispatch, ...]] = {}
         following = 0
 
         def follow() -> bool:
             return following != 0
 
-        def update(index: int) -> None:
-            nonlocal following
-            if active[index].wants_more:
-                following |= 1 << index
-            else:
-                following &= ~(1 << index)
-
-        for block in blocks(chunks):
-            for lineno, raw, mask in self._scanner.scan_routed(block, follow):
-                if lineno != previous + 1:
-                    for gap in gaps:
-                        self._keep(gap())
-                    following = 0
-                    for index, can in enumerate(follows):
-                        if can:
-                            update(index)
-                previous = lineno
-                line = normaliser.clean(raw)
-                if not line and normaliser.steps != steps:
-                    # A new step: what the last one printed is complete.
-                    steps, state.command = normaliser.steps, normaliser.command
-                    for recogniser in active:
-                        self._keep(recogniser.finish())
-                    following = 0
-                    continue
-                key = mask | following
-                order = orders.get(key)
-                if order is None:
-                    order = orders[key] = tuple(i for i in range(len(active)) if key >> i & 1)
-                for index in order:
-                    found = feeds[index](lineno, line)
+        for lineno, raw, mask in self._scanner.scan_input(chunks, follow):
+            if lineno != previous + 1:
+                for gap in gaps:
+                    found = gap()
                     if found:
-                        self._keep(found)
-                    if follows[index]:
-                        if active[index].wants_more:
-                            following |= 1 << index
-                        else:
-                            following &= ~(1 << index)
+                        keep(found)
+                following = 0
+                for waiting, bit in followers:
+                    if waiting.wants_more:
+                        following |= bit
+            previous = lineno
+            line = clean(raw)
+            if not line and normaliser.steps != steps:
+                # A new step: what the last one printed is complete.
+                steps, state.command = normaliser.steps, normaliser.command
+                for recogniser in active:
+                    found = recogniser.finish()
+                    if found:
+                        keep(found)
+                following = 0
+                continue
+            key = mask | following
+            order = orders.get(key)
+            if order is None:
+                order = orders[key] = tuple(
+                    entry for index, entry in enumerate(entries) if key >> index & 1
+                )
+            for feed, follower, bit in order:
+                found = feed(lineno, line)
+                if found:
+                    keep(found)
+                if follower is not None:
+                    if follower.wants_more:
+                        following |= bit
+                    else:
+                        following &= ~bit
         for recogniser in active:
-            self._keep(recogniser.finish())
+            keep(recogniser.finish())
         self._roots.extend(state.roots)
         self._inputs += 1
 

@@ -3,10 +3,10 @@
 Every recogniser reads lines as the tool printed them. What CI systems and pastes add is
 taken off here, once, before any recogniser sees the line: GitHub's and Azure's timestamps,
 ``##[group]`` markers, ANSI colours and carriage-return overwrites, Jenkins' timestamper and
-``[Pipeline]``, clock times, BuildKit's ``#12 3.45``, OBS's ``[  7s]``, ctest's ``10:``, tox's
-``py311:``, concurrently's ``[0]``, docker compose's ``web-1  |``, syslog's ``prog[42]:``,
-GitLab's section markers, the line links of a log copied from GitHub's web page, and the
-indentation of a log pasted into a Markdown list or code block.
+``[Pipeline]``, clock times, BuildKit's ``#12 3.45``, Bamboo's ``16-Oct-2018 22:00:37``,
+OBS's ``[  7s]``, ctest's ``10:``, tox's ``py311:``, concurrently's ``[0]``, docker compose's
+``web-1  |``, syslog's ``prog[42]:``, GitLab's section markers, the line links of a log copied
+from GitHub's web page, and the indentation of a log pasted into a Markdown list or code block.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ _PREFIX = re.compile(
     r"|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? "  # ISO time
     r"|\d{1,2}:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?:? +"  # a clock: ``17:24:26  ``, ``7:51 PM: ``
     r"|#\d+ \d+\.\d+(?: |$)"  # BuildKit: ``#12 3.45 ``
+    # Bamboo: ``build\t16-Oct-2018 22:00:37\t``, or `` | `` once pasted as a Markdown table.
+    r"|(?:(?:build|simple|error|command)\t)?\d\d?-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d(?:\t| \| ?)"
     r"|\[ *\d+(?:\.\d+)?s?\](?: |$)"  # OBS ``[  7s] ``, a kernel's ``[  159.12] ``
     r"|\d{1,4}: "  # ctest -V: ``10: ``
     r"|(?:py|pypy)\d[\w.-]*(?: [a-z][\w-]*)?: "  # tox: ``py311: ``, ``py311 run-test: ``
@@ -79,14 +81,13 @@ def strip_prefixes(text: str) -> str:
 
 def _untimed(text: str) -> str:
     """The line cut to ``MAX_LINE``, without its line ending and the runner's timestamp."""
-    if len(text) > MAX_LINE:
-        text = text[:MAX_LINE]
-    text = text.rstrip()
-    if text[:1].isdigit() or text[:1] == "\ufeff":
-        match = _TIMESTAMP.match(text)
-        if match:
-            text = text[match.end() :]
-    return text
+    # The timestamp (a few dozen characters, never blank at its end) is found on the line
+    # as it came: one slice then cuts both it and what is past ``MAX_LINE``.
+    match = _TIMESTAMP.match(text)
+    start = match.end() if match else 0
+    if start or len(text) > MAX_LINE:
+        text = text[start:MAX_LINE]
+    return text.rstrip()
 
 
 def _undecorated(text: str) -> str:
@@ -118,16 +119,34 @@ def clean_line(text: str) -> str:
 #: repeats its lines under fresh timestamps, and the memory stays a few megabytes.
 _MEMO_LINES = 1 << 15
 _MEMO_LINE = 256
+#: How an undecorated line meets the paste's indentation (else the width of an indented
+#: anchor line, which sets the indentation).
+_EMPTY, _FLAT, _INDENTED = -3, -2, -1
+_GROUP_RUN = "##[group]Run "
+
+
+def _shaped(text: str) -> tuple[str, int]:
+    """The undecorated line and its shape: empty, flat, indented, or an indented anchor."""
+    if not text:
+        return text, _EMPTY
+    if text[:1] not in " \t":
+        return text, _FLAT
+    stripped = text.lstrip()
+    width = len(text) - len(stripped)
+    if width <= _MAX_INDENT and (stripped.startswith(_ANCHORS) or _DIAGNOSTIC.match(stripped)):
+        return text, width
+    return text, _INDENTED
 
 
 class LineNormaliser:
     """``clean_line`` plus what needs the lines before: the indentation of a pasted log, and
     the command a GitHub Actions step ran (``##[group]Run pytest``)."""
 
-    def __init__(self, memo: dict[str, str] | None = None) -> None:
+    def __init__(self, memo: dict[str, tuple[str, int]] | None = None) -> None:
         self._indent = ""
-        #: Untimed line -> undecorated line; may be shared by the normalisers of many logs.
-        self._memo: dict[str, str] = {} if memo is None else memo
+        #: Untimed line -> its undecorated form and shape; may be shared by the normalisers
+        #: of many logs.
+        self._memo: dict[str, tuple[str, int]] = {} if memo is None else memo
         #: The command of the step whose output is being read, when the log says it.
         self.command: str | None = None
         #: Steps started so far (each ``##[group]Run`` line starts one).
@@ -135,33 +154,34 @@ class LineNormaliser:
 
     def clean(self, raw: str) -> str:
         """The cleaned line, with the paste's indentation taken off."""
-        if raw.startswith("##[group]Run ") or "Z ##[group]Run " in raw[:64]:
-            self.command = raw.split("##[group]Run ", 1)[1].strip()[:200] or None
+        # ``find`` with bounds: no slice of the line is made for the common case.
+        if raw.find(_GROUP_RUN, 0, 64) >= 0 and (
+            raw.startswith(_GROUP_RUN) or raw.find("Z " + _GROUP_RUN, 0, 64) >= 0
+        ):
+            self.command = raw.split(_GROUP_RUN, 1)[1].strip()[:200] or None
             self.steps += 1
             self._indent = ""
             return ""
         untimed = _untimed(raw)
         memo = self._memo
         known = memo.get(untimed)
-        if known is not None:
-            text = known
-        else:
-            text = _undecorated(untimed)
+        if known is None:
+            known = _shaped(_undecorated(untimed))
             if len(untimed) <= _MEMO_LINE:
                 if len(memo) >= _MEMO_LINES:
                     memo.clear()
-                memo[untimed] = text
-        if not text or text[:1] not in " \t":
-            if text:
-                self._indent = ""
+                memo[untimed] = known
+        text, shape = known
+        if shape == _FLAT:
+            self._indent = ""
+            return text
+        if shape == _EMPTY:
             return text
         indent = self._indent
         if indent and text.startswith(indent):
             return text[len(indent) :]
-        stripped = text.lstrip()
-        width = len(text) - len(stripped)
-        if width <= _MAX_INDENT and (stripped.startswith(_ANCHORS) or _DIAGNOSTIC.match(stripped)):
-            self._indent = text[:width]
-            return stripped
+        if shape >= 0:
+            self._indent = text[:shape]
+            return text[shape:]
         self._indent = ""
         return text

@@ -9,12 +9,19 @@ _RUNNER = re.compile(
     r"^(?:/home/runner/work/[^/]+/[^/]+/|/Users/runner/work/[^/]+/[^/]+/"
     r"|[A-Za-z]:/a/[^/]+/[^/]+/|/__w/[^/]+/[^/]+/|/github/workspace/"
     # Jenkins, GitLab, Travis, CircleCI, Azure Pipelines, Buildkite, Drone, Buildbot, and the
-    # build directories of rpmbuild (Koji, OBS, mock).
+    # build directories of rpmbuild (Koji, OBS, mock) and abuild.
     r"|(?:/[^/\s]+)*?/workspace/[^/]+/|/builds/[^/]+/[^/]+/|/home/travis/build/[^/]+/[^/]+/"
     r"|/home/circleci/(?:project|repo)/|/home/vsts/work/\d+/s/|[A-Za-z]:/a/\d+/s/"
     r"|/var/lib/buildkite-agent/builds/[^/]+/[^/]+/[^/]+/|/drone/src/"
     r"|/home/buildbot/(?:slave|worker)/[^/]+/build/"
-    r"|(?:/builddir/build|/home/abuild/rpmbuild|(?:/[^/\s]+)*?/rpmbuild)/BUILD/[^/]+/)"
+    r"|(?:/builddir/build|/home/abuild/rpmbuild|(?:/[^/\s]+)*?/rpmbuild)/BUILD/[^/]+/"
+    # Alpine's abuild unpacks the sources as ``aports/<repo>/<package>/src/<name>-<version>/``.
+    r"|(?:/[^/\s]+)*?/aports/[^/]+/[^/]+/src/[^/]+/"
+    # A container's checkout in root's home (``/root/project/``, CircleCI's as root), not a
+    # hidden folder, Go's module cache or a conda install.
+    r"|/root/(?!(?:go|(?:mini|ana)conda\d*|miniforge\d*|mambaforge)/)[^/.][^/]*/"
+    # A container's usual working directories (``WORKDIR /app``, ``/usr/src/app``, ``/code``).
+    r"|/(?:usr/src/)?app/|/code/)"
 )
 _TEMP = re.compile(
     r"^(?:/tmp|/var/tmp|/private/tmp|(?:/private)?/var/folders/[^/]+/[^/]+/T"

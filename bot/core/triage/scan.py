@@ -140,47 +140,49 @@ class Scanner:
         self._branch_masks = tuple(by_branch.values())
         self._all = (1 << len(owners)) - 1
 
-    def _find(self, block: bytes, pos: int, endpos: int) -> tuple[int, int]:
-        """``(start, end)`` of the first match in ``block[pos:endpos]``, ``(-1, -1)`` if none.
-
-        RE2's own matcher, called without the wrapper's match objects: a trigger-dense log
-        calls it for every trigger line.
-        """
-        spans: tuple[tuple[int, int], ...] = self._matcher(_UNANCHORED, block, pos, endpos)
-        return spans[0]
-
-    def _mask(self, block: bytes, start: int, end: int) -> int:
-        """The owners of every trigger on the line ``block[start:end]`` (with the newline
-        before it, where a pattern that starts a line begins, and the one after it), 0 for a
-        passing test's progress line."""
-        if self._everyone:
-            return 0 if _benign(block, start, end) else self._everyone
-        found = self._set_match(block[start - 1 if start else 0 : end + 1])
-        if not found:  # RE2 out of memory (the automaton did match): everyone reads it
-            return self._all
-        mask = 0
-        masks = self._branch_masks
-        for index in found:
-            mask |= masks[index]
-        return 0 if mask & self._passing else mask
-
     def reset(self) -> None:
         """Start a new input: line numbers from 1, no carried context."""
         self._lineno = 0
         self._following = False
         self._tail: list[tuple[int, bytes]] = []
+        #: The last lines of the block before, not handed on yet (see ``scan_routed``).
+        self._held = b""
 
     def _hit_lines(self, block: bytes) -> list[int]:
         """Offsets of the starts of lines that hold a trigger, in order."""
         return [start for start, _ in self._hits(block)]
 
     def _hits(self, block: bytes) -> list[tuple[int, int]]:
-        """``(offset, owners)`` of the lines that hold a trigger, in order."""
+        """``(offset, owners)`` of the lines that hold a trigger, in order.
+
+        RE2's own matcher is called without the wrapper's match objects, and one call of the
+        RE2 set names the owners of every trigger on a hit line (with the newline before it,
+        where a pattern that starts a line begins, and the one after it); a passing test's
+        progress line has none. A trigger-dense log has a hit on most lines.
+        """
         starts: list[tuple[int, int]] = []
-        find, size = block.find, len(block)
+        find, rfind, size = block.find, block.rfind, len(block)
+        matcher, set_match, masks = self._matcher, self._set_match, self._branch_masks
+        everyone, passing, everything = self._everyone, self._passing, self._all
         pos, previous = 0, -1
+        if self._lineno:
+            # The first line of a block that is not the input's first has a newline before
+            # it, in the block before: the patterns that start a line must see it too.
+            first = b"\n" + block[: find(b"\n") + 1]
+            if everyone:
+                if matcher(_UNANCHORED, first, 0, len(first))[0][0] >= 0:
+                    previous = 0
+                    if not _benign(first, 0, len(first)):
+                        starts.append((0, everyone))
+            elif found := set_match(first):
+                owners = 0
+                for index in found:
+                    owners |= masks[index]
+                previous = 0
+                if owners and not owners & passing:
+                    starts.append((0, owners))
         while True:
-            at = self._find(block, pos, size)[0]
+            at = matcher(_UNANCHORED, block, pos, size)[0][0]
             if at < 0:
                 break
             if block[at] == 0x0A:  # a pattern that starts a line: that line is the hit
@@ -188,10 +190,21 @@ class Scanner:
                     break
                 start, end = at + 1, find(b"\n", at + 1)
             else:
-                start, end = block.rfind(b"\n", 0, at) + 1, find(b"\n", at)
+                start, end = rfind(b"\n", 0, at) + 1, find(b"\n", at)
             if start != previous:
                 previous = start
-                owners = self._mask(block, start, end)
+                if everyone:
+                    owners = 0 if _benign(block, start, end) else everyone
+                else:
+                    found = set_match(block[start - 1 if start else 0 : end + 1])
+                    if not found:  # RE2 out of memory (the automaton did match)
+                        owners = everything
+                    else:
+                        owners = 0
+                        for index in found:
+                            owners |= masks[index]
+                        if owners & passing:
+                            owners = 0
                 if owners:
                     starts.append((start, owners))
             # The rest of this line adds nothing, but its newline may start a match
@@ -204,72 +217,108 @@ class Scanner:
         for lineno, text, _ in self.scan_routed(block, follow):
             yield lineno, text
 
+    def scan_input(
+        self, chunks: Iterable[bytes], follow: Callable[[], bool]
+    ) -> Iterator[tuple[int, str, int]]:
+        """``scan_routed`` over a whole input given as byte chunks, from its first line."""
+        self.reset()
+        for block in blocks(chunks):
+            yield from self.scan_routed(block, follow, final=False)
+        yield from self.scan_routed(b"", follow, final=True)
+
     def scan_routed(
-        self, block: bytes, follow: Callable[[], bool]
+        self, block: bytes, follow: Callable[[], bool], *, final: bool = True
     ) -> Iterator[tuple[int, str, int]]:
         """``scan`` with the owners (a bit mask) of the triggers each line is handed for: a
-        trigger line's own, the same for the lines before it, 0 for a followed line."""
+        trigger line's own, the same for the lines before it, 0 for a followed line.
+
+        Unless ``final``, the last lines of the block that a followed run reaches are held
+        back when no trigger comes after them in the block: they may be the lines before a
+        trigger of the next block, and are handed on with it (the next call, or one with an
+        empty ``final`` block, hands them), as they would be were the log one block.
+        """
+        if self._held:
+            block, self._held = self._held + block, b""
         size = len(block)
         # ``lineno`` is the number of the line before ``counted`` (a line start): a run of
         # consecutive lines counts one each, only a jump counts the newlines it skips.
         counted, lineno = 0, self._lineno
-        decode = bytes.decode
+        decode, find, count_lines = bytes.decode, block.find, block.count
+        context_start, context_owners = self._context_start, self._context_owners
         pos = 0
         following = self._following
         hits = self._hits(block)
+        offsets = [offset for offset, _ in hits]
         count = len(hits)
         index = 0
         context_of, context = -1, 0
+        hold_from = size if final else context_start(block, 0, size)
+        held = False
         while True:
             budget = self._max_follow
-            while following and pos < size and budget and follow():
-                while index < count and hits[index][0] < pos:
+            while following and pos < size and budget:
+                while index < count and offsets[index] < pos:
                     index += 1
+                if index == count and pos >= hold_from:
+                    held = True
+                    break
+                if not follow():
+                    break
                 mask = 0
                 if index < count:
                     hit, owners = hits[index]
                     if context_of != index:  # where the lines before this hit begin
-                        context_of, context = index, self._context_start(block, 0, hit)
+                        context_of, context = index, context_start(block, 0, hit)
                     if pos == hit:
                         mask = owners
                     elif context <= pos:  # one of the lines before it
-                        mask = owners & self._context_owners
-                end = block.find(b"\n", pos) + 1
+                        mask = owners & context_owners
+                end = find(b"\n", pos) + 1
                 if counted != pos:
-                    lineno += block.count(b"\n", counted, pos)
+                    lineno += count_lines(b"\n", counted, pos)
                 lineno += 1
                 yield lineno, decode(block[pos : end - 1], "utf-8", "replace"), mask
                 pos = counted = end
                 budget -= 1
-            if pos >= size:
+            if pos >= size or held:
                 break
-            while index < count and hits[index][0] < pos:
+            while index < count and offsets[index] < pos:
                 index += 1
             if index == count:
                 following = False
                 break
             hit, owners = hits[index]
             # The lines before a trigger line go to those of its owners that read them.
-            before = owners & self._context_owners
-            first = self._context_start(block, pos, hit) if before else hit
+            before = owners & context_owners
+            first = context_start(block, pos, hit) if before else hit
             if first == 0 and self._tail and before:
-                for old_number, raw in self._tail:
+                # The block holds fewer lines before the hit than are read: the rest are the
+                # last lines of the blocks before it, however small those were.
+                wanted = self._before - count_lines(b"\n", 0, hit)
+                for old_number, raw in self._tail[max(len(self._tail) - wanted, 0) :]:
                     yield old_number, decode(raw, "utf-8", "replace"), before
             if counted != first:
-                lineno += block.count(b"\n", counted, first)
+                lineno += count_lines(b"\n", counted, first)
             while first <= hit:
-                end = block.find(b"\n", first) + 1
+                end = find(b"\n", first) + 1
                 lineno += 1
                 text = decode(block[first : end - 1], "utf-8", "replace")
                 yield lineno, text, owners if first == hit else before
                 first = counted = end
             pos, following = first, True
+        if held:
+            self._held, self._following, self._tail = block[pos:], True, []
+            self._lineno = lineno + count_lines(b"\n", counted, pos)
+            return
         self._following = following and pos >= size
-        first = self._context_start(block, pos, size)
-        start_number = lineno + 1 + block.count(b"\n", counted, first)
+        first = context_start(block, pos, size)
+        start_number = lineno + 1 + count_lines(b"\n", counted, first)
         lines = block[first:].split(b"\n")[:-1]
-        self._tail = [(start_number + i, raw) for i, raw in enumerate(lines)]
-        self._lineno = lineno + block.count(b"\n", counted, size)
+        tail = [(start_number + i, raw) for i, raw in enumerate(lines)]
+        if first == 0:  # nothing of this block was handed on: the lines before it still count
+            tail = self._tail + tail
+        self._tail = tail[max(len(tail) - self._before, 0) :]
+        self._lineno = lineno + count_lines(b"\n", counted, size)
 
     def _context_start(self, block: bytes, floor: int, line: int) -> int:
         """Start of the line ``before`` lines above the one at ``line``, not above ``floor``."""

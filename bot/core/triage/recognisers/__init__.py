@@ -8,12 +8,14 @@ from bot.core.triage.recognisers.base import LogState, Recogniser
 from bot.core.triage.recognisers.bazel import BazelRecogniser
 from bot.core.triage.recognisers.cargo import CargoRecogniser
 from bot.core.triage.recognisers.coverage import CoverageRecogniser
+from bot.core.triage.recognisers.crash import CrashRecogniser
 from bot.core.triage.recognisers.ctest import CtestRecogniser
 from bot.core.triage.recognisers.cucumber import CucumberRecogniser
 from bot.core.triage.recognisers.cxxtest import CxxTestRecogniser
 from bot.core.triage.recognisers.cypress import CypressRecogniser
 from bot.core.triage.recognisers.distro import DistroRecogniser
 from bot.core.triage.recognisers.docs import DocsRecogniser
+from bot.core.triage.recognisers.doctest import DoctestRecogniser
 from bot.core.triage.recognisers.dotnet import DotnetTestRecogniser
 from bot.core.triage.recognisers.flaky_plugin import FlakyPluginRecogniser
 from bot.core.triage.recognisers.format import FormatRecogniser
@@ -21,6 +23,7 @@ from bot.core.triage.recognisers.generic import GenericRecogniser
 from bot.core.triage.recognisers.go import GoRecogniser
 from bot.core.triage.recognisers.jest import JestRecogniser
 from bot.core.triage.recognisers.jvm import JvmRecogniser
+from bot.core.triage.recognisers.legacy_install import LegacyInstallRecogniser
 from bot.core.triage.recognisers.lint import LintRecogniser
 from bot.core.triage.recognisers.make import MakeRecogniser
 from bot.core.triage.recognisers.minitest import MinitestRecogniser
@@ -38,6 +41,7 @@ from bot.core.triage.recognisers.rspec import RspecRecogniser
 from bot.core.triage.recognisers.rubocop import RubocopRecogniser
 from bot.core.triage.recognisers.ruby import RubyErrorRecogniser
 from bot.core.triage.recognisers.runner import RunnerRecogniser
+from bot.core.triage.recognisers.stalled import StalledTestRecogniser
 from bot.core.triage.recognisers.step import StepRecogniser
 from bot.core.triage.recognisers.textlint import TextLintRecogniser
 from bot.core.triage.recognisers.timeout import TimeoutRecogniser
@@ -51,10 +55,15 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     TimeoutRecogniser,
     UnittestRecogniser,
     TracebackRecogniser,
+    CrashRecogniser,
+    DoctestRecogniser,
     LintRecogniser,
     TypeCheckRecogniser,
     FormatRecogniser,
     InstallRecogniser,
+    LegacyInstallRecogniser,
+    #: Before the runner: on the line of its time limit, the test that hung comes first.
+    StalledTestRecogniser,
     RunnerRecogniser,
     AnnotationRecogniser,
     JestRecogniser,

@@ -34,6 +34,14 @@ class LogState:
     #: Inside a JavaScript test runner's own failure section (Playwright's): it places the
     #: error itself, so the generic Node.js reader is quiet.
     in_js_report: bool = False
+    #: Where faulthandler last saw the interpreter crash, inside the repository.
+    crashed_at: tuple[str, int] | None = None
+    #: The line of the last test run that said it passed (unittest's ``OK``, pytest's
+    #: ``N passed in``): a traceback printed before it was logged, not the failure.
+    passed_at: int = 0
+    #: Lines pip printed as a build's captured output, ``[start, end]`` (``end`` 0 while open):
+    #: the install failure is reported once, not each traceback inside.
+    captured: list[list[int]] = field(default_factory=list)
 
 
 class Recogniser:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from bot.core.triage.classify import EXCEPTION_LINE, category_for_exception
@@ -15,23 +15,32 @@ from bot.core.triage.recognisers.base import NONE, PY_FILE_LINE, LogState, Recog
 from bot.core.triage.recognisers.traceback import FRAME, IMPLICIT_CHAIN
 
 _SECTION = re.compile(r"^=+ (?P<name>[A-Za-z][\w ()-]*?) =+$")
-_FINAL = re.compile(r"^=+ (?P<body>.*\bin \d+(?:\.\d+)?s\b.*?) =+$")
+#: The session's last line; pytest before 5.0 says ``in 0.41 seconds``.
+_FINAL = re.compile(r"^=+ (?P<body>.*\bin \d+(?:\.\d+)?s(?:econds)?\b.*?) =+$")
 _HEADER = re.compile(r"^_{3,} (?P<title>.+?) _{3,}$")
 _LOCATION = re.compile(r"^(?P<path>[^\s:<][^:]*?\.py):(?P<line>\d+):(?: (?P<tail>.*))?$")
 _SUMMARY = re.compile(r"^(?P<kind>FAILED|ERROR) (?P<nodeid>[^\s(]\S*)(?: - (?P<msg>.*))?$")
 #: ``pytest -q`` ends without the ``=====`` rule: ``1 failed, 2 passed in 0.05s``.
 _QUIET_FINAL = re.compile(
     r"^\d+ (?:failed|passed|errors?|skipped|xfailed|xpassed|deselected|rerun|warnings?)\b"
-    r".* in \d+(?:\.\d+)?s(?: \([\d:.]+\))?$"
+    r".* in \d+(?:\.\d+)?s(?:econds)?(?: \([\d:.]+\))?$"
 )
+#: pytest-xdist's report of a worker that died (a segfault, a kill) in the middle of a test.
+_WORKER_CRASHED = re.compile(r"^worker '[\w-]+' crashed while running '(?P<nodeid>[^']+)'")
+#: A fixture pytest could not set up names the test's ``def`` line: ``file /x/t.py, line 7``.
+_FIXTURE_AT = re.compile(r"^file (?P<path>\S.*?\.py), line (?P<line>\d+)$")
 #: A test module that could not be imported, its ``ERROR collecting`` header dropped.
-_IMPORT_FAILED = re.compile(r"^ImportError while importing test module '(?P<path>[^']+)'")
+_IMPORT_FAILED = re.compile(
+    r"^ImportError while (?:importing test module|loading conftest) '(?P<path>[^']+)'"
+)
 _PROGRESS = re.compile(
     r"^(?:\[gw\d+\] \[\s*\d+%\] (?P<s1>FAILED|ERROR|RERUN) (?P<n1>\S+::\S+)"
     r"|(?P<n2>\S+::\S+) (?P<s2>FAILED|ERROR|RERUN)\b)"
 )
 _RERUN_SUMMARY = re.compile(r"^RERUN (?P<nodeid>\S+::\S+)")
 _RERUN_COUNT = re.compile(r"\b(\d+) rerun")
+_FAILED_COUNT = re.compile(r"\b([1-9]\d*) failed\b")
+_UNSUCCESSFUL = re.compile(r"\b(?:failed|errors?)\b")
 #: A file's progress line without ``-v``: ``tests/test_x.py ..R.F  [ 40%]``.
 _FILE_PROGRESS = re.compile(r"^(?P<path>[^\s:]+\.py) (?P<marks>[.sxXFERf]+)\s*(?:\[\s*\d+%\])?$")
 #: An exception group's traceback: ``  | `` gutters, ``  +-+---- 1 ----`` between members.
@@ -88,6 +97,18 @@ def first_is(line: str, char: str) -> bool:
     return line[:1] == char
 
 
+def _tails(path: str) -> set[str]:
+    """Every trailing part of a path (``/x/tests/a.py`` -> ``a.py``, ``tests/a.py``, ...)."""
+    parts = path.replace("\\", "/").split("/")
+    return {"/".join(parts[i:]) for i in range(len(parts))}
+
+
+def _test_header(line: str) -> re.Match[str] | None:
+    """A test's ``____ name ____`` header; tox's ``____ summary ____`` is none."""
+    header = _HEADER.match(line)
+    return None if header is None or header["title"] == "summary" else header
+
+
 def nodeid_file(nodeid: str) -> str | None:
     """The file part of a pytest node id (``tests/test_x.py::test_y`` -> ``tests/test_x.py``)."""
     path = nodeid.split("::", 1)[0]
@@ -109,6 +130,8 @@ def category_of_message(message: str) -> Category:
         return category_for_exception(match["name"], match["message"] or "")
     if message.startswith("assert"):
         return Category.ASSERTION
+    if message.startswith("worker '") and " crashed while running " in message:
+        return Category.RUNTIME_ERROR
     return Category.UNKNOWN
 
 
@@ -118,7 +141,8 @@ class PytestRecogniser(Recogniser):
     name: ClassVar[str] = "pytest"
     reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"=====", b"_____", b"rerun", b"fail", b"error")
-    patterns: ClassVar[tuple[bytes, ...]] = (PY_FILE_LINE,)
+    #: ``pytest -q``'s last line of a passing run, which holds no trigger word.
+    patterns: ClassVar[tuple[bytes, ...]] = (PY_FILE_LINE, rb"\d passed(?:, \d+ \w+)* in \d")
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
@@ -198,9 +222,36 @@ class PytestRecogniser(Recogniser):
                 break
         if block is None and kind == "FAILED" and self._untitled:
             block = self._untitled.popleft()
-        return (self._finding(block, nodeid, msg, lineno),)
+        found = self._finding(block, nodeid, msg, lineno)
+        if block is None and kind == "FAILED" and found.category is Category.UNKNOWN:
+            # pytest before 6 gives no reason: the test failed, how is not in the log.
+            found = replace(found, category=Category.ASSERTION, message=msg or f"{nodeid} failed")
+        return (found,)
 
-    def _end_session(self) -> list[Finding]:
+    def _end_session(self, lineno: int = 0, final: str = "") -> list[Finding]:
+        """The session is over: what it reported, and when the log shows no failure of the
+        ``N failed`` its last line counts, that count as a weak ``assertion``."""
+        found = self._session_findings()
+        if final and " passed" in final and not _UNSUCCESSFUL.search(final):
+            self.state.passed_at = lineno
+        shown = found or self._failed
+        failed = _FAILED_COUNT.search(final) if final and not shown else None
+        if failed:
+            message = f"{failed[1]} test(s) failed (pytest's last line; the log shows no more)"
+            found.append(
+                Finding(
+                    category=Category.ASSERTION,
+                    message=message,
+                    tool="pytest",
+                    lineno=lineno,
+                    weak=True,
+                )
+            )
+        self._reset()
+        self.state.in_pytest = False
+        return found
+
+    def _session_findings(self) -> list[Finding]:
         self._close_block()
         blocks = [b for queue in self._blocks.values() for b in queue] + list(self._untitled)
         found = [self._finding(b, None, "", b.lineno) for b in blocks]
@@ -242,8 +293,6 @@ class PytestRecogniser(Recogniser):
                         path=path,
                     )
                 )
-        self._reset()
-        self.state.in_pytest = False
         return found
 
     def finish(self) -> Sequence[Finding]:
@@ -266,7 +315,9 @@ class PytestRecogniser(Recogniser):
                 count = _RERUN_COUNT.search(line)
                 if count:
                     self._rerun_total, self._rerun_line = int(count[1]), lineno
-                return self._end_session()
+                return self._end_session(lineno, line)
+        elif first.isdigit() and _QUIET_FINAL.match(line) and not _UNSUCCESSFUL.search(line):
+            self.state.passed_at = lineno  # ``pytest -q`` passed: what it printed was logged
         if self._section in ("FAILURES", "ERRORS"):
             self._in_report(lineno, line)
             return NONE
@@ -289,7 +340,7 @@ class PytestRecogniser(Recogniser):
             count = _RERUN_COUNT.search(final["body"])
             if count:
                 self._rerun_total, self._rerun_line = int(count[1]), lineno
-            return self._end_session()
+            return self._end_session(lineno, final["body"])
         section = _SECTION.match(line)
         if section:
             self._close_block()
@@ -327,7 +378,7 @@ class PytestRecogniser(Recogniser):
     def _fragment(self, lineno: int, line: str) -> bool:
         """A pasted excerpt without the ``FAILURES`` or ``ERRORS`` banner: a test's header, a
         collection error or an ``E`` line opens the report section it came from."""
-        header = _HEADER.match(line) if first_is(line, "_") else None
+        header = _test_header(line) if first_is(line, "_") else None
         failed_import = _IMPORT_FAILED.match(line) if first_is(line, "I") else None
         e_line = line.startswith("E ") and bool(
             EXCEPTION_LINE.match(line[1:].strip()) or line[1:].strip().startswith("assert")
@@ -347,7 +398,7 @@ class PytestRecogniser(Recogniser):
     def _in_report(self, lineno: int, line: str) -> None:
         # Each regex is tried only on lines holding what it needs (most lines of a failure
         # section are the test's source code).
-        header = _HEADER.match(line) if line[:3] == "___" else None
+        header = _test_header(line) if line[:3] == "___" else None
         if header:
             self._close_block()
             self._block = _Block(title=header["title"], lineno=lineno)
@@ -366,6 +417,24 @@ class PytestRecogniser(Recogniser):
         if line.startswith("ImportError while importing test module"):
             block.default = "ImportError"
             return
+        if line.startswith("worker '"):
+            crashed = _WORKER_CRASHED.match(line)
+            if crashed:
+                # The section is titled by the file; the summary names the test.
+                block.title = _title_for(crashed["nodeid"], "FAILED")[0]
+                block.default = "WorkerCrashed"
+                block.e_lines.append(line)
+                at = self.state.crashed_at
+                if at and nodeid_file(crashed["nodeid"]) in (None, *_tails(at[0])):
+                    block.source = at
+                return
+        if line.startswith("file ") and ", line " in line:
+            fixture = _FIXTURE_AT.match(line)
+            if fixture and len(block.locations) < 256:
+                # ``fixture 'x' not found``, a scope mismatch: not an assertion.
+                block.default = "FixtureLookupError"
+                block.locations.append((fixture["path"], int(fixture["line"]), ""))
+                return
         if line[:1] in " +" and ("|" in line[:12] or "+" in line[:12]):
             if _GROUP_MEMBER.match(line):
                 block.captured = True  # the group's members: its own raise is the place

@@ -17,6 +17,7 @@ IMPLICIT_CHAIN = "During handling of the above exception"
 #: Explicit chaining (``raise ... from ...``): the last exception is the one meant for us.
 EXPLICIT_CHAIN = "The above exception was the direct cause"
 _MAX_FRAMES = 64
+_MAX_UNOWNED = 4096
 _STARTS = ("Traceback (most recent call last)", "Exception Group Traceback (most recent call last)")
 #: An exception group's lines (3.11+): ``  + Exception Group Traceback``, ``  | `` before each
 #: line of the group, ``  +-+---- 1 ----`` before each member's own traceback.
@@ -32,6 +33,13 @@ _SORRY = re.compile(
 )
 _SYNTAX_NAMES = ("SyntaxError", "IndentationError", "TabError")
 _PACKAGES = re.compile(r"/(?:site|dist)-packages/")
+#: pytest's prefix on each line of the traceback of its own crash.
+_INTERNAL = "INTERNALERROR>"
+#: Frames a paste left out (``....``, ``[...]``): the traceback goes on, and the source line
+#: right after it may have lost its indentation.
+_ELISION = re.compile(r"^\s*(?:\.{3,}|\[\.\.\.\]|\u2026)\s*$")
+#: Lines at the margin taken for source code after an elision, before the exception line.
+_AFTER_ELISION = 2
 
 
 def _compiled(path: str, frame: str | None) -> str | None:
@@ -71,6 +79,12 @@ class TracebackRecogniser(Recogniser):
         self._group = False
         #: The file ``compileall`` is compiling, for the syntax error that follows.
         self._compiling: str | None = None
+        #: Margin lines still taken for source code after a paste's elision.
+        self._elided = 0
+        #: Reading pytest's ``INTERNALERROR>`` traceback.
+        self._internal = False
+        #: Tracebacks outside a unittest ``FAIL:``/``ERROR:`` block, held until the step ends.
+        self._unowned: list[Finding] = []
 
     @property
     def wants_more(self) -> bool:
@@ -78,7 +92,31 @@ class TracebackRecogniser(Recogniser):
 
     def _flush(self) -> Sequence[Finding]:
         pending, self._pending = self._pending, None
-        return (pending,) if pending is not None else NONE
+        if pending is None:
+            return NONE
+        if pending.test is None and len(self._unowned) < _MAX_UNOWNED:
+            self._unowned.append(pending)  # a test run may yet say it passed
+            return NONE
+        return (pending,)
+
+    def finish(self) -> Sequence[Finding]:
+        """The step is over: tracebacks no test owned stand, unless a test run printed them
+        and then said it passed (logged exceptions of a green run), or pip printed them as a
+        failed build's output (pip reports that failure)."""
+        found = [*self.gap(), *self._unowned]
+        self._unowned = []
+        captured = self.state.captured
+        return [
+            f
+            for f in found
+            if f.test is not None
+            or (
+                f.lineno > self.state.passed_at
+                and not any(
+                    start < f.lineno and (f.lineno < end or not end) for start, end in captured
+                )
+            )
+        ]
 
     def gap(self) -> Sequence[Finding]:
         self._active = self._keep_first = self._members = self._group = False
@@ -93,6 +131,9 @@ class TracebackRecogniser(Recogniser):
                 return
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        internal = line.startswith(_INTERNAL)
+        if internal:
+            line = line[len(_INTERNAL) + 1 :]
         if line[:1] == " " and (self._group or "+ Exception Group" in line):
             group = _GROUP_LINE.match(line)
             if group:
@@ -114,9 +155,12 @@ class TracebackRecogniser(Recogniser):
                 self._keep_first = False
                 return (*self._flush(), *self.feed(lineno, line))
         if line.startswith(_STARTS):
+            # pytest's own crash (a plugin's, a conftest hook's): no section reports it.
+            self._internal = internal
             done = NONE if self._keep_first else self._flush()
             self._group = line.startswith("Exception Group")
             self._active, self._frames, self._start = True, [], lineno
+            self._elided = 0
             return done
         if not self._active:
             return self._outside(lineno, line)
@@ -127,9 +171,15 @@ class TracebackRecogniser(Recogniser):
             return NONE
         if line.startswith((" ", "\t")) or not line.strip():
             return NONE
-        self._active = False
+        if _ELISION.match(line):
+            self._elided = _AFTER_ELISION
+            return NONE
         match = EXCEPTION_LINE.match(line.strip())
-        if not match or self.state.in_pytest:
+        if not match and self._elided:
+            self._elided -= 1
+            return NONE
+        self._active = False
+        if not match or (self.state.in_pytest and not self._internal):
             self.state.unittest_test = None
             return NONE
         if self._keep_first:
