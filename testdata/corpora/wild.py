@@ -567,6 +567,421 @@ def type_node_script_typeerror(tree: Path) -> str:
     return "> node scripts/build.js\n" + _run([node, "scripts/build.js"], tree)
 
 
+def _node(tree: Path, script: str, source: str) -> str:
+    node = shutil.which("node")
+    assert node, "node"
+    _write(tree, {script: source})
+    return _run([node, script], tree)
+
+
+def syntax_node_esm_caret_gha(tree: Path) -> str:
+    # An ES module that does not parse: node prints ``file:///…:3``, the line and a caret.
+    out = _node(tree, "scripts/release.mjs", "const tag = 'v1';\n\nconsole.log(tag;\n")
+    return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
+def runtime_node_rejection_error_stack(tree: Path) -> str:
+    # An async main rejects with an Error: node 15+ dies with its stack.
+    source = (
+        "async function publish(tag) {\n"
+        "  throw new Error(`no release notes for ${tag}`);\n"
+        "}\n\n"
+        "publish('v1').then(() => console.log('done'));\n"
+    )
+    return "$ node scripts/publish.js\n" + _node(tree, "scripts/publish.js", source)
+
+
+def runtime_node_rejection_not_an_error(tree: Path) -> str:
+    # A promise rejected with a string: no stack, ``ERR_UNHANDLED_REJECTION``.
+    source = "Promise.reject('registry said no').then(() => console.log('done'));\n"
+    return "$ node scripts/upload.js\n" + _node(tree, "scripts/upload.js", source)
+
+
+def _node_modules(tree: Path, tool: str) -> None:
+    """``WILD_NODE_MODULES``: a node_modules with vitest 1.6.1 (and its vite), webpack 5.94.0,
+    webpack-cli 5.1.4, mocha 10.7.3, @playwright/test 1.47.2, ts-node 10.9.2, typescript
+    5.4.5, @types/node 20.14.10, @yarnpkg/cli-dist 4.5.0, jest 29.7.0, ts-jest 29.2.5 and
+    @types/jest 29.5.12 installed, copied into the checkout."""
+    modules = os.environ.get("WILD_NODE_MODULES")
+    assert modules and Path(modules, ".bin", tool).exists(), tool
+    shutil.copytree(modules, tree / "node_modules", symlinks=True)
+
+
+def import_webpack5_cannot_resolve_gha(tree: Path) -> str:
+    # webpack 5: ``ERROR in ./src/index.js 1:0-35`` and ``Module not found: … in '/…/src'``.
+    _node_modules(tree, "webpack")
+    _write(
+        tree,
+        {
+            "src/index.js": 'import { total } from "./prices.js";\n\nconsole.log(total([1]));\n',
+            "src/app/main.js": 'import { format } from "../format";\n\nformat(1);\n',
+        },
+    )
+    webpack = str(tree / "node_modules" / ".bin" / "webpack")
+    argv = [
+        webpack,
+        "--mode",
+        "production",
+        "--entry",
+        "./src/index.js",
+        "--entry",
+        "./src/app/main.js",
+    ]
+    out = "$ npx webpack --mode production\n" + _run(argv, tree)
+    return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
+def import_node_esm_package_not_found_gitlab(tree: Path) -> str:
+    # An ES module imports a package that is not installed: node's loader frames only.
+    source = 'import { marked } from "marked";\n\nconsole.log(marked("# hi"));\n'
+    out = "$ node scripts/docs.mjs\n" + _node(tree, "scripts/docs.mjs", source)
+    return out.replace("/home/runner/work/calc/calc", "/builds/tools/calc").replace(
+        str(tree), "/builds/tools/calc"
+    )
+
+
+def multi_mocha_spec_timeout_and_assert(tree: Path) -> str:
+    # mocha 10 (spec reporter): a strict-equal assertion and a test that exceeds its timeout.
+    _node_modules(tree, "mocha")
+    _write(
+        tree,
+        {
+            "lib/cart.js": "exports.total = (items) => items.reduce((a, b) => a + b, 0);\n",
+            "test/cart.test.js": (
+                'const assert = require("node:assert");\n'
+                'const { total } = require("../lib/cart");\n\n'
+                'describe("cart", function () {\n  it("adds prices", function () {\n'
+                "    assert.strictEqual(total([2, 2]), 5);\n  });\n\n"
+                '  it("loads the catalogue", function (done) {\n    this.timeout(50);\n'
+                "    setTimeout(done, 500);\n  });\n});\n"
+            ),
+        },
+    )
+    mocha = str(tree / "node_modules" / ".bin" / "mocha")
+    return "$ npm test\n\n> calc@1.0.0 test\n> mocha\n\n" + _run([mocha, "--no-colors"], tree)
+
+
+def multi_playwright_assert_timeout_flaky_gha(tree: Path) -> str:
+    # Playwright Test 1.47 (no browser needed): a failed expect, a test over its timeout on
+    # both attempts, and a test that fails once and passes on its retry (flaky).
+    _node_modules(tree, "playwright")
+    _write(
+        tree,
+        {
+            "package.json": '{"name": "calc", "private": true}\n',
+            "playwright.config.ts": (
+                'import { defineConfig } from "@playwright/test";\n\n'
+                'export default defineConfig({ testDir: "./tests", retries: 1 });\n'
+            ),
+            "tests/cart.spec.ts": (
+                'import { test, expect } from "@playwright/test";\n\n'
+                "function total(items: number[]): number {\n"
+                "  return items.reduce((a, b) => a + b, 0);\n}\n\n"
+                'test.describe("cart", () => {\n  test("adds prices", async () => {\n'
+                "    expect(total([2, 2])).toBe(5);\n  });\n\n"
+                '  test("loads the catalogue", async () => {\n    test.setTimeout(100);\n'
+                "    await new Promise((resolve) => setTimeout(resolve, 1000));\n  });\n});\n"
+            ),
+            "tests/feed.spec.ts": (
+                'import { test, expect } from "@playwright/test";\n\n'
+                'test("reads the feed", async ({}, testInfo) => {\n'
+                "  expect(testInfo.retry).toBe(1);\n});\n"
+            ),
+        },
+    )
+    playwright = str(tree / "node_modules" / ".bin" / "playwright")
+    argv = [playwright, "test", "--reporter=list", "--workers=1"]
+    out = "$ npx playwright test\n" + _run(argv, tree, {"CI": "1", "FORCE_COLOR": "0"})
+    return _prefix(out, lambda n: f"2025-03-04T10:{n // 60:02d}:{n % 60:02d}.0000000Z ")
+
+
+def type_ts_node_script_tserror(tree: Path) -> str:
+    # ts-node 10.9: a script that does not type-check; TSError, then tsc's diagnostic.
+    _node_modules(tree, "ts-node")
+    _write(
+        tree,
+        {
+            "tsconfig.json": '{"compilerOptions": {"strict": true, "types": ["node"]}}\n',
+            "scripts/release.ts": (
+                "function tag(version: number): string {\n  return `v${version}`;\n}\n\n"
+                'console.log(tag("1.2.0"));\n'
+            ),
+        },
+    )
+    ts_node = str(tree / "node_modules" / ".bin" / "ts-node")
+    return "$ npx ts-node scripts/release.ts\n" + _run([ts_node, "scripts/release.ts"], tree)
+
+
+def _yarn4(tree: Path, dependencies: str, *args: str) -> str:
+    """yarn 4 installing against the npm registry (the one network use of this file)."""
+    _node_modules(tree, "yarn")
+    yarn = str(tree / "node_modules" / "@yarnpkg" / "cli-dist" / "bin" / "yarn.js")
+    _write(
+        tree,
+        {
+            "package.json": (
+                f'{{"name": "calc", "private": true, "dependencies": {dependencies}}}\n'
+            ),
+            ".yarnrc.yml": (
+                'npmRegistryServer: "https://registry.npmjs.org"\nenableTelemetry: false\n'
+            ),
+            "yarn.lock": "",
+        },
+    )
+    node = shutil.which("node")
+    assert node, "node"
+    return _run([node, yarn, "install", *args], tree, {"CI": "true"})
+
+
+def dependency_yarn4_no_candidates(tree: Path) -> str:
+    # yarn 4: no version of left-pad matches ^99 (YN0082).
+    return "$ yarn install\n" + _yarn4(tree, '{"left-pad": "^99.0.0"}')
+
+
+def dependency_yarn4_immutable_lockfile_gha(tree: Path) -> str:
+    # yarn 4 --immutable: the lockfile would change (YN0028, after the lockfile's diff).
+    out = "$ yarn install --immutable\n" + _yarn4(tree, '{"left-pad": "^1.3.0"}', "--immutable")
+    return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
+def multi_jest_suite_failed_to_run_and_timeout(tree: Path) -> str:
+    # jest 29.7: a test file requires a module that does not exist (``Test suite failed to
+    # run``), another has a test over its timeout.
+    _node_modules(tree, "jest")
+    _write(
+        tree,
+        {
+            "package.json": '{"name": "calc", "private": true}\n',
+            "src/cart.js": "exports.total = (items) => items.reduce((a, b) => a + b, 0);\n",
+            "tests/cart.test.js": (
+                'const { total } = require("../src/cart");\n'
+                'const { fmt } = require("../src/format");\n\n'
+                'test("formats a total", () => {\n  expect(fmt(total([1]))).toBe("1.00");\n});\n'
+            ),
+            "tests/feed.test.js": (
+                'test("loads the feed", async () => {\n'
+                "  await new Promise((resolve) => setTimeout(resolve, 1000));\n}, 50);\n"
+            ),
+        },
+    )
+    jest = str(tree / "node_modules" / ".bin" / "jest")
+    return "$ npx jest --ci\n" + _run([jest, "--ci"], tree, {"CI": "true"})
+
+
+def _vite_build(tree: Path, main: str) -> str:
+    _node_modules(tree, "vite")
+    _write(
+        tree,
+        {
+            "package.json": '{"name": "calc", "private": true, "type": "module"}\n',
+            "index.html": '<script type="module" src="/src/main.js"></script>\n',
+            "src/main.js": main,
+        },
+    )
+    vite = str(tree / "node_modules" / "vite" / "bin" / "vite.js")
+    node = shutil.which("node")
+    assert node, "node"
+    return "$ npm run build\n\n> calc@1.0.0 build\n> vite build\n\n" + _run(
+        [node, vite, "build"], tree
+    )
+
+
+def import_vite_build_could_not_resolve(tree: Path) -> str:
+    # vite 5 (rollup): a relative import of a file that does not exist.
+    main = 'import { fmt } from "./format.js";\n\nconsole.log(fmt(1));\n'
+    return _vite_build(tree, main)
+
+
+def syntax_vite_build_parse_error_gha(tree: Path) -> str:
+    # vite 5: the entry does not parse (import analysis fails), in a job log.
+    out = _vite_build(tree, "const prices = [1, 2];\nconst cart = {;\nconsole.log(prices, cart);\n")
+    return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
+def type_ts_jest_suite_failed_to_run(tree: Path) -> str:
+    # jest 29.7 with ts-jest: a test file does not type-check, so its suite fails to run.
+    _node_modules(tree, "jest")
+    _write(
+        tree,
+        {
+            "package.json": (
+                '{"name": "calc", "private": true,'
+                ' "jest": {"preset": "ts-jest", "testEnvironment": "node"}}\n'
+            ),
+            "tsconfig.json": '{"compilerOptions": {"strict": true, "types": ["jest"]}}\n',
+            "src/cart.ts": (
+                "export function total(items: number[]): number {\n"
+                "  return items.reduce((a, b) => a + b, 0);\n}\n"
+            ),
+            "src/cart.test.ts": (
+                'import { total } from "./cart";\n\ntest("adds", () => {\n'
+                '  const sum: string = total([1, 2]);\n  expect(sum).toBe("3");\n});\n'
+            ),
+        },
+    )
+    jest = str(tree / "node_modules" / ".bin" / "jest")
+    out = "$ npx jest --ci\n" + _run([jest, "--ci"], tree, {"CI": "true"})
+    return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
+def assertion_vitest_three_kinds(tree: Path) -> str:
+    # vitest 1.6: a failed expectation, a TypeError in the source, a test timeout and a
+    # missing import.
+    _node_modules(tree, "vitest")
+    _write(
+        tree,
+        {
+            "package.json": '{"name": "calc", "private": true, "type": "module"}\n',
+            "src/prices.js": (
+                "export function total(items) {\n  return items.reduce((a, b) => a + b, 0);\n}\n"
+                "\nexport function unitOf(item) {\n  return item.unit.name;\n}\n"
+            ),
+            "test/prices.test.js": (
+                'import { describe, expect, test } from "vitest";\n'
+                'import { total, unitOf } from "../src/prices.js";\n\n'
+                'describe("total", () => {\n  test("adds prices", () => {\n'
+                "    expect(total([2, 2])).toBe(5);\n  });\n});\n\n"
+                'test("reads a unit", () => {\n  expect(unitOf({})).toBe("kg");\n});\n\n'
+                'test("waits", async () => {\n'
+                "  await new Promise((resolve) => setTimeout(resolve, 500));\n}, 50);\n"
+            ),
+            "test/missing.test.js": (
+                'import { test } from "vitest";\nimport { nothing } from "../src/nothing.js";\n\n'
+                'test("uses nothing", () => {\n  nothing();\n});\n'
+            ),
+        },
+    )
+    out = _run([str(tree / "node_modules" / ".bin" / "vitest"), "run"], tree, {"CI": "true"})
+    return "$ npx vitest run\n" + out
+
+
+CART = {
+    "lib/cart.rb": (
+        "class Cart\n  def initialize(items)\n    @items = items\n  end\n\n"
+        "  def total\n    @items.sum { |item| item[:price] }\n  end\n\n"
+        "  def owner_name\n    @owner.name\n  end\nend\n"
+    ),
+}
+
+
+def _ruby(tree: Path, *argv: str) -> str:
+    ruby = shutil.which("ruby")
+    assert ruby, "ruby"
+    return _run([ruby, *argv], tree)
+
+
+def runtime_ruby_uncaught_nomethoderror_jenkins(tree: Path) -> str:
+    # A rake-less script dies of a NoMethodError: ``path:line:in `m': … (NoMethodError)``.
+    _write(
+        tree,
+        {
+            **CART,
+            "bin/report": (
+                'require_relative "../lib/cart"\n\ncart = Cart.new([{ price: 3 }])\n'
+                'puts "total #{cart.total}"\nputs "owner #{cart.owner_name}"\n'
+            ),
+        },
+    )
+    out = "+ ruby bin/report\n" + _ruby(tree, "bin/report")
+    return _prefix(out, lambda n: f"[2025-03-04T10:00:{n:02d}.000Z] ") + "Finished: FAILURE\n"
+
+
+def runtime_rake_aborted_nameerror(tree: Path) -> str:
+    # rake 13: a task calls a constant that does not exist; ``rake aborted!`` and its report.
+    rake = shutil.which("rake")
+    assert rake, "rake"
+    _write(
+        tree,
+        {
+            "Rakefile": 'Dir.glob("lib/tasks/*.rake").each { |f| load f }\n',
+            "lib/tasks/db.rake": (
+                'namespace :db do\n  desc "seed"\n  task :seed do\n    Seeder.run\n  end\nend\n'
+            ),
+        },
+    )
+    return "$ bundle exec rake db:seed\n" + _run([rake, "db:seed"], tree)
+
+
+def multi_minitest_verbose_skip(tree: Path) -> str:
+    # minitest 5 with --verbose: a failure, an error in the library and a skip (not a failure).
+    _write(
+        tree,
+        {
+            **CART,
+            "test/test_cart.rb": (
+                'require "minitest/autorun"\nrequire_relative "../lib/cart"\n\n'
+                "class TestCart < Minitest::Test\n"
+                "  def test_total\n    assert_equal 5, Cart.new([{ price: 3 }]).total\n  end\n\n"
+                '  def test_owner\n    assert_equal "ann", Cart.new([]).owner_name\n  end\n\n'
+                '  def test_later\n    skip "not yet"\n  end\nend\n'
+            ),
+        },
+    )
+    return "$ ruby -Ilib test/test_cart.rb --verbose\n" + _ruby(
+        tree, "-Ilib", "test/test_cart.rb", "--verbose", "--seed", "1"
+    )
+
+
+CART_SPEC = (
+    'require_relative "../lib/cart"\n\nRSpec.describe Cart do\n'
+    '  it "adds prices" do\n    expect(Cart.new([{ price: 3 }]).total).to eq(5)\n'
+    '  end\n\n  it "names its owner" do\n'
+    '    expect(Cart.new([]).owner_name).to eq("ann")\n  end\nend\n'
+)
+
+
+def lint_rubocop_offenses_and_syntax_gha(tree: Path) -> str:
+    # rubocop 1.39: two layout offenses, a style offense and a file that does not parse.
+    rubocop = shutil.which("rubocop")
+    assert rubocop, "rubocop"
+    _write(
+        tree,
+        {
+            "app/models/cart.rb": (
+                "# frozen_string_literal: true\n\n# A cart.\nclass Cart\n"
+                "  def total(items )\n    items.sum\n  end\nend\n"
+            ),
+            "app/models/user.rb": (
+                "# frozen_string_literal: true\n\n# A user.\nclass User\n"
+                "  def broken(a\n    a\n  end\nend\n"
+            ),
+        },
+    )
+    out = "$ bundle exec rubocop\n" + _run([rubocop, "--no-color"], tree)
+    return _prefix(out, lambda n: f"2025-03-04T10:00:{n:02d}.0000000Z ")
+
+
+def _rspec(tree: Path) -> str:
+    rspec = shutil.which("rspec")
+    assert rspec, "rspec"
+    return "$ bundle exec rspec\n" + _run([rspec, "--no-color", "--seed", "1"], tree)
+
+
+def multi_rspec_expectation_and_nomethoderror(tree: Path) -> str:
+    # rspec 3: a failed expectation, and a NoMethodError raised in the library.
+    _write(tree, {**CART, "spec/cart_spec.rb": CART_SPEC})
+    return _rspec(tree)
+
+
+def syntax_rspec_load_error_in_library(tree: Path) -> str:
+    # rspec 3: the library a spec requires does not parse (a missing ``end``).
+    broken = CART["lib/cart.rb"].replace("  def owner_name\n", "  def owner_name\n    if @owner\n")
+    _write(tree, {"lib/cart.rb": broken, "spec/cart_spec.rb": CART_SPEC})
+    return _rspec(tree)
+
+
+def import_rspec_load_error_outside_examples(tree: Path) -> str:
+    # rspec 3: a spec file requires a file that does not exist; no example runs.
+    _write(
+        tree,
+        {
+            **CART,
+            "spec/tax_spec.rb": 'require_relative "../lib/tax"\n\nRSpec.describe "tax" do\nend\n',
+        },
+    )
+    return _rspec(tree)
+
+
 CASES: dict[str, Callable[[Path], str]] = {
     name: value
     for name, value in globals().items()

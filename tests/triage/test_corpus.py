@@ -46,7 +46,7 @@ MINIMUMS = {
     "layouts": (12, 14, 5),
     "tools": (15, 15, 4),
     "more": (12, 10, 4),
-    "wild": (202, 222, 12),
+    "wild": (258, 296, 12),
 }
 #: Categories a corpus may label once: "unknown" anywhere; the fifth corpus aims at CI tools,
 #: and its Django and mypy cases are one import error and one type error; the sixth aims at
@@ -98,7 +98,12 @@ def test_green_logs_have_no_findings(name: str, case: str) -> None:
 
 #: Logs of the wild corpus the engine still gets wrong, each with why; the corpus bar above
 #: still counts them. Their per-log test is expected to fail, and says so when it passes.
-KNOWN_MISSES: dict[str, str] = {}
+KNOWN_MISSES: dict[str, str] = {
+    "timeout_azure_mocha_no_output_20000ms": (
+        "the timeout is only in the test's own message (not enough output data received after"
+        " 20000 ms); Azure's logissue line names the file but not the kind of failure"
+    ),
+}
 
 
 def _per_case(name: str, case: str) -> object:

@@ -188,6 +188,9 @@ def _merge(entries: list[_Entry]) -> list[_Entry]:
         place = None
         if entry.file and f.line:
             at = 0 if f.category is Category.SYNTAX_ERROR else f.line
+            if f.tool == "tsc":
+                # tsc reports each parse error once, by its own place and message.
+                at, rule = f.line, f.message
             place = (f.category, entry.file, at, rule)
         # One message about several files (black's "would reformat") is one failure per file.
         message_key = (f.category, entry.file, normalise_message(f.message))

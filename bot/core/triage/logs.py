@@ -16,7 +16,8 @@ import re
 #: Longest line a recogniser sees; the rest of a huge line (minified JSON, a base64 blob) is cut.
 MAX_LINE = 4096
 
-_TIMESTAMP = re.compile(r"\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?")
+#: GitHub's and Azure's ``2024-01-02T03:04:05.1234567Z `` (Cloudflare Pages: a tab after it).
+_TIMESTAMP = re.compile(r"\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z[ \t]?")
 #: CSI, OSC and APC sequences (Buildkite's ``ESC _bk;t=...``), charset designations
 #: (``ESC ( B`` from ``tput sgr0``), and 2-byte codes.
 _ANSI = re.compile(
@@ -40,6 +41,7 @@ _PREFIX = re.compile(
     r"|\[Pipeline\] "  # Jenkins pipeline steps
     r"|[A-Za-z][\w.-]*\[\d+\]: "  # syslog: ``cloud-init[805]: ``
     r"|[A-Za-z][\w.-]* +\| "  # docker compose: ``web-1  | ``
+    r"|> > "  # a nested Markdown quote (grunt's ``>>`` pasted in one): ``> > ``
     r")"
 )
 #: A log copied from GitHub's web page: ``[35](https://github.com/.../runs/1#step:6:36)``.

@@ -11,7 +11,9 @@ from bot.core.triage.recognisers.cmake import CmakeRecogniser
 from bot.core.triage.recognisers.coverage import CoverageRecogniser
 from bot.core.triage.recognisers.crash import CrashRecogniser
 from bot.core.triage.recognisers.ctest import CtestRecogniser
+from bot.core.triage.recognisers.cucumber import CucumberRecogniser
 from bot.core.triage.recognisers.cxxtest import CxxTestRecogniser
+from bot.core.triage.recognisers.cypress import CypressRecogniser
 from bot.core.triage.recognisers.distro import DistroRecogniser
 from bot.core.triage.recognisers.docs import DocsRecogniser
 from bot.core.triage.recognisers.doctest import DoctestRecogniser
@@ -26,16 +28,20 @@ from bot.core.triage.recognisers.jvm import JvmRecogniser
 from bot.core.triage.recognisers.legacy_install import LegacyInstallRecogniser
 from bot.core.triage.recognisers.lint import LintRecogniser
 from bot.core.triage.recognisers.make import MakeRecogniser
+from bot.core.triage.recognisers.minitest import MinitestRecogniser
 from bot.core.triage.recognisers.mypy import TypeCheckRecogniser
 from bot.core.triage.recognisers.network import NetworkRecogniser
 from bot.core.triage.recognisers.node import NodeRecogniser
 from bot.core.triage.recognisers.npm import NpmRecogniser
 from bot.core.triage.recognisers.phpunit import PhpunitRecogniser
 from bot.core.triage.recognisers.pip import InstallRecogniser
+from bot.core.triage.recognisers.playwright import PlaywrightRecogniser
 from bot.core.triage.recognisers.precommit import PreCommitRecogniser
 from bot.core.triage.recognisers.pytest import PytestRecogniser
 from bot.core.triage.recognisers.resolvers import ResolverRecogniser
 from bot.core.triage.recognisers.rspec import RspecRecogniser
+from bot.core.triage.recognisers.rubocop import RubocopRecogniser
+from bot.core.triage.recognisers.ruby import RubyErrorRecogniser
 from bot.core.triage.recognisers.runner import RunnerRecogniser
 from bot.core.triage.recognisers.sanitizers import SanitizerRecogniser
 from bot.core.triage.recognisers.stalled import StalledTestRecogniser
@@ -44,6 +50,7 @@ from bot.core.triage.recognisers.textlint import TextLintRecogniser
 from bot.core.triage.recognisers.timeout import TimeoutRecogniser
 from bot.core.triage.recognisers.traceback import TracebackRecogniser
 from bot.core.triage.recognisers.unittest import UnittestRecogniser
+from bot.core.triage.recognisers.webpack import WebpackRecogniser
 
 #: Every recogniser, in the order each line is offered to them.
 RECOGNISERS: tuple[type[Recogniser], ...] = (
@@ -63,6 +70,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     RunnerRecogniser,
     AnnotationRecogniser,
     JestRecogniser,
+    PlaywrightRecogniser,
     CargoRecogniser,
     GinkgoRecogniser,
     GoRecogniser,
@@ -80,6 +88,12 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     ResolverRecogniser,
     NodeRecogniser,
     RspecRecogniser,
+    MinitestRecogniser,
+    CypressRecogniser,
+    CucumberRecogniser,
+    RubyErrorRecogniser,
+    WebpackRecogniser,
+    RubocopRecogniser,
     FlakyPluginRecogniser,
     PreCommitRecogniser,
     CoverageRecogniser,

@@ -31,6 +31,9 @@ class LogState:
     index_unreachable: bool = False
     #: The command of the step being read (``##[group]Run pytest``), when the log says it.
     command: str | None = None
+    #: Inside a JavaScript test runner's own failure section (Playwright's): it places the
+    #: error itself, so the generic Node.js reader is quiet.
+    in_js_report: bool = False
     #: Where faulthandler last saw the interpreter crash, inside the repository.
     crashed_at: tuple[str, int] | None = None
     #: The line of the last test run that said it passed (unittest's ``OK``, pytest's

@@ -152,7 +152,7 @@ def compiler_category(message: str, rule_text: str = "") -> Category:
     return Category.TYPE_ERROR
 
 
-def _tsc_category(rule: str) -> Category:
+def tsc_category(rule: str) -> Category:
     """TS1xxx are the parser's diagnostics; the rest come from the type checker."""
     return (
         Category.SYNTAX_ERROR if rule.startswith("TS1") and len(rule) == 6 else Category.TYPE_ERROR
@@ -236,7 +236,7 @@ class GenericRecogniser(Recogniser):
             if match:
                 return (
                     Finding(
-                        category=_tsc_category(match["rule"]),
+                        category=tsc_category(match["rule"]),
                         message=match["msg"],
                         tool="tsc",
                         lineno=lineno,
