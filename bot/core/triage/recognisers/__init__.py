@@ -6,6 +6,7 @@ from bot.core.triage.recognisers.annotations import AnnotationRecogniser
 from bot.core.triage.recognisers.bandit import BanditRecogniser
 from bot.core.triage.recognisers.base import LogState, Recogniser
 from bot.core.triage.recognisers.bazel import BazelRecogniser
+from bot.core.triage.recognisers.bundler import BundlerRecogniser
 from bot.core.triage.recognisers.cargo import CargoRecogniser
 from bot.core.triage.recognisers.cmake import CmakeRecogniser
 from bot.core.triage.recognisers.coverage import CoverageRecogniser
@@ -78,6 +79,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     NetworkRecogniser,
     DistroRecogniser,
     ResolverRecogniser,
+    BundlerRecogniser,
     NodeRecogniser,
     RspecRecogniser,
     FlakyPluginRecogniser,

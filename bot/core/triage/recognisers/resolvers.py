@@ -1,4 +1,4 @@
-"""Package managers beyond pip and npm: cargo, go modules, conda, bundler, composer, nuget."""
+"""Package managers beyond pip and npm: cargo, go modules, conda, composer, nuget."""
 
 from __future__ import annotations
 
@@ -20,8 +20,6 @@ _PHRASES: tuple[tuple[str, Category, str], ...] = (
     ("UnsatisfiableError:", Category.DEPENDENCY, "conda"),
     ("ResolvePackageNotFound:", Category.DEPENDENCY, "conda"),
     ("CondaHTTPError:", Category.INFRASTRUCTURE, "conda"),
-    ("Could not find gem '", Category.DEPENDENCY, "bundler"),
-    ("Bundler could not find compatible versions", Category.DEPENDENCY, "bundler"),
     (
         "Your requirements could not be resolved to an installable set",
         Category.DEPENDENCY,
@@ -52,8 +50,6 @@ class ResolverRecogniser(Recogniser):
         b"unsatisfiableerror",
         b"resolvepackagenotfound",
         b"condahttperror",
-        b"could not find gem",
-        b"could not find compatible versions",
         b"could not be resolved to an installable set",
         b"error nu1",
     )
