@@ -17,6 +17,7 @@ from bot.core.triage.recognisers.distro import DistroRecogniser
 from bot.core.triage.recognisers.docs import DocsRecogniser
 from bot.core.triage.recognisers.doctest import DoctestRecogniser
 from bot.core.triage.recognisers.dotnet import DotnetTestRecogniser
+from bot.core.triage.recognisers.dotnet_crash import DotnetCrashRecogniser
 from bot.core.triage.recognisers.flaky_plugin import FlakyPluginRecogniser
 from bot.core.triage.recognisers.format import FormatRecogniser
 from bot.core.triage.recognisers.generic import GenericRecogniser
@@ -75,6 +76,7 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     CmakeRecogniser,
     PhpunitRecogniser,
     DotnetTestRecogniser,
+    DotnetCrashRecogniser,
     NpmRecogniser,
     NetworkRecogniser,
     DistroRecogniser,

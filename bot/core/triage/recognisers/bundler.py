@@ -21,7 +21,8 @@ _GEMFILE = (
 #: ``can't find gem bundler (>= 0.a) with executable bundle (Gem::GemNotFoundException)``.
 _RUBYGEMS = re.compile(
     r"(?:Could not find '[\w.-]+' \([^)]*\)(?: required by your (?P<lock>\S+?)\.?)?"
-    r"|can't find gem [\w.-]+ \([^)]*\)[^(]*) ?\(Gem::(?:GemNotFoundException|MissingSpecVersionError)\)"
+    r"|can't find gem [\w.-]+ \([^)]*\)[^(]*)"
+    r" ?\(Gem::(?:GemNotFoundException|MissingSpecVersionError)\)"
 )
 
 

@@ -21,7 +21,7 @@ _OTHER_RUNNERS = re.compile(
 )
 #: ``at Calc.Tests.Adds() in /src/CalcTests.cs:line 12``, MSTest's ``... in /_/a.cs:280``, and
 #: the xUnit console's ``/src/CalcTests.cs(12,0): at Calc.Tests.Adds()``.
-_FRAME = re.compile(
+FRAME = re.compile(
     r"^(?:at .+ in (?P<path>\S+\.(?:cs|fs|vb)):(?:line )?(?P<line>\d+)"
     r"|(?P<xpath>\S+\.(?:cs|fs|vb))\((?P<xline>\d+),\d+\): at .+)$"
 )
@@ -136,7 +136,7 @@ class DotnetTestRecogniser(Recogniser):
             return NONE
         start, test, message = self._test
         self._lines += 1
-        frame = _FRAME.match(stripped)
+        frame = FRAME.match(stripped)
         if frame:
             self._test = None
             path = (frame["path"] or frame["xpath"]).removeprefix("/_/")
