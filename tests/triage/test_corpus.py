@@ -46,7 +46,7 @@ MINIMUMS = {
     "layouts": (12, 14, 5),
     "tools": (15, 15, 4),
     "more": (12, 10, 4),
-    "wild": (202, 222, 12),
+    "wild": (227, 250, 12),
 }
 #: Categories a corpus may label once: "unknown" anywhere; the fifth corpus aims at CI tools,
 #: and its Django and mypy cases are one import error and one type error; the sixth aims at
@@ -98,7 +98,10 @@ def test_green_logs_have_no_findings(name: str, case: str) -> None:
 
 #: Logs of the wild corpus the engine still gets wrong, each with why; the corpus bar above
 #: still counts them. Their per-log test is expected to fail, and says so when it passes.
-KNOWN_MISSES: dict[str, str] = {}
+KNOWN_MISSES: dict[str, str] = {
+    "assertion_rspec2_rpmbuild_ruby18": "RSpec's numbered failure block (only the 'Failed"
+    " examples:' list is read) and a spec inside a gem installed under rpmbuild's BUILD root",
+}
 
 
 def _per_case(name: str, case: str) -> object:
