@@ -14,7 +14,8 @@ from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 from bot.core.triage.recognisers.dotnet import FRAME
 
 _UNHANDLED = re.compile(
-    r"^(?:Unhandled [Ee]xception(?:\.|:) +(?P<type>[\w.`]+(?:Exception|Error))"
+    # .NET names the type with its namespace (``System.``), which other runtimes' words lack.
+    r"^(?:Unhandled [Ee]xception(?:\.|:) +(?P<type>(?:[\w`]+\.)+[\w`]*(?:Exception|Error))"
     r"(?::|$)"
     r"|(?P<null>Object reference not set to an instance of an object\.?)$)"
 )
