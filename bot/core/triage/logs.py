@@ -63,6 +63,8 @@ _ANCHORS = (
     "FAILED ",
     "panic: ",
     "--- FAIL: ",
+    "npm ERR! ",
+    "npm error ",
 )
 #: A compiler's or linter's diagnostic, which also starts at the margin: ``pkg/a.py:3:1: F401``.
 _DIAGNOSTIC = re.compile(r"^[\w./\\-]+\.\w+:\d+:\d+: ")

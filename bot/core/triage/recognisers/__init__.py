@@ -6,6 +6,7 @@ from bot.core.triage.recognisers.annotations import AnnotationRecogniser
 from bot.core.triage.recognisers.bandit import BanditRecogniser
 from bot.core.triage.recognisers.base import LogState, Recogniser
 from bot.core.triage.recognisers.bazel import BazelRecogniser
+from bot.core.triage.recognisers.bundler import BundlerRecogniser
 from bot.core.triage.recognisers.cargo import CargoRecogniser
 from bot.core.triage.recognisers.cmake import CmakeRecogniser
 from bot.core.triage.recognisers.coverage import CoverageRecogniser
@@ -18,6 +19,7 @@ from bot.core.triage.recognisers.distro import DistroRecogniser
 from bot.core.triage.recognisers.docs import DocsRecogniser
 from bot.core.triage.recognisers.doctest import DoctestRecogniser
 from bot.core.triage.recognisers.dotnet import DotnetTestRecogniser
+from bot.core.triage.recognisers.dotnet_crash import DotnetCrashRecogniser
 from bot.core.triage.recognisers.flaky_plugin import FlakyPluginRecogniser
 from bot.core.triage.recognisers.format import FormatRecogniser
 from bot.core.triage.recognisers.generic import GenericRecogniser
@@ -82,10 +84,12 @@ RECOGNISERS: tuple[type[Recogniser], ...] = (
     CmakeRecogniser,
     PhpunitRecogniser,
     DotnetTestRecogniser,
+    DotnetCrashRecogniser,
     NpmRecogniser,
     NetworkRecogniser,
     DistroRecogniser,
     ResolverRecogniser,
+    BundlerRecogniser,
     NodeRecogniser,
     RspecRecogniser,
     MinitestRecogniser,

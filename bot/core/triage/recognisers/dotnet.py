@@ -12,6 +12,8 @@ from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 #: ``  Failed Calc.Tests.Adds [12 ms]`` (VSTest), ``  failed Adds (6s 220ms)`` (MSTest runner),
 #: ``Failed   Calc.Tests.Adds`` (VSTest 15/16, placed by the ``Error Message:`` that follows).
 _FAILED = re.compile(r"^(?:X )?[Ff]ailed +(?P<test>[\w.+`<>]+)(?: \([^)]*\))*(?: \[[^\]]*\])?")
+#: VSTest 16's console logger marks a failed test with a cross: ``  X Adds [6s 729ms]``.
+_CROSSED = re.compile(r"^X (?P<test>[\w.+`<>]+(?:\([^)]*\))?) \[[^\]]*\d ?m?s\]$")
 #: The xUnit console runner's ``Calc.Tests.Adds [FAIL]``; NUnit's ``1) Failed : Calc.Tests.Adds``.
 _OTHER_RUNNERS = re.compile(
     r"^(?:(?P<xunit>[\w.+`<>]+(?:\([^)]*\))?) \[FAIL\]"
@@ -19,7 +21,7 @@ _OTHER_RUNNERS = re.compile(
 )
 #: ``at Calc.Tests.Adds() in /src/CalcTests.cs:line 12``, MSTest's ``... in /_/a.cs:280``, and
 #: the xUnit console's ``/src/CalcTests.cs(12,0): at Calc.Tests.Adds()``.
-_FRAME = re.compile(
+FRAME = re.compile(
     r"^(?:at .+ in (?P<path>\S+\.(?:cs|fs|vb)):(?:line )?(?P<line>\d+)"
     r"|(?P<xpath>\S+\.(?:cs|fs|vb))\((?P<xline>\d+),\d+\): at .+)$"
 )
@@ -46,7 +48,7 @@ def _next_test(stripped: str) -> bool:
         return stripped.endswith(("ms]", "ms)", "s]")) or (
             "." in failed["test"] and failed.end() == len(stripped)
         )
-    return _OTHER_RUNNERS.match(stripped) is not None
+    return _OTHER_RUNNERS.match(stripped) is not None or _CROSSED.match(stripped) is not None
 
 
 class DotnetTestRecogniser(Recogniser):
@@ -55,6 +57,8 @@ class DotnetTestRecogniser(Recogniser):
 
     name: ClassVar[str] = "dotnet"
     triggers: ClassVar[tuple[bytes, ...]] = (b"failed ", b"[fail]", b") error : ", b"failed!  - ")
+    #: Not anchored: the scanner reads lines before a CI's timestamps are taken off.
+    patterns: ClassVar[tuple[bytes, ...]] = (rb" X [\w.+`<>()]+ \[[0-9<][^\]\n]*s\]",)
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
@@ -102,6 +106,10 @@ class DotnetTestRecogniser(Recogniser):
         other = _OTHER_RUNNERS.match(stripped) if "FAIL" in stripped or ") " in stripped else None
         if other:
             self._test, self._lines = (lineno, other["xunit"] or other["nunit"], ""), 0
+            return
+        crossed = _CROSSED.match(stripped) if stripped.startswith("X ") else None
+        if crossed:
+            self._test, self._lines = (lineno, crossed["test"], ""), 0
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         stripped = line.strip()
@@ -128,7 +136,7 @@ class DotnetTestRecogniser(Recogniser):
             return NONE
         start, test, message = self._test
         self._lines += 1
-        frame = _FRAME.match(stripped)
+        frame = FRAME.match(stripped)
         if frame:
             self._test = None
             path = (frame["path"] or frame["xpath"]).removeprefix("/_/")

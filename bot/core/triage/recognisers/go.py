@@ -26,6 +26,10 @@ _MISSING_PACKAGE = (
     "is not in GOROOT",
     "is not in std",
     "could not import ",
+    # GOPATH-era module mode (Go 1.11-1.13): ``unknown import path "x": cannot find module
+    # providing package x``.
+    "unknown import path ",
+    "cannot find module providing package",
 )
 #: The module's files out of step with its imports, and the harness killing a test binary.
 _MODULE_PROBLEMS = ("go: updates to go.mod needed", "go: inconsistent vendoring")

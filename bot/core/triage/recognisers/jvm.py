@@ -80,7 +80,8 @@ _RESOLVE = (
 )
 _NETWORK = (
     "Connection timed out",
-    "Connect timed out",
+    # ``Connect timed out`` (Wagon), ``HTTP connect timed out`` (Maven Resolver 2).
+    "onnect timed out",
     "Read timed out",
     "Connection reset",
     "Connection refused",

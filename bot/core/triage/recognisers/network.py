@@ -31,6 +31,8 @@ _REGISTRY_DOWN = (
     "503 Service Unavailable",
     "502 Bad Gateway",
     "Client.Timeout exceeded",
+    # BuildKit's ``ResourceExhausted: write /var/lib/docker/…: no space left on device``.
+    "no space left on device",
 )
 _IMAGE_MISSING = (
     "manifest unknown",

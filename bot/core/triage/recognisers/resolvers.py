@@ -1,4 +1,4 @@
-"""Package managers beyond pip and npm: cargo, go modules, conda, bundler, composer, nuget."""
+"""Package managers beyond pip and npm: cargo, go modules, conda, composer, nuget."""
 
 from __future__ import annotations
 
@@ -20,8 +20,6 @@ _PHRASES: tuple[tuple[str, Category, str], ...] = (
     ("UnsatisfiableError:", Category.DEPENDENCY, "conda"),
     ("ResolvePackageNotFound:", Category.DEPENDENCY, "conda"),
     ("CondaHTTPError:", Category.INFRASTRUCTURE, "conda"),
-    ("Could not find gem '", Category.DEPENDENCY, "bundler"),
-    ("Bundler could not find compatible versions", Category.DEPENDENCY, "bundler"),
     (
         "Your requirements could not be resolved to an installable set",
         Category.DEPENDENCY,
@@ -32,7 +30,8 @@ _PHRASES: tuple[tuple[str, Category, str], ...] = (
     ("error NU1301:", Category.INFRASTRUCTURE, "nuget"),
 )
 #: Go's module errors carry the reason after the module: ``go: example.com/x@v1: reading
-#: https://proxy.golang.org/...: 404 Not Found`` or ``...: dial tcp: lookup ...: i/o timeout``.
+#: https://proxy.golang.org/...: 404 Not Found`` or ``...: dial tcp: lookup ...: i/o timeout``
+#: (``go mod download`` prints the request: ``go: x@v1: Get "https://…": dial tcp: …``).
 _GO_NETWORK = ("dial tcp", "i/o timeout", "TLS handshake timeout", "connection reset", ": 5")
 
 
@@ -47,13 +46,12 @@ class ResolverRecogniser(Recogniser):
         b"error: failed to get `",
         b"missing go.sum entry",
         b": reading https://",
+        b': get "https://',
         b"verifying module:",
         b"packagesnotfounderror",
         b"unsatisfiableerror",
         b"resolvepackagenotfound",
         b"condahttperror",
-        b"could not find gem",
-        b"could not find compatible versions",
         b"could not be resolved to an installable set",
         b"error nu1",
     )
@@ -70,7 +68,9 @@ class ResolverRecogniser(Recogniser):
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
         text = line.strip()
-        if text.startswith("go: ") and ("reading https://" in text or "verifying " in text):
+        if text.startswith("go: ") and (
+            "reading https://" in text or "verifying " in text or ': Get "https://' in text
+        ):
             network = any(marker in text for marker in _GO_NETWORK)
             category = Category.INFRASTRUCTURE if network else Category.DEPENDENCY
             return self._once("go", category, lineno, text)

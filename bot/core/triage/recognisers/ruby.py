@@ -28,6 +28,11 @@ _RAKE_FRAME = re.compile(r"^(?P<path>[^\s:]+\.(?:rb|rake)|Rakefile):(?P<line>\d+
 _MAX_FRAMES = 40
 
 
+#: RubyGems' own "the gem is not installed" errors: the requirement that failed is the
+#: finding (``bundler.py``), not the stack that raised it.
+_LEFT_TO_BUNDLER = ("Gem::GemNotFoundException", "Gem::MissingSpec")
+
+
 class RubyErrorRecogniser(Recogniser):
     """One uncaught Ruby exception, at its first frame in the project."""
 
@@ -106,7 +111,7 @@ class RubyErrorRecogniser(Recogniser):
         if not line.endswith(")") or (".rb:" not in line and ".rake:" not in line):
             return NONE
         raised = _RAISED.match(line)
-        if raised is None:
+        if raised is None or raised["name"].startswith(_LEFT_TO_BUNDLER):
             return NONE
         self._raised, self._frames = (lineno, raised["name"], raised["msg"]), 0
         if in_project(raised["path"]):
