@@ -199,7 +199,10 @@ class PytestRecogniser(Recogniser):
         if block is not None and nodeid:
             self._learn_root(block, nodeid_file(nodeid))
         elif block is not None and block.title.startswith("ERROR collecting "):
-            self._learn_root(block, block.title.removeprefix("ERROR collecting "))
+            # A bare file name may be relative to a test folder pytest ran in: no root there.
+            collected = block.title.removeprefix("ERROR collecting ")
+            if "/" in collected:
+                self._learn_root(block, collected)
         test = nodeid if nodeid and "::" in nodeid else None
         if test is None and block is not None and not block.title.startswith("ERROR collecting"):
             test = block.title.removeprefix("ERROR at setup of ").removeprefix(

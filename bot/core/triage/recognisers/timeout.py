@@ -1,8 +1,9 @@
 """pytest-timeout's stack dump (``+++ Timeout +++``): where the main thread was stuck.
 
 Before the dump pytest printed the test's node id (``-v``) or its file's progress marks; when
-the main thread's stack holds no frame of the project (only the interpreter and pytest), or
-the paste ends inside the dump, the timeout is put in that file."""
+the paste ends inside the dump and the main thread's stack read so far holds no frame of the
+project (only the interpreter and pytest), the timeout is put in that file. (A dump that ends
+is followed by pytest's own report of the test.)"""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ class TimeoutRecogniser(Recogniser):
                 named = test.split("::", 1)[0]
                 self._file = named if named.endswith(".py") else None
                 return NONE
-            return self._report()
+            return self._report(cut=False)
         if not self._open:
             return NONE
         if line.startswith("~~~") and "Stack of " in line:
@@ -53,10 +54,10 @@ class TimeoutRecogniser(Recogniser):
             self._frames.append((frame["path"], int(frame["line"])))
         return NONE
 
-    def _report(self) -> Sequence[Finding]:
+    def _report(self, *, cut: bool) -> Sequence[Finding]:
         self._open = False
         path, number = innermost(self._frames)
-        if path is None and self._file is None:
+        if path is None and (self._file is None or not cut):
             return NONE
         message = "Timeout: the test ran past pytest-timeout's limit"
         return (
@@ -72,4 +73,4 @@ class TimeoutRecogniser(Recogniser):
         )
 
     def finish(self) -> Sequence[Finding]:
-        return self._report() if self._open else NONE
+        return self._report(cut=True) if self._open else NONE
