@@ -300,15 +300,15 @@ class PytestRecogniser(Recogniser):
                 )
         if not self._failed and sum(n for _, n in self._failed_files.values()) > len(found):
             # A paste cut the report short: files whose progress shows a failure not reported.
-            for path, (at, _) in self._failed_files.items():
-                if not any(f.path and path in _tails(f.path) for f in found):
+            for cut_off, (at, _) in self._failed_files.items():
+                if not any(f.path and cut_off in _tails(f.path) for f in found):
                     found.append(
                         Finding(
                             category=Category.ASSERTION,
-                            message=f"a test in {path} failed",
+                            message=f"a test in {cut_off} failed",
                             tool="pytest",
                             lineno=at,
-                            path=path,
+                            path=cut_off,
                         )
                     )
         flaky = [n for n in self._reruns if n not in self._failed]
