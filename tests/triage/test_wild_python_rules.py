@@ -3,6 +3,10 @@ crashed interpreters, stalled tests, unittest pasted as Markdown, pytest under t
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from bot.core.triage import triage_text
@@ -88,4 +92,85 @@ def test_pytest_under_tox_and_in_packagers_builds() -> None:
     # Alpine's abuild: the sources are unpacked in src/<name>-<version>/.
     assert _found("syntax_pytest_aports_module_under_test") == [
         ("syntax_error", "whatever.py", 34, None)
+    ]
+
+
+def test_a_traceback_tail_above_the_summary_places_that_files_failure() -> None:
+    # ``tests/test_search.py:40: AssertionError`` is the end of the one failure from that file.
+    found = _found("assertion_pytest_py313_summary_after_tb_tail")
+    assert [(path, line) for _, path, line, _ in found] == [
+        ("tests/test_filters.py", None),
+        ("tests/test_filters.py", None),
+        ("tests/test_pdir_format.py", None),
+        ("tests/test_search.py", 40),
+    ]
+
+
+def test_a_progress_F_whose_section_was_cut_off_is_a_failure_in_that_file() -> None:
+    assert sorted(_found("assertion_pytest_unittest_testcase_session"), key=str) == [
+        ("assertion", "tests/integration/test_integration.py", 10, "MyTestCase.test_something"),
+        ("assertion", "tests/unit/test_unit.py", None, None),
+    ]
+
+
+def test_a_quoted_pytest_timeout_message_is_the_assertion_it_sits_in() -> None:
+    found = _found("assertion_pytest_short_summary_macports")
+    assert {category for category, *_ in found} == {"assertion"}
+
+
+def test_byte_compilers_and_collection_name_the_file_of_a_syntax_error() -> None:
+    assert _found("syntax_rpm_byte_compiling_warning_py27") == [
+        ("syntax_error", "Flowblade/tools/gmicplayer.py", 46, None)
+    ]
+    assert _found("syntax_pytest_collect_py27_with_coverage_table") == [
+        ("syntax_error", "quakenet/test/data_io_test.py", 14, None)
+    ]
+
+
+def test_a_timeout_dump_cut_short_is_put_in_the_file_its_progress_line_names() -> None:
+    path = "tests/test_unit/test_security/test_allauth/test_allauth_session_auth.py"
+    assert _found("timeout_pytest_timeout_windows_cibw") == [("timeout", path, None, None)]
+
+
+def _run(tmp_path: Path, *args: str, script: str = "") -> str:
+    if script:
+        (tmp_path / "test_logged.py").write_text(script)
+    done = subprocess.run(
+        [sys.executable, *args], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    return done.stdout + done.stderr
+
+
+def test_python_dash_m_without_the_module_is_an_import_error(tmp_path: Path) -> None:
+    for module in ("no_such_module_here", "no_such_package_here.sub"):
+        found = triage_text(_run(tmp_path, "-m", module))
+        assert [(str(f.category), f.file) for f in found] == [("import_error", None)]
+
+
+_LOGGED = """import traceback
+import unittest
+
+
+class Logged(unittest.TestCase):
+    def test_logs_a_handled_error(self):
+        try:
+            {}["missing"]
+        except KeyError:
+            traceback.print_exc()
+
+    def test_fails(self):
+        try:
+            {}["missing"]
+        except KeyError:
+            traceback.print_exc()
+        self.assertEqual(1, {})
+"""
+
+
+def test_unittest_verbose_output_before_ok_is_not_a_failure(tmp_path: Path) -> None:
+    text = _run(tmp_path, "-m", "unittest", "-v", "test_logged", script=_LOGGED)
+    assert "test_logs_a_handled_error (test_logged.Logged" in text
+    found = triage_text(text)
+    assert [(str(f.category), f.test) for f in found] == [
+        ("assertion", "test_logged.Logged.test_fails")
     ]

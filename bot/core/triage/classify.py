@@ -50,6 +50,8 @@ _NETWORK = (
     "Temporary failure in name resolution",
     "Name or service not known",
 )
+#: pytest-timeout's message starts ``Timeout (>1.0s) from pytest-timeout`` (``Timeout >1.0s``
+#: before 2.0); quoted later in a message (a pytester pattern), it is not this test's timeout.
 _TIMED_OUT = ("Timeout (>", "Timeout >", "Timeout from pytest-timeout")
 #: Lint rule codes whose finding is really a syntax error (flake8, pylint, ruff).
 SYNTAX_RULES = frozenset({"E999", "E0001", "invalid-syntax", "SyntaxError"})
@@ -62,7 +64,7 @@ def category_for_exception(name: str, message: str = "") -> Category:
         return Category.INFRASTRUCTURE
     if short in _NETWORK_NAMES or any(marker in message for marker in _NETWORK):
         return Category.INFRASTRUCTURE
-    if short == "Failed" and any(marker in message for marker in _TIMED_OUT):
+    if short == "Failed" and message.lstrip().startswith(_TIMED_OUT):
         return Category.TIMEOUT
     category = _BY_NAME.get(short)
     if category is not None:

@@ -39,6 +39,7 @@ _PREFIX = re.compile(
     r"|(?:py|pypy)\d[\w.-]*(?: [a-z][\w-]*)?: "  # tox: ``py311: ``, ``py311 run-test: ``
     r"|\[\d{1,3}\] "  # concurrently: ``[0] ``
     r"|\[Pipeline\] "  # Jenkins pipeline steps
+    r"|\[(?:[\w.-]+/)?std(?:out|err)\] "  # a wrapper's stream tag: ``[conda/stderr] ``
     r"|[A-Za-z][\w.-]*\[\d+\]: "  # syslog: ``cloud-init[805]: ``
     r"|[A-Za-z][\w.-]* +\| "  # docker compose: ``web-1  | ``
     r"|> > "  # a nested Markdown quote (grunt's ``>>`` pasted in one): ``> > ``

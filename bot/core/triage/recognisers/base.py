@@ -40,7 +40,8 @@ class LogState:
     #: ``N passed in``): a traceback printed before it was logged, not the failure.
     passed_at: int = 0
     #: Lines pip printed as a build's captured output, ``[start, end]`` (``end`` 0 while open):
-    #: the install failure is reported once, not each traceback inside.
+    #: the install failure is reported once, not each traceback inside; also what a unittest
+    #: ``-v`` test printed before its ``ok``.
     captured: list[list[int]] = field(default_factory=list)
     #: A runner inside ``go test`` (Ginkgo) reported its failed specs: the suite's own
     #: ``--- FAIL: TestSuite`` adds nothing.

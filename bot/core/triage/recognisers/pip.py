@@ -161,7 +161,10 @@ class InstallRecogniser(Recogniser):
             if not line.strip() and not self._uv[2]:
                 return NONE
             return self.gap()
-        if line.startswith("WARNING: Retrying (") and any(m in line for m in NETWORK):
+        if line.startswith("WARNING: Retrying (") and (
+            # urllib3 names why the connection broke: an aborted one is the network's fault too
+            " after connection broken by " in line or any(m in line for m in NETWORK)
+        ):
             self.state.index_unreachable = True
             return NONE
         if "Command errored out with exit status" in line[:48]:

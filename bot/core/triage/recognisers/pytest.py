@@ -142,7 +142,13 @@ class PytestRecogniser(Recogniser):
     reads_before: ClassVar[bool] = True
     triggers: ClassVar[tuple[bytes, ...]] = (b"=====", b"_____", b"rerun", b"fail", b"error")
     #: ``pytest -q``'s last line of a passing run, which holds no trigger word.
-    patterns: ClassVar[tuple[bytes, ...]] = (PY_FILE_LINE, rb"\d passed(?:, \d+ \w+)* in \d")
+    #: A file's progress line with a failed test (``tests/test_x.py .F.``): the only trace of a
+    #: failure whose section a paste cut off.
+    patterns: ClassVar[tuple[bytes, ...]] = (
+        PY_FILE_LINE,
+        rb"\d passed(?:, \d+ \w+)* in \d",
+        rb"\.py [.sxXEfR]*F",
+    )
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
@@ -166,6 +172,11 @@ class PytestRecogniser(Recogniser):
         self._rerun_files: dict[str, int] = {}
         #: ``-v`` progress lines of failed tests, for a fragment without sections or summary.
         self._progress_failed: dict[str, int] = {}
+        #: Files whose progress line shows an ``F``, with the line and how many.
+        self._failed_files: dict[str, tuple[int, int]] = {}
+        #: A traceback's last line (``tests/t.py:40: AssertionError``) pasted without its
+        #: section: the place of the summary's failure in that file that raised that type.
+        self._loose_tails: list[tuple[str, int, str]] = []
 
     def _close_block(self) -> None:
         block, self._block = self._block, None
@@ -187,6 +198,11 @@ class PytestRecogniser(Recogniser):
             path = nodeid_file(nodeid)
         if block is not None and nodeid:
             self._learn_root(block, nodeid_file(nodeid))
+        elif block is not None and block.title.startswith("ERROR collecting "):
+            # A bare file name may be relative to a test folder pytest ran in: no root there.
+            collected = block.title.removeprefix("ERROR collecting ")
+            if "/" in collected:
+                self._learn_root(block, collected)
         test = nodeid if nodeid and "::" in nodeid else None
         if test is None and block is not None and not block.title.startswith("ERROR collecting"):
             test = block.title.removeprefix("ERROR at setup of ").removeprefix(
@@ -203,8 +219,10 @@ class PytestRecogniser(Recogniser):
         )
 
     def _learn_root(self, block: _Block, relative: str | None) -> None:
-        """``--tb=native`` prints absolute paths: the test's own frame gives the root."""
-        for raw, _, _ in block.locations:
+        """``--tb=native`` prints absolute paths: the test's own frame gives the root (so does
+        the ``File`` line of a module that did not compile)."""
+        raws = [raw for raw, _, _ in block.locations] + ([block.source[0]] if block.source else [])
+        for raw in raws:
             path = normalise(raw)
             if relative and is_absolute(path) and path.endswith("/" + relative):
                 root = path[: -len(relative)]
@@ -223,10 +241,22 @@ class PytestRecogniser(Recogniser):
         if block is None and kind == "FAILED" and self._untitled:
             block = self._untitled.popleft()
         found = self._finding(block, nodeid, msg, lineno)
+        if block is None and found.path and self._loose_tails:
+            found = self._placed(found, msg)
         if block is None and kind == "FAILED" and found.category is Category.UNKNOWN:
             # pytest before 6 gives no reason: the test failed, how is not in the log.
             found = replace(found, category=Category.ASSERTION, message=msg or f"{nodeid} failed")
         return (found,)
+
+    def _placed(self, found: Finding, msg: str) -> Finding:
+        """The summary's failure at the loose traceback tail in its file with its exception."""
+        exc = EXCEPTION_LINE.match(msg)
+        name = exc["name"] if exc else "AssertionError" if msg.startswith("assert") else ""
+        for at, (path, line, tail) in enumerate(self._loose_tails):
+            if tail.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1] and found.path in _tails(path):
+                del self._loose_tails[at]
+                return replace(found, line=line)
+        return found
 
     def _end_session(self, lineno: int = 0, final: str = "") -> list[Finding]:
         """The session is over: what it reported, and when the log shows no failure of the
@@ -268,6 +298,19 @@ class PytestRecogniser(Recogniser):
                         test=nodeid,
                     )
                 )
+        if not self._failed and sum(n for _, n in self._failed_files.values()) > len(found):
+            # A paste cut the report short: files whose progress shows a failure not reported.
+            for cut_off, (at, _) in self._failed_files.items():
+                if not any(f.path and cut_off in _tails(f.path) for f in found):
+                    found.append(
+                        Finding(
+                            category=Category.ASSERTION,
+                            message=f"a test in {cut_off} failed",
+                            tool="pytest",
+                            lineno=at,
+                            path=cut_off,
+                        )
+                    )
         flaky = [n for n in self._reruns if n not in self._failed]
         for nodeid in flaky:
             found.append(
@@ -323,6 +366,11 @@ class PytestRecogniser(Recogniser):
             return NONE
         if not self._section and first in "_EI" and self._fragment(lineno, line):
             return NONE
+        if not self._section and ".py:" in line and len(self._loose_tails) < _MAX_BLOCKS:
+            tail = _LOCATION.match(line)
+            if tail and tail["tail"] and _TYPE_NAME.match(tail["tail"]):
+                self._loose_tails.append((tail["path"], int(tail["line"]), tail["tail"]))
+                return NONE
         if not self._section and first in "FE" and ".py::" in line:
             summary = _SUMMARY.match(line)  # a summary pasted without its banner
             if summary:
@@ -352,10 +400,14 @@ class PytestRecogniser(Recogniser):
         return NONE
 
     def _progress(self, lineno: int, line: str) -> None:
-        if "R" in line and len(self._rerun_files) < _MAX_BLOCKS:
+        if ("R" in line or "F" in line) and len(self._rerun_files) < _MAX_BLOCKS:
             by_file = _FILE_PROGRESS.match(line)
             if by_file and "R" in by_file["marks"]:
                 self._rerun_files.setdefault(by_file["path"], lineno)
+                return
+            if by_file and "F" in by_file["marks"] and len(self._failed_files) < _MAX_BLOCKS:
+                at, count = self._failed_files.get(by_file["path"], (lineno, 0))
+                self._failed_files[by_file["path"]] = (at, count + by_file["marks"].count("F"))
                 return
         match = _PROGRESS.match(line)
         if match:

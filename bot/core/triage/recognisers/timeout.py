@@ -1,4 +1,9 @@
-"""pytest-timeout's stack dump (``+++ Timeout +++``): where the main thread was stuck."""
+"""pytest-timeout's stack dump (``+++ Timeout +++``): where the main thread was stuck.
+
+Before the dump pytest printed the test's node id (``-v``) or its file's progress marks; when
+the paste ends inside the dump and the main thread's stack read so far holds no frame of the
+project (only the interpreter and pytest), the timeout is put in that file. (A dump that ends
+is followed by pytest's own report of the test.)"""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ class TimeoutRecogniser(Recogniser):
         self._start = 0
         self._frames: list[tuple[str, int]] = []
         self._test: str | None = None
+        self._file: str | None = None
 
     @property
     def wants_more(self) -> bool:
@@ -34,23 +40,10 @@ class TimeoutRecogniser(Recogniser):
                 self._open, self._main, self._frames, self._start = True, False, [], lineno
                 test = line.split(" ", 1)[0]  # ``pytest -v`` prints the test id first
                 self._test = test if "::" in test else None
+                named = test.split("::", 1)[0]
+                self._file = named if named.endswith(".py") else None
                 return NONE
-            self._open = False
-            path, number = innermost(self._frames)
-            if path is None:
-                return NONE
-            message = "Timeout: the test ran past pytest-timeout's limit"
-            return (
-                Finding(
-                    category=Category.TIMEOUT,
-                    message=message,
-                    tool="pytest-timeout",
-                    lineno=self._start,
-                    path=path,
-                    line=number,
-                    test=self._test,
-                ),
-            )
+            return self._report(cut=False)
         if not self._open:
             return NONE
         if line.startswith("~~~") and "Stack of " in line:
@@ -61,6 +54,23 @@ class TimeoutRecogniser(Recogniser):
             self._frames.append((frame["path"], int(frame["line"])))
         return NONE
 
-    def finish(self) -> Sequence[Finding]:
+    def _report(self, *, cut: bool) -> Sequence[Finding]:
         self._open = False
-        return NONE
+        path, number = innermost(self._frames)
+        if path is None and (self._file is None or not cut):
+            return NONE
+        message = "Timeout: the test ran past pytest-timeout's limit"
+        return (
+            Finding(
+                category=Category.TIMEOUT,
+                message=message,
+                tool="pytest-timeout",
+                lineno=self._start,
+                path=path or self._file,
+                line=number if path else None,
+                test=self._test,
+            ),
+        )
+
+    def finish(self) -> Sequence[Finding]:
+        return self._report(cut=True) if self._open else NONE

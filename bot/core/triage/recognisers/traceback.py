@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from bot.core.triage.classify import EXCEPTION_LINE, category_for_exception
-from bot.core.triage.model import Finding
+from bot.core.triage.model import Category, Finding
 from bot.core.triage.paths import in_repository, module_root
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 
@@ -23,9 +23,16 @@ _STARTS = ("Traceback (most recent call last)", "Exception Group Traceback (most
 #: line of the group, ``  +-+---- 1 ----`` before each member's own traceback.
 _GROUP_LINE = re.compile(r"^ *(?:\| ?|\+(?= Exception Group|-))")
 #: ``compileall`` and rpm's bytecompile name the file before its error: Python 3 as
-#: ``*** Error compiling 'path'...``, Python 2 as ``Compiling path ...``.
+#: ``*** Error compiling 'path'...``, Python 2 as ``Compiling path ...``, distutils'
+#: ``setup.py install`` as ``byte-compiling path to name.pyc``.
 _COMPILING = re.compile(
-    r"^(?:\*\*\* Error compiling|Compiling) '?(?P<path>[^']+?\.py)'?(?: \.\.\.|\.\.\.)$"
+    r"^(?:(?:\*\*\* Error compiling|Compiling) '?(?P<path>[^']+?\.py)'?(?: \.\.\.|\.\.\.)"
+    r"|byte-compiling (?P<built>\S+\.py) to \S+\.pyc)$"
+)
+#: The interpreter could not find the module ``python -m`` names (``tox`` without ``pytest``).
+_NO_MODULE = re.compile(
+    r"^(?:\S*[/\\])?python[\d.]*(?:\.exe)?: (?:No module named (?P<module>\S+)"
+    r"|Error while finding module specification for \S+ \((?P<name>\w+): (?P<msg>.*)\))$"
 )
 #: Python 2's and old compileall's one-line report: ``Sorry: IndentationError: msg (a.py, line 3)``.
 _SORRY = re.compile(
@@ -65,7 +72,10 @@ class TracebackRecogniser(Recogniser):
 
     name: ClassVar[str] = "traceback"
     reads_before: ClassVar[bool] = True
-    triggers: ClassVar[tuple[bytes, ...]] = (b"traceback", b"error")
+    triggers: ClassVar[tuple[bytes, ...]] = (b"traceback", b"error", b"no module named")
+    #: The line naming the file a byte-compiler is about to compile (its error comes later
+    #: than the lines read before a trigger).
+    patterns: ClassVar[tuple[bytes, ...]] = (rb"ompiling '?[^ \n']+\.py(?:'? ?\.\.\.| to )",)
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
@@ -218,8 +228,21 @@ class TracebackRecogniser(Recogniser):
         if "ompiling" in line:
             named = _COMPILING.match(line)
             if named:
-                self._compiling = named["path"]
+                self._compiling = named["path"] or named["built"]
                 return self._flush()
+        if "ython" in line and (": No module named " in line or ": Error while finding" in line):
+            missing = _NO_MODULE.match(line)
+            if missing:
+                message = line[line.index(": ") + 2 :]
+                return (
+                    *self._flush(),
+                    Finding(
+                        category=Category.IMPORT_ERROR,
+                        message=message,
+                        tool="python",
+                        lineno=lineno,
+                    ),
+                )
         if "Sorry: " in line[:12]:
             sorry = _SORRY.match(line)
             if sorry:

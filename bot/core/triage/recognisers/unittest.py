@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from bot.core.triage.classify import category_for_exception
 from bot.core.triage.model import Category, Finding
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 
@@ -18,6 +19,20 @@ _STARTS = ("FAIL: ", "ERROR: ", "UNEXPECTED")
 _RAN = re.compile(r"^Ran \d+ tests? in \d")
 #: The run's last line: ``FAILED (failures=1, errors=2)``.
 _COUNTS = re.compile(r"^FAILED \((?P<counts>(?:\w+=\d+(?:, )?)+)\)$")
+#: ``-v``'s line for a test that printed something before its outcome: ``test_x (m.Case) ...``
+#: then the output (a logged traceback, a warning), then ``ok`` on a line of its own.
+_VERBOSE = re.compile(r"^(?P<name>\w+) \((?P<where>[\w.]+)\) \.\.\. ?(?P<rest>.*)$")
+_OUTCOMES = ("ok", "FAIL", "ERROR", "skipped", "expected failure", "unexpected success")
+#: Lines of a test's output read while waiting for its outcome.
+_MAX_OUTPUT = 500
+#: A runner's or wrapper's one-line summary of a failed test, a cross mark before its name and
+#: the exception it raised: ``❌ test_x: AssertionError: assert 1 == 2 (0.01s)``.
+_CROSSES = ("\u274c", "\u2717", "\u2718", "\u2a2f")
+_CROSSED = re.compile(
+    r"(?:^|\s)[\u274c\u2717\u2718\u2a2f] (?P<test>test\w*(?:\[[^\]]*\])?): "
+    r"(?P<error>(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Failure)|Failed)(?:: (?P<msg>.*))?$"
+)
+_DURATION = re.compile(r" \(\d+(?:\.\d+)?m?s\)$")
 
 
 def test_id(name: str, where: str) -> str:
@@ -31,19 +46,50 @@ class UnittestRecogniser(Recogniser):
     """Sets the test name; the traceback recogniser reports the failure itself."""
 
     name: ClassVar[str] = "unittest"
-    triggers: ClassVar[tuple[bytes, ...]] = (b"fail", b"error")
+    triggers: ClassVar[tuple[bytes, ...]] = (
+        b"fail",
+        b"error",
+        *(f"{cross} test".encode() for cross in _CROSSES),
+    )
     #: ``Ran 5 tests in 0.01s`` (after a runner's timestamp too): ``OK`` comes a line or two later.
-    patterns: ClassVar[tuple[bytes, ...]] = (rb"Ran \d+ tests? in \d",)
+    #: A ``-v`` test line with its outcome or output after it (one left open is the stalled
+    #: reader's: the line before its runner message).
+    patterns: ClassVar[tuple[bytes, ...]] = (rb"Ran \d+ tests? in \d", rb"\) \.\.\. [^\n\r]")
 
     def __init__(self, state: LogState) -> None:
         super().__init__(state)
         self._after_ran = 0
+        #: Where a ``-v`` test that printed output started, and lines left to its outcome.
+        self._output_from = 0
+        self._output_left = 0
 
     @property
     def wants_more(self) -> bool:
-        return self._after_ran > 0
+        return self._after_ran > 0 or self._output_left > 0
+
+    def _output(self, lineno: int, line: str) -> None:
+        """A ``-v`` test's printed output ends with its outcome: ``ok`` alone means whatever it
+        printed (a traceback it logged) was not a failure."""
+        verbose = _VERBOSE.match(line) if ") ..." in line else None
+        if verbose:
+            rest = verbose["rest"].strip()
+            opened = not rest.startswith(_OUTCOMES) and len(self.state.captured) < _MAX_OUTPUT
+            self._output_from, self._output_left = lineno, _MAX_OUTPUT if opened else 0
+        elif self._output_left:
+            self._output_left -= 1
+            if line.rstrip() == "ok":
+                self.state.captured.append([self._output_from, lineno])
+                self._output_left = 0
+            elif line.startswith(_OUTCOMES[1:]):
+                self._output_left = 0
 
     def feed(self, lineno: int, line: str) -> Sequence[Finding]:
+        if self._output_left or (") ..." in line):
+            self._output(lineno, line)
+        if any(cross in line for cross in _CROSSES):
+            crossed = _CROSSED.search(line)
+            if crossed:
+                return _crossed(lineno, crossed)
         text = line.lstrip(" #")
         if self._after_ran:
             self._after_ran -= 1 if text else 0
@@ -60,6 +106,21 @@ class UnittestRecogniser(Recogniser):
         elif text.startswith("FAILED (") and not self.state.in_pytest:
             return _counts(lineno, text)
         return NONE
+
+
+def _crossed(lineno: int, crossed: re.Match[str]) -> Sequence[Finding]:
+    """The wrapper's summary names the test and the exception, not where it was raised."""
+    message = crossed["msg"] or ""
+    message = _DURATION.sub("", message)  # the test's duration
+    return (
+        Finding(
+            category=category_for_exception(crossed["error"], message),
+            message=f"{crossed['error']}: {message}" if message else crossed["error"],
+            tool="unittest",
+            lineno=lineno,
+            test=crossed["test"],
+        ),
+    )
 
 
 def _counts(lineno: int, text: str) -> Sequence[Finding]:
