@@ -223,6 +223,18 @@ def test_a_nested_markdown_quote_is_taken_off() -> None:
     )
 
 
+def test_a_blockquoted_paste_of_indented_output_is_unquoted() -> None:
+    # mocha's report pasted as a Markdown blockquote: ``>   1 failing``, an empty ``>``.
+    assert clean_line(">   1 failing") == "  1 failing"
+    assert clean_line(">       at Context.<anonymous> (/b/test/a.js:39:16)") == (
+        "      at Context.<anonymous> (/b/test/a.js:39:16)"
+    )
+    assert clean_line(">") == ""
+    # npm's script line, Gradle's task line and a code frame's pointer keep their ``>``.
+    for line in ("> pkg@1.0.0 test", "> Task :app:test", ">  9 |   expect(a).toBe(b)"):
+        assert clean_line(line) == line
+
+
 def test_each_tsc_parse_error_is_reported() -> None:
     # Unlike a recovering parser's cascade after a conflict marker, tsc reports each parse
     # error once, by its own place and message (two on line 1633 here).
