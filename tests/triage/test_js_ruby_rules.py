@@ -235,6 +235,26 @@ def test_a_blockquoted_paste_of_indented_output_is_unquoted() -> None:
         assert clean_line(line) == line
 
 
+def test_a_blockquoted_mocha_report_is_read() -> None:
+    assert _places("assertion_mocha_travis_blockquoted") == [
+        ("assertion", "test/verror.test.js", 39)
+    ]
+
+
+def test_a_jasmine_async_timeout_in_jest_is_a_timeout_at_the_test_file() -> None:
+    # jest 20 (jest-jasmine2): the only frames are jasmine's and node's own bare ``timers.js``.
+    assert _places("timeout_jest_jasmine_async_callback_yarn") == [
+        ("timeout", "index.test.js", None)
+    ]
+    # jasmine 3 under karma or node: ``Error: Timeout - Async function did not complete …``.
+    found = triage_text(
+        "Error: Timeout - Async function did not complete within 5000ms\n"
+        "    at listOnTimeout (timers.js:554:17)\n"
+        "    at UserContext.<anonymous> (spec/a.spec.js:12:5)\n"
+    )
+    assert [(str(f.category), f.file, f.line) for f in found] == [("timeout", "spec/a.spec.js", 12)]
+
+
 def test_each_tsc_parse_error_is_reported() -> None:
     # Unlike a recovering parser's cascade after a conflict marker, tsc reports each parse
     # error once, by its own place and message (two on line 1633 here).
