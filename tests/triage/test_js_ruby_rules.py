@@ -223,6 +223,38 @@ def test_a_nested_markdown_quote_is_taken_off() -> None:
     )
 
 
+def test_a_blockquoted_paste_of_indented_output_is_unquoted() -> None:
+    # mocha's report pasted as a Markdown blockquote: ``>   1 failing``, an empty ``>``.
+    assert clean_line(">   1 failing") == "  1 failing"
+    assert clean_line(">       at Context.<anonymous> (/b/test/a.js:39:16)") == (
+        "      at Context.<anonymous> (/b/test/a.js:39:16)"
+    )
+    assert clean_line(">") == ""
+    # npm's script line, Gradle's task line and a code frame's pointer keep their ``>``.
+    for line in ("> pkg@1.0.0 test", "> Task :app:test", ">  9 |   expect(a).toBe(b)"):
+        assert clean_line(line) == line
+
+
+def test_a_blockquoted_mocha_report_is_read() -> None:
+    assert _places("assertion_mocha_travis_blockquoted") == [
+        ("assertion", "test/verror.test.js", 39)
+    ]
+
+
+def test_a_jasmine_async_timeout_in_jest_is_a_timeout_at_the_test_file() -> None:
+    # jest 20 (jest-jasmine2): the only frames are jasmine's and node's own bare ``timers.js``.
+    assert _places("timeout_jest_jasmine_async_callback_yarn") == [
+        ("timeout", "index.test.js", None)
+    ]
+    # jasmine 3 under karma or node: ``Error: Timeout - Async function did not complete …``.
+    found = triage_text(
+        "Error: Timeout - Async function did not complete within 5000ms\n"
+        "    at listOnTimeout (timers.js:554:17)\n"
+        "    at UserContext.<anonymous> (spec/a.spec.js:12:5)\n"
+    )
+    assert [(str(f.category), f.file, f.line) for f in found] == [("timeout", "spec/a.spec.js", 12)]
+
+
 def test_each_tsc_parse_error_is_reported() -> None:
     # Unlike a recovering parser's cascade after a conflict marker, tsc reports each parse
     # error once, by its own place and message (two on line 1633 here).

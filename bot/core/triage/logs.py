@@ -6,7 +6,8 @@ taken off here, once, before any recogniser sees the line: GitHub's and Azure's 
 ``[Pipeline]``, clock times, BuildKit's ``#12 3.45``, Bamboo's ``16-Oct-2018 22:00:37``,
 OBS's ``[  7s]``, ctest's ``10:``, tox's ``py311:``, concurrently's ``[0]``, docker compose's
 ``web-1  |``, syslog's ``prog[42]:``, GitLab's section markers, the line links of a log copied
-from GitHub's web page, and the indentation of a log pasted into a Markdown list or code block.
+from GitHub's web page, the ``>`` of a Markdown blockquote, and the indentation of a log pasted
+into a Markdown list or code block.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ _PREFIX = re.compile(
     r"|[A-Za-z][\w.-]*\[\d+\]: "  # syslog: ``cloud-init[805]: ``
     r"|[A-Za-z][\w.-]* +\| "  # docker compose: ``web-1  | ``
     r"|> > "  # a nested Markdown quote (grunt's ``>>`` pasted in one): ``> > ``
+    # A Markdown blockquote of indented output (mocha's, jest's): ``>   1 failing``, or an
+    # empty ``>``; one space after it is npm's ``> pkg@1.0.0 test`` or Gradle's ``> Task``,
+    # and ``>  9 |`` is a code frame's pointer, so those stay.
+    r"|>(?=$| {2,}(?! *\d+ \|)) ?"
     r")"
 )
 #: A log copied from GitHub's web page: ``[35](https://github.com/.../runs/1#step:6:36)``.

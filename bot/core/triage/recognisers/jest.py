@@ -15,6 +15,7 @@ from typing import ClassVar
 from bot.core.triage.model import Category, Finding
 from bot.core.triage.recognisers.base import NONE, LogState, Recogniser
 from bot.core.triage.recognisers.generic import tsc_category
+from bot.core.triage.recognisers.node import node_core
 
 #: ``  ● suite \u203a test``; jest 0.x (on jasmine 1) printed it at the margin, where the
 #: suite's separator (U+203A) tells it from other bullets (``systemctl status``'s units).
@@ -59,6 +60,10 @@ def _category(message: str) -> Category:
     # jest: ``thrown: "Exceeded timeout of 5000 ms for a test.``; vitest: ``Test timed out in``.
     if "Exceeded timeout of" in message or message.startswith("Error: Test timed out in "):
         return Category.TIMEOUT
+    # jasmine (jest-jasmine2, jest 20 to 26): ``Timeout - Async callback was not invoked within
+    # …``; jasmine 3: ``Error: Timeout - Async function did not complete within 5000ms``.
+    if message.startswith(("Timeout - Async ", "Error: Timeout - Async ")):
+        return Category.TIMEOUT
     if "Cannot find module" in message[:40] or message.startswith(
         ("Error: Failed to load url", "Error: Failed to resolve import")
     ):
@@ -72,7 +77,7 @@ def _category(message: str) -> Category:
 
 
 def _in_project(path: str) -> bool:
-    return "node_modules/" not in path and ":" not in path and not path.startswith("internal/")
+    return "node_modules/" not in path and ":" not in path and not node_core(path)
 
 
 class JestRecogniser(Recogniser):

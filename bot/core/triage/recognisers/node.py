@@ -66,6 +66,8 @@ def _category(name: str, code: str | None, message: str) -> Category:
         return Category.ASSERTION  # jasmine and karma: ``Error: Expected 4 to be 5.``
     if name == "Error" and message[:11].lower() == "timeout of " and "exceeded" in message:
         return Category.TIMEOUT  # mocha (``timeout of 2000ms exceeded`` before mocha 4)
+    if name == "Error" and message.startswith("Timeout - Async "):
+        return Category.TIMEOUT  # jasmine and karma: ``Error: Timeout - Async function did not …``
     return _BY_NAME.get(name, Category.RUNTIME_ERROR)
 
 
@@ -73,10 +75,23 @@ def _category(name: str, code: str | None, message: str) -> Category:
 _PACKAGE_MANAGER = ("node_modules/yarn/", "node_modules/npm/", "node_modules/pnpm/")
 
 
+#: node's own modules, named bare in the frames of node 0.x to 14 (``timers.js:488:11``).
+_CORE_MODULE = re.compile(
+    r"(?:_\w+|assert|async_hooks|bootstrap_node|buffer|child_process|cluster|console|crypto"
+    r"|dgram|dns|domain|events|fs|http2?|https|module|net|node|os|path|process|punycode"
+    r"|querystring|readline|repl|stream|string_decoder|timers|tls|tty|url|util|vm|zlib)\.js"
+)
+
+
+def node_core(path: str) -> bool:
+    """A frame of node itself: ``node:internal/…``, ``internal/…``, or a bare ``timers.js``."""
+    return path.startswith(("node:", "internal/")) or _CORE_MODULE.fullmatch(path) is not None
+
+
 def _outside(path: str) -> bool:
     """A frame of node itself or of a dependency, not of the project."""
     path = path.replace("\\", "/")
-    return path.startswith(("node:", "internal/")) or "node_modules/" in path
+    return node_core(path) or "node_modules/" in path
 
 
 class _Error:
