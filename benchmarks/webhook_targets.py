@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from bot.app.local_worker import STARTED as LOCAL_STARTED
 from bot.core.signature import sign
 from bot.store.db import Database
 
@@ -193,10 +194,15 @@ def _wait_listening(port: int, proc: subprocess.Popen[bytes], *, health: str | N
     raise RuntimeError("server did not start within 60 s")
 
 
+def _started(log: str) -> int:
+    """Worker processes that said they started: arq's, and the local queue's."""
+    return log.count("Starting worker for") + log.count(LOCAL_STARTED)
+
+
 def _wait_started(log: Path, workers: list[subprocess.Popen[bytes]]) -> None:
     """Until every worker process has started (a loaded machine takes seconds to import)."""
     deadline = time.monotonic() + 60
-    while log.read_text(errors="replace").count("Starting worker for") < len(workers):
+    while _started(log.read_text(errors="replace")) < len(workers):
         if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
             raise RuntimeError("the worker processes did not start")
         time.sleep(0.1)

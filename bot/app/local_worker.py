@@ -25,6 +25,8 @@ from bot.taskqueue.local import LocalQueue
 
 log = logging.getLogger(__name__)
 
+#: The start-up log line's first words (the benchmark waits for them).
+STARTED = "local workers started"
 #: Seconds between the watcher's reads of the next due time.
 WATCH_EVERY = 0.02
 
@@ -45,6 +47,7 @@ async def run_local_workers(
         await queue.start()
         scheduler.start()
         watcher = asyncio.create_task(_watch(runtime.store, queue), name="autopilot-watcher")
+        log.info("%s: %d local workers watching the store", STARTED, settings.workers)
         try:
             await stop.wait()
         finally:

@@ -46,7 +46,7 @@ MINIMUMS = {
     "layouts": (12, 14, 5),
     "tools": (15, 15, 4),
     "more": (12, 10, 4),
-    "wild": (305, 353, 12),
+    "wild": (306, 354, 12),
 }
 #: Categories a corpus may label once: "unknown" anywhere; the fifth corpus aims at CI tools,
 #: and its Django and mypy cases are one import error and one type error; the sixth aims at
