@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -47,4 +48,5 @@ async def main(store_url: str, record: Path) -> None:
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)  # the start-up line, as serve's
     asyncio.run(main(sys.argv[1], Path(sys.argv[2])))

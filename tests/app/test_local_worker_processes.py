@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from bot.app.local_worker import STARTED
 from bot.store.deliveries import Status, Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,6 +92,8 @@ async def test_two_worker_processes_beside_the_intake_process_each_delivery_once
             assert (delivery.status, delivery.attempts) == (Status.DONE, 1)
         _stop(workers)
         assert [w.returncode for w in workers] == [0, 0]  # SIGTERM: a clean stop
+        for n in range(2):  # each said it started (what the benchmark waits for)
+            assert STARTED in (tmp_path / f"worker-{n}.log").read_text()
     finally:
         _stop(workers)
         await store.close()
